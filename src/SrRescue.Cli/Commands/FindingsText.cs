@@ -1,0 +1,28 @@
+using SrRescue.Diagnostics;
+
+namespace SrRescue.Cli.Commands;
+
+/// <summary>The findings block at the end of a text report, warnings and errors first.</summary>
+internal static class FindingsText
+{
+    public static void Write(TextWriter o, FindingLog log, bool includeInfo = false)
+    {
+        var list = log.Snapshot().Where(f => includeInfo || f.Severity != Severity.Info).OrderByDescending(f => f.Severity).ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+
+        o.WriteLine();
+        o.WriteLine($"Findings ({list.Count})");
+        foreach (var f in list.Take(50))
+        {
+            o.WriteLine($"  {f}");
+        }
+
+        if (list.Count > 50)
+        {
+            o.WriteLine($"  ... and {list.Count - 50} more (use --json for all)");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Text;
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Lvm;
+using SrRescue.Lvm.Model;
+
+namespace SrRescue.Cli.Commands;
+
+/// <summary>
+/// `restore-metadata --seqno N [--lv NAME]... -o FILE`: a file vgcfgrestore accepts, made of the
+/// newest metadata plus the chosen LVs from copy N. Refuses when their extents are in use now.
+/// </summary>
+internal static class RestoreMetadataCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var sources = CommonOptions.Sources();
+        var json = CommonOptions.Json();
+        var backup = CommonOptions.LvmBackup();
+        var seqno = CommonOptions.Seqno(description: "The older copy that still defines the LVs to bring back.");
+        seqno.Required = true;
+        var lvs = new Option<string[]>("--lv") { Description = "An LV to bring back (repeatable); default: every LV removed since that seqno." };
+        var output = CommonOptions.Output();
+        var force = CommonOptions.Force("Write the file even when the LVs' extents are now used by other LVs (the output says which ranges are unsafe), or over an existing output file.");
+        var cmd = new Command("restore-metadata", "Write a vgcfgrestore file: the newest metadata plus LVs from an older copy.") { sources, json, backup, seqno, lvs, output, force };
+        cmd.SetAction(p =>
+        {
+            var sourcePaths = p.GetValue(sources)!;
+            var outPath = p.GetValue(output)!;
+            OutputFile.EnsureNotASource(outPath, sourcePaths);
+            using var lvm = LvmInspection.Open(sourcePaths, p.GetValue(backup));
+            var newest = Versions.RequireNewest(lvm);
+            var old = Versions.RequireUsable(lvm, p.GetValue(seqno)!.Value);
+            var chosen = p.GetValue(lvs) is { Length: > 0 } names ? names : null;
+            var isForced = p.GetValue(force);
+            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings);
+            if (plan.Text is not null && (!plan.Refused || isForced))
+            {
+                using var file = OutputFile.Create(outPath, isForced);
+                file.Write(Encoding.UTF8.GetBytes(plan.Text));
+            }
+
+            var written = plan.Text is not null && (!plan.Refused || isForced);
+            if (p.GetValue(json))
+            {
+                WriteJson(ctx, lvm, newest, old, plan, written ? outPath : null);
+            }
+            else
+            {
+                WriteText(ctx, lvm, newest, old, plan, written ? outPath : null);
+            }
+
+            return !written ? ExitCodes.DataErrors : plan.Conflicts.Count > 0 ? ExitCodes.DataErrors : ExitCodes.Success;
+        });
+        return cmd;
+    }
+
+    private static void WriteJson(CliContext ctx, LvmInspection lvm, MetadataVersion newest, MetadataVersion old, RestorePlan plan, string? path)
+    {
+        using var j = new JsonOut(ctx.Out, "restore-metadata");
+        var w = j.W;
+        w.WriteString("vg", newest.VgName);
+        w.WriteNumber("newest_seqno", newest.Seqno);
+        w.WriteNumber("from_seqno", old.Seqno);
+        w.WriteNumber("file_seqno", plan.Seqno);
+        w.WriteNumber("seqno_after_vgcfgrestore", plan.RestoredSeqno);
+        j.NullableString("output", path);
+        w.WriteBoolean("refused", plan.Refused);
+        w.WriteStartArray("problems");
+        foreach (var problem in plan.Problems)
+        {
+            w.WriteStringValue(problem);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("restored_lvs");
+        foreach (var name in plan.RestoredLvs)
+        {
+            w.WriteStringValue(name);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("conflicts");
+        foreach (var c in plan.Conflicts)
+        {
+            w.WriteStartObject();
+            w.WriteString("lv", c.LvName);
+            w.WriteString("pv_id", c.PvId);
+            w.WriteNumber("first_pe", c.FirstPe);
+            w.WriteNumber("pe_count", c.PeCount);
+            w.WriteString("used_by", c.OtherLvName);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        j.Findings(lvm.Findings);
+    }
+
+    private static void WriteText(CliContext ctx, LvmInspection lvm, MetadataVersion newest, MetadataVersion old, RestorePlan plan, string? path)
+    {
+        var o = ctx.Out;
+        o.WriteLine($"Volume group {newest.VgName}: newest seqno {newest.Seqno}; LVs taken from seqno {old.Seqno}: {(plan.RestoredLvs.Count == 0 ? "none" : string.Join(", ", plan.RestoredLvs))}");
+        foreach (var c in plan.Conflicts)
+        {
+            o.WriteLine($"  UNSAFE: {c.LvName} extents {c.FirstPe}-{c.FirstPe + c.PeCount - 1} on PV {c.PvId} are now used by {c.OtherLvName}; that data is probably overwritten");
+        }
+
+        if (path is null)
+        {
+            o.WriteLine("Refused, nothing written:");
+            foreach (var problem in plan.Problems)
+            {
+                o.WriteLine($"  {problem}");
+            }
+
+            o.WriteLine("Use --force to write the file anyway (the ranges above would then be restored with whatever data they hold now).");
+        }
+        else
+        {
+            o.WriteLine($"Wrote {path} (seqno {plan.Seqno}; vgcfgrestore commits it as seqno {plan.RestoredSeqno}). To apply it, with the SR detached on every host:");
+            o.WriteLine($"  vgcfgrestore --test -f {path} {newest.VgName}");
+            o.WriteLine($"  vgcfgrestore -f {path} {newest.VgName}");
+        }
+
+        FindingsText.Write(o, lvm.Findings);
+    }
+}

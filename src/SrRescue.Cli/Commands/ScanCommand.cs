@@ -1,0 +1,162 @@
+using System.CommandLine;
+using SrRescue.Cli.Output;
+using SrRescue.Lvm;
+using SrRescue.Lvm.Model;
+using SrRescue.Xen;
+
+namespace SrRescue.Cli.Commands;
+
+/// <summary>`scan`: the inventory of the LVM layer: PV labels, metadata areas, the newest VG and its LVs with XenServer names.</summary>
+internal static class ScanCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var sources = CommonOptions.Sources();
+        var json = CommonOptions.Json();
+        var backup = CommonOptions.LvmBackup();
+        var cmd = new Command("scan", "Inventory of every layer: PV labels (byte offsets), metadata areas and copies, the newest VG and its LVs, findings.")
+        {
+            sources, json, backup,
+        };
+        cmd.SetAction(p =>
+        {
+            using var lvm = LvmInspection.Open(p.GetValue(sources)!, p.GetValue(backup));
+            if (p.GetValue(json))
+            {
+                WriteJson(ctx, lvm);
+            }
+            else
+            {
+                WriteText(ctx, lvm);
+            }
+
+            return lvm.Findings.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;
+        });
+        return cmd;
+    }
+
+    private static void WriteJson(CliContext ctx, LvmInspection lvm)
+    {
+        using var j = new JsonOut(ctx.Out, "scan");
+        var w = j.W;
+        w.WriteStartArray("sources");
+        foreach (var pv in lvm.Pvs.Pvs)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", pv.Source);
+            w.WriteNumber("size", pv.LengthBytes);
+            w.WriteNumber("pv_offset", pv.PvOffsetBytes);
+            j.NullableString("pv_uuid", pv.PvUuid);
+            if (pv.Label is { } label)
+            {
+                w.WriteStartObject("label");
+                w.WriteNumber("offset", pv.LabelOffsetBytes);
+                w.WriteNumber("sector", (pv.LabelOffsetBytes - pv.PvOffsetBytes) / 512);
+                w.WriteBoolean("crc_ok", label.CrcMatches);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("label");
+            }
+
+            j.NullableNumber("device_size", pv.Header?.DeviceSizeBytes);
+            j.NullableNumber("data_offset", pv.Header is { DataAreas.Count: > 0 } h ? h.DataAreas[0].OffsetBytes : null);
+            w.WriteStartArray("metadata_areas");
+            foreach (var a in pv.MetadataAreas)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("number", a.Number);
+                w.WriteNumber("offset", a.StartBytes);
+                w.WriteNumber("size", a.SizeBytes);
+                w.WriteBoolean("header_ok", a.Header is { ChecksumMatches: true });
+                w.WriteBoolean("ignored", a.Header?.Committed.IsIgnored ?? false);
+                var committed = a.Copies.FirstOrDefault(c => c.IsCommitted);
+                j.NullableNumber("committed_seqno", committed?.Seqno);
+                j.NullableNumber("committed_offset", committed?.OffsetBytes);
+                w.WriteNumber("copies", a.Copies.Count);
+                w.WriteNumber("damaged_copies", a.Copies.Count(c => c.IsDamaged));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        var newest = lvm.Vg?.Newest;
+        if (newest?.Vg is { } vg)
+        {
+            w.WriteStartObject("vg");
+            VgJson.Write(j, vg, lvm);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("vg");
+        }
+
+        w.WriteStartArray("other_vgs");
+        foreach (var other in lvm.History.Vgs.Where(v => !ReferenceEquals(v, lvm.Vg)))
+        {
+            w.WriteStartObject();
+            w.WriteString("name", other.VgName);
+            w.WriteString("id", other.VgId);
+            w.WriteNumber("versions", other.Versions.Count);
+            j.NullableNumber("newest_seqno", other.Newest?.Seqno);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        j.Findings(lvm.Findings);
+    }
+
+    private static void WriteText(CliContext ctx, LvmInspection lvm)
+    {
+        var o = ctx.Out;
+        o.WriteLine("Physical volumes");
+        foreach (var pv in lvm.Pvs.Pvs)
+        {
+            var label = pv.Label is { } l
+                ? $"label at byte {pv.LabelOffsetBytes} (sector {(pv.LabelOffsetBytes - pv.PvOffsetBytes) / 512}){(l.CrcMatches ? "" : ", checksum wrong")}"
+                : "no LVM label";
+            o.WriteLine($"  {pv.Source}: {Units.Bytes(pv.LengthBytes)}, PV {pv.PvUuid ?? "unknown"}, {label}");
+            foreach (var a in pv.MetadataAreas)
+            {
+                var committed = a.Copies.FirstOrDefault(c => c.IsCommitted);
+                var header = a.Header is null ? "header unreadable" : a.Header.ChecksumMatches ? "header ok" : "header checksum wrong";
+                var current = committed is null ? "no committed copy" : $"committed seqno {committed.Seqno} at byte {committed.OffsetBytes}";
+                o.WriteLine($"    metadata area {a.Number} at byte {a.StartBytes}, {Units.Bytes(a.SizeBytes)}: {header}, {current}, {a.Copies.Count} copies in the ring ({a.Copies.Count(c => c.IsDamaged)} damaged)");
+            }
+        }
+
+        o.WriteLine();
+        var newest = lvm.Vg?.Newest;
+        if (newest?.Vg is not { } vg)
+        {
+            o.WriteLine("No usable volume group metadata was found.");
+        }
+        else
+        {
+            var sr = LvName.SrUuidOf(vg.Name);
+            o.WriteLine($"Volume group {vg.Name}{(sr is null ? "" : $" (XenServer SR {sr})")}");
+            o.WriteLine($"  seqno {vg.Seqno}, extent size {Units.Bytes(vg.ExtentSizeBytes)}, {vg.Pvs.Count} PV(s), {vg.Lvs.Count} LV(s), {lvm.Vg!.Versions.Count} metadata versions found (see 'history')");
+            o.WriteLine();
+            var table = new TextTable("LV", "KIND", "VDI UUID", "SIZE", "EXTENTS (PV:first-last)");
+            foreach (var lv in vg.Lvs)
+            {
+                var name = LvName.Parse(lv.Name);
+                table.Add(lv.Name, name.Describe(), name.VdiUuid ?? "-", Units.Bytes(lv.ExtentCount * vg.ExtentSizeBytes), VgJson.Ranges(vg, lv));
+            }
+
+            table.Write(o);
+        }
+
+        foreach (var other in lvm.History.Vgs.Where(v => !ReferenceEquals(v, lvm.Vg)))
+        {
+            o.WriteLine($"  Also found: {other.Versions.Count} metadata versions of another VG, {other.VgName} (id {other.VgId}).");
+        }
+
+        FindingsText.Write(o, lvm.Findings);
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace SrRescue.Cli;
+
+/// <summary>Arguments and options that several commands share, defined once.</summary>
+internal static class CommonOptions
+{
+    public static Argument<string[]> Sources() => new("SOURCE")
+    {
+        Arity = ArgumentArity.OneOrMore,
+        Description = "Image files or block devices; several are the PVs of one VG. Opened read-only.",
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Write one JSON document to stdout instead of text.",
+    };
+
+    public static Option<string?> LvmBackup() => new("--lvm-backup")
+    {
+        Description = "A folder of /etc/lvm/backup or /etc/lvm/archive files to use as further metadata copies.",
+    };
+
+    public static Option<long?> Seqno(string name = "--seqno", string description = "The metadata seqno to use.") => new(name)
+    {
+        Description = description,
+    };
+
+    public static Option<string> Output(bool required = true) => new("--output", "-o")
+    {
+        Description = "The file to write (never one of the sources).",
+        Required = required,
+    };
+
+    public static Option<bool> Force(string description) => new("--force")
+    {
+        Description = description,
+    };
+}

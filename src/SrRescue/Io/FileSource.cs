@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace SrRescue.Io;
+
+/// <summary>
+/// An image file or a block device, opened read-only and shared (another process may hold it
+/// open for writing: a live SR). A block device's size comes from the kernel, because
+/// <c>fstat</c> reports 0 for it.
+/// </summary>
+public sealed class FileSource : IByteSource, IDisposable
+{
+    private readonly SafeFileHandle _handle;
+
+    private FileSource(string path, SafeFileHandle handle, long length, bool isBlockDevice)
+    {
+        Name = path;
+        _handle = handle;
+        Length = length;
+        IsBlockDevice = isBlockDevice;
+    }
+
+    public string Name { get; }
+
+    public long Length { get; }
+
+    public bool IsBlockDevice { get; }
+
+    public static FileSource Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        try
+        {
+            var length = RandomAccess.GetLength(handle);
+            var isBlock = false;
+            if (length == 0 && OperatingSystem.IsLinux() && BlockDeviceSize.TryGet(handle, out var deviceBytes))
+            {
+                length = deviceBytes;
+                isBlock = true;
+            }
+
+            return new FileSource(path, handle, length, isBlock);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public int ReadAt(long offset, Span<byte> buffer)
+    {
+        if (offset >= Length || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        var want = (int)Math.Min(buffer.Length, Length - offset);
+        return RandomAccess.Read(_handle, buffer[..want], offset);
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    /// <summary>The Linux BLKGETSIZE64 ioctl: the size of a block device in bytes.</summary>
+    private static class BlockDeviceSize
+    {
+        // _IOR(0x12, 114, size_t) on 64-bit Linux.
+        private const ulong BlkGetSize64 = 0x80081272;
+
+        public static bool TryGet(SafeFileHandle handle, out long bytes)
+        {
+            bytes = 0;
+            var ok = false;
+            handle.DangerousAddRef(ref ok);
+            try
+            {
+                if (Ioctl((int)handle.DangerousGetHandle(), BlkGetSize64, out var size) != 0 || size > long.MaxValue)
+                {
+                    return false;
+                }
+
+                bytes = (long)size;
+                return bytes > 0;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return false;
+            }
+            catch (DllNotFoundException)
+            {
+                return false;
+            }
+            finally
+            {
+                if (ok)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+
+        [DllImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        private static extern int Ioctl(int fd, ulong request, out ulong size);
+    }
+}

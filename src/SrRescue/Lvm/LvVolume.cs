@@ -1,0 +1,204 @@
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Lvm.Model;
+
+namespace SrRescue.Lvm;
+
+/// <summary>
+/// An LV as a readable volume: logical byte x of a segment lies at
+/// <c>(pe_start + pe × extent_size) × 512</c> on the PV its area names, striped segments follow
+/// dm-stripe (lvm2.md 3.9). Ranges that cannot be mapped (missing PV, a segment type whose data
+/// needs more than the text, a gap) read as zeros and are listed in <see cref="UnmappedRanges"/>.
+/// </summary>
+public sealed class LvVolume : IByteSource
+{
+    private const int MaxSubLvDepth = 8;
+    private readonly Run[] _runs;
+
+    private LvVolume(string name, long length, Run[] runs, IReadOnlyList<UnmappedRange> unmapped)
+    {
+        Name = name;
+        Length = length;
+        _runs = runs;
+        UnmappedRanges = unmapped;
+    }
+
+    public string Name { get; }
+
+    public long Length { get; }
+
+    /// <summary>Byte ranges of the LV that read as zeros because their place is unknown, with the reason.</summary>
+    public IReadOnlyList<UnmappedRange> UnmappedRanges { get; }
+
+    /// <summary>
+    /// Maps <paramref name="lv"/> of <paramref name="vg"/>. <paramref name="findPv"/> gives the
+    /// readable PV (byte 0 = PV start) for a PV uuid, or null when that PV is not available.
+    /// </summary>
+    public static LvVolume Open(VgMetadata vg, LvMetadata lv, Func<string, IByteSource?> findPv, FindingLog log) =>
+        Open(vg, lv, findPv, log, 0);
+
+    private static LvVolume Open(VgMetadata vg, LvMetadata lv, Func<string, IByteSource?> findPv, FindingLog log, int depth)
+    {
+        ArgumentNullException.ThrowIfNull(vg);
+        ArgumentNullException.ThrowIfNull(lv);
+        ArgumentNullException.ThrowIfNull(findPv);
+        ArgumentNullException.ThrowIfNull(log);
+        var extentBytes = checked(vg.ExtentSizeSectors * 512L);
+        var runs = new List<Run>();
+        var unmapped = new List<UnmappedRange>();
+        long length = 0;
+        foreach (var seg in lv.Segments.OrderBy(s => s.StartExtent))
+        {
+            var start = checked(seg.StartExtent * extentBytes);
+            var bytes = checked(seg.ExtentCount * extentBytes);
+            length = Math.Max(length, checked(start + bytes));
+            var areas = MapAreas(vg, lv, seg, extentBytes, findPv, log, depth, out var reason);
+            if (areas is null)
+            {
+                unmapped.Add(new UnmappedRange(start, bytes, reason!));
+                runs.Add(new Run(start, bytes, [], 0));
+                continue;
+            }
+
+            var stripeBytes = areas.Length > 1 ? checked((seg.StripeSizeSectors ?? 0) * 512L) : 0;
+            runs.Add(new Run(start, bytes, areas, stripeBytes));
+        }
+
+        return new LvVolume($"{lv.Name} of {vg.Name} seqno {vg.Seqno}", length, [.. runs], unmapped);
+    }
+
+    private static Area[]? MapAreas(VgMetadata vg, LvMetadata lv, LvSegment seg, long extentBytes, Func<string, IByteSource?> findPv, FindingLog log, int depth, out string? reason)
+    {
+        reason = null;
+        if (!seg.IsStriped || seg.Areas.Count == 0)
+        {
+            reason = $"segment type \"{seg.Type}\" is not a linear or striped mapping";
+            return null;
+        }
+
+        if (seg.Areas.Count > 1 && ((seg.StripeSizeSectors ?? 0) <= 0 || seg.ExtentCount % seg.Areas.Count != 0))
+        {
+            reason = "striped segment without a usable stripe size or with extents not divisible by the stripe count";
+            return null;
+        }
+
+        var areas = new Area[seg.Areas.Count];
+        for (var i = 0; i < areas.Length; i++)
+        {
+            var a = seg.Areas[i];
+            var pv = vg.FindPvByKey(a.Name);
+            if (pv is not null)
+            {
+                var source = findPv(pv.Id);
+                if (source is null)
+                {
+                    reason = $"PV {pv.Id} ({a.Name}) is not among the sources";
+                    return null;
+                }
+
+                areas[i] = new Area(source, checked((pv.PeStartSectors * 512L) + (a.StartIndex * extentBytes)));
+                continue;
+            }
+
+            var sub = vg.FindLv(a.Name);
+            if (sub is null || depth >= MaxSubLvDepth || ReferenceEquals(sub, lv))
+            {
+                reason = $"area \"{a.Name}\" names neither a PV nor a usable sub-LV";
+                return null;
+            }
+
+            areas[i] = new Area(Open(vg, sub, findPv, log, depth + 1), checked(a.StartIndex * extentBytes));
+        }
+
+        return areas;
+    }
+
+    public int ReadAt(long offset, Span<byte> buffer)
+    {
+        if (offset < 0 || offset >= Length || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        var want = (int)Math.Min(buffer.Length, Length - offset);
+        var done = 0;
+        while (done < want)
+        {
+            var pos = offset + done;
+            var run = FindRun(pos);
+            var inRun = pos - run.Start;
+            var chunk = (int)Math.Min(want - done, run.Length - inRun);
+            var target = buffer.Slice(done, chunk);
+            if (run.Areas.Length == 0)
+            {
+                target.Clear();
+            }
+            else if (run.Areas.Length == 1)
+            {
+                ReadOrZero(run.Areas[0].Source, run.Areas[0].Offset + inRun, target);
+            }
+            else
+            {
+                chunk = ReadStriped(run, inRun, target);
+            }
+
+            done += chunk;
+        }
+
+        return want;
+    }
+
+    /// <summary>dm-stripe: chunk c of the segment is on stripe c mod n, row c div n (lvm2.md 3.9).</summary>
+    private static int ReadStriped(Run run, long inRun, Span<byte> target)
+    {
+        var chunkIndex = inRun / run.StripeBytes;
+        var within = inRun % run.StripeBytes;
+        var stripe = (int)(chunkIndex % run.Areas.Length);
+        var row = chunkIndex / run.Areas.Length;
+        var n = (int)Math.Min(target.Length, run.StripeBytes - within);
+        var area = run.Areas[stripe];
+        ReadOrZero(area.Source, area.Offset + (row * run.StripeBytes) + within, target[..n]);
+        return n;
+    }
+
+    private static void ReadOrZero(IByteSource source, long offset, Span<byte> target)
+    {
+        var n = source.ReadFullyAt(offset, target);
+        target[n..].Clear();
+    }
+
+    private Run FindRun(long pos)
+    {
+        int lo = 0, hi = _runs.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (_runs[mid].Start <= pos)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        var run = _runs[lo];
+        // A gap between segments (damaged metadata) reads as zeros up to the next run.
+        if (pos < run.Start || pos >= run.Start + run.Length)
+        {
+            var next = Array.Find(_runs, r => r.Start > pos);
+            var end = next is null ? Length : next.Start;
+            return new Run(pos, end - pos, [], 0);
+        }
+
+        return run;
+    }
+
+    private sealed record Area(IByteSource Source, long Offset);
+
+    private sealed record Run(long Start, long Length, Area[] Areas, long StripeBytes);
+}
+
+/// <summary>A byte range of an LV whose data could not be located, and why.</summary>
+public sealed record UnmappedRange(long OffsetBytes, long LengthBytes, string Reason);

@@ -1,0 +1,60 @@
+using SrRescue.Diagnostics;
+
+namespace SrRescue.Lvm;
+
+/// <summary>
+/// Everything the LVM layer can tell about a set of sources: each PV's label and metadata areas,
+/// every metadata copy (plus backup files), and the per-VG history. The CLI commands start here.
+/// </summary>
+public sealed class LvmInspection : IDisposable
+{
+    private LvmInspection(PvSet pvs, IReadOnlyList<MetadataCopy> backupCopies, MetadataHistory history, FindingLog log)
+    {
+        Pvs = pvs;
+        BackupCopies = backupCopies;
+        History = history;
+        Findings = log;
+    }
+
+    public PvSet Pvs { get; }
+
+    public IReadOnlyList<MetadataCopy> BackupCopies { get; }
+
+    public MetadataHistory History { get; }
+
+    /// <summary>The VG the sources hold now (see <see cref="MetadataHistory.Primary"/>), or null when no metadata was found.</summary>
+    public VgHistory? Vg => History.Primary;
+
+    public FindingLog Findings { get; }
+
+    public static LvmInspection Open(IReadOnlyList<string> sources, string? lvmBackupFolder)
+    {
+        var log = new FindingLog();
+        var pvs = PvSet.Open(sources, log);
+        try
+        {
+            return Build(pvs, lvmBackupFolder, log);
+        }
+        catch
+        {
+            pvs.Dispose();
+            throw;
+        }
+    }
+
+    public static LvmInspection Build(PvSet pvs, string? lvmBackupFolder, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(pvs);
+        ArgumentNullException.ThrowIfNull(log);
+        var backups = lvmBackupFolder is null ? [] : BackupFolderReader.Read(lvmBackupFolder, log);
+        var history = MetadataHistory.Build(pvs.Copies.Concat(backups), log);
+        if (history.Vgs.Count == 0)
+        {
+            log.Add(Severity.Error, "lvm.no-metadata", "metadata area", -1, "no LVM metadata copy was found on any source");
+        }
+
+        return new LvmInspection(pvs, backups, history, log);
+    }
+
+    public void Dispose() => Pvs.Dispose();
+}

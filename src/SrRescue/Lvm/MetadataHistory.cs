@@ -1,0 +1,99 @@
+using SrRescue.Diagnostics;
+using SrRescue.Lvm.Model;
+using SrRescue.Lvm.Text;
+
+namespace SrRescue.Lvm;
+
+/// <summary>
+/// Turns every copy found (rings of all PVs, backup files) into per-VG histories: copies with the
+/// same VG uuid, seqno and checksum are one version; versions are ordered by seqno (not by their
+/// place in the ring, which wraps), parsed, and compared with the previous usable version.
+/// </summary>
+public sealed class MetadataHistory
+{
+    private MetadataHistory(IReadOnlyList<VgHistory> vgs) => Vgs = vgs;
+
+    public IReadOnlyList<VgHistory> Vgs { get; }
+
+    /// <summary>
+    /// The VG the sources belong to now: the one with a committed copy of the highest seqno, else
+    /// the one with the most versions. Older VGs on a re-used disk are the others.
+    /// </summary>
+    public VgHistory? Primary =>
+        Vgs.Where(v => v.Versions.Any(x => x.IsCommitted)).OrderByDescending(v => v.Versions.Where(x => x.IsCommitted).Max(x => x.Seqno)).FirstOrDefault()
+        ?? Vgs.OrderByDescending(v => v.Versions.Count).FirstOrDefault();
+
+    public static MetadataHistory Build(IEnumerable<MetadataCopy> copies, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(copies);
+        ArgumentNullException.ThrowIfNull(log);
+        var vgs = new List<VgHistory>();
+        foreach (var byVg in copies.GroupBy(c => c.VgId, StringComparer.Ordinal))
+        {
+            var versions = new List<MetadataVersion>();
+            VgMetadata? previous = null;
+            var groups = byVg
+                .GroupBy(c => (c.Seqno, c.Checksum, Damaged: c.IsDamaged))
+                .OrderBy(g => g.Key.Seqno)
+                .ThenBy(g => g.Key.Damaged);
+            foreach (var g in groups)
+            {
+                var list = g.OrderBy(c => c.Origin).ThenBy(c => c.Source, StringComparer.Ordinal).ThenBy(c => c.OffsetBytes).ToList();
+                var first = list[0];
+                var vg = g.Key.Damaged ? null : Parse(first, log);
+                IReadOnlyList<LvChange> changes = vg is not null && previous is not null ? MetadataDiff.Compare(previous, vg) : [];
+                versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, vg, changes));
+                if (vg is not null)
+                {
+                    previous = vg;
+                }
+            }
+
+            WarnAboutSeqnoTies(versions, log);
+            var name = versions.LastOrDefault(v => !v.IsDamaged)?.VgName ?? versions[^1].VgName;
+            vgs.Add(new VgHistory(byVg.Key, name, versions));
+        }
+
+        if (vgs.Count > 1)
+        {
+            log.Add(Severity.Info, "lvm.history.several-vgs", "metadata area", -1,
+                $"metadata of {vgs.Count} different VGs was found ({string.Join(", ", vgs.Select(v => v.VgName))}): the disk was re-used");
+        }
+
+        return new MetadataHistory(vgs);
+    }
+
+    /// <summary>Parses one copy's text into the VG model; parse problems of intact copies are findings.</summary>
+    public static VgMetadata? Parse(MetadataCopy copy, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(copy);
+        var local = new FindingLog();
+        VgMetadata? vg;
+        try
+        {
+            var root = ConfigParser.Parse(copy.Text, copy.OffsetBytes, local, copy.Source);
+            vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source);
+        }
+        catch (CorruptDataException e)
+        {
+            local.Add(e.Finding);
+            vg = null;
+        }
+
+        foreach (var f in local)
+        {
+            log.Add(f with { Message = $"seqno {copy.Seqno}: {f.Message}" });
+        }
+
+        return vg;
+    }
+
+    private static void WarnAboutSeqnoTies(List<MetadataVersion> versions, FindingLog log)
+    {
+        foreach (var tie in versions.Where(v => !v.IsDamaged).GroupBy(v => v.Seqno).Where(g => g.Count() > 1))
+        {
+            log.Add(Severity.Warning, "lvm.history.seqno-tie", "metadata copy", tie.First().Primary.OffsetBytes,
+                $"seqno {tie.Key} exists with {tie.Count()} different texts (a restore of an older file, or PVs that disagree); all are listed");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+using System.Text;
+using SrRescue.Diagnostics;
+
+namespace SrRescue.Lvm;
+
+/// <summary>
+/// Finds every metadata text copy still present in the circular buffer of one metadata area
+/// (lvm2.md 2.3-2.8). LVM starts each copy on a 512-byte boundary relative to the area start, with
+/// the three lines <c>name {</c>, <c>id = "…"</c>, <c>seqno = N</c>; a copy ends at its first NUL,
+/// and one that reaches the end of the area continues right after the 512-byte header.
+/// Unlike pvck, a copy whose text runs into another copy's header is reported as damaged (it was
+/// partly overwritten), and a wrapped copy is joined only when its tail was not overwritten.
+/// </summary>
+public static class MetadataRingScanner
+{
+    private const int Grid = 512;
+    private const int MaxVgNameLength = 128;
+
+    /// <param name="area">The whole metadata area, header included (index 0 = the header).</param>
+    /// <param name="areaStart">Absolute offset of <paramref name="area"/> in <paramref name="source"/>.</param>
+    public static IReadOnlyList<MetadataCopy> Scan(ReadOnlySpan<byte> area, long areaStart, int mdaNumber, MdaHeader? header, string source, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var size = area.Length;
+        var candidates = new List<(int Start, string Name, string Id, long Seqno)>();
+        for (var k = Grid; k < size; k += Grid)
+        {
+            if (TryReadHead(area, k, out var name, out var id, out var seqno))
+            {
+                candidates.Add((k, name, id, seqno));
+            }
+        }
+
+        var starts = candidates.Select(c => c.Start).ToArray();
+        var copies = new List<MetadataCopy>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            copies.Add(Extract(area, areaStart, mdaNumber, header, source, c.Start, c.Name, c.Id, c.Seqno, starts, log));
+        }
+
+        AddSlotCopyIfMissed(area, areaStart, mdaNumber, header, source, copies, log);
+        return copies;
+    }
+
+    private static MetadataCopy Extract(ReadOnlySpan<byte> area, long areaStart, int mdaNumber, MdaHeader? header, string source,
+        int start, string name, string id, long seqno, int[] starts, FindingLog log)
+    {
+        var size = area.Length;
+        string? damage = null;
+        var wraps = false;
+        byte[] text;
+        var nextHead = NextStartAfter(starts, start);
+        var nul = area[start..].IndexOf((byte)0);
+        if (nextHead > start && (nul < 0 || nextHead <= start + nul))
+        {
+            // Another copy's header sits inside this copy's text: a later write overwrote the
+            // rest of it. Keep what is left before that header.
+            damage = $"overwritten from byte {areaStart + nextHead} by a newer copy";
+            text = area[start..nextHead].ToArray();
+        }
+        else if (nul >= 0)
+        {
+            text = area[start..(start + nul + 1)].ToArray();
+        }
+        else
+        {
+            wraps = true;
+            var head = area[start..];
+            var firstHead = starts.Length > 0 ? starts[0] : int.MaxValue;
+            // The tail continues after the header; it cannot reach back into this copy's own start.
+            var tailLimit = Math.Min(start, size);
+            var tailNul = tailLimit > Grid ? area[Grid..tailLimit].IndexOf((byte)0) : -1;
+            if (tailNul < 0)
+            {
+                damage = "wraps around the end of the metadata area but no end was found after the header";
+                text = head.ToArray();
+            }
+            else if (firstHead <= Grid + tailNul)
+            {
+                damage = $"wraps around the end of the metadata area but its continuation at byte {areaStart + Grid} was overwritten by a newer copy";
+                text = head.ToArray();
+            }
+            else
+            {
+                text = new byte[head.Length + tailNul + 1];
+                head.CopyTo(text);
+                area.Slice(Grid, tailNul + 1).CopyTo(text.AsSpan(head.Length));
+            }
+        }
+
+        var hasNul = text.Length > 0 && text[^1] == 0;
+        var crc = LvmCrc.Compute(text);
+        var committed = header is not null && header.Committed.OffsetBytes == start && !header.Committed.IsEmpty;
+        var precommitted = header is not null && header.Precommitted.OffsetBytes == start && !header.Precommitted.IsEmpty;
+        bool? slotCrc = null;
+        if (committed)
+        {
+            slotCrc = header!.Committed.SizeBytes == text.Length && header.Committed.Checksum == crc;
+        }
+        else if (precommitted)
+        {
+            slotCrc = header!.Precommitted.SizeBytes == text.Length && header.Precommitted.Checksum == crc;
+        }
+
+        var absolute = areaStart + start;
+        if (damage is null && hasNul && !EndsWithBlankLine(text))
+        {
+            // pvck: "Unexpected terminating bytes". Both 2.02 and 2.03 writers end with "\n\n\0".
+            damage = "does not end with the blank line LVM writes after creation_time";
+        }
+
+        if (slotCrc == false)
+        {
+            log.Add(Severity.Warning, "lvm.copy.slot-crc", "metadata copy", absolute,
+                $"seqno {seqno}: the {(committed ? "committed" : "precommitted")} slot's size or checksum does not match the text",
+                committed ? $"{header!.Committed.SizeBytes} bytes, 0x{header.Committed.Checksum:x8}" : $"{header!.Precommitted.SizeBytes} bytes, 0x{header.Precommitted.Checksum:x8}",
+                $"{text.Length} bytes, 0x{crc:x8}", source);
+        }
+
+        if (damage is not null)
+        {
+            log.Add(Severity.Warning, "lvm.copy.damaged", "metadata copy", absolute, $"seqno {seqno} of {name}: {damage}", source: source);
+        }
+
+        return new MetadataCopy
+        {
+            Origin = CopyOrigin.Ring,
+            Source = source,
+            OffsetBytes = absolute,
+            RelativeOffsetBytes = start,
+            MdaStartBytes = areaStart,
+            MdaNumber = mdaNumber,
+            SizeBytes = text.Length,
+            Checksum = crc,
+            VgName = name,
+            VgId = id,
+            Seqno = seqno,
+            Wraps = wraps,
+            IsCommitted = committed,
+            IsPrecommitted = precommitted,
+            SlotChecksumMatches = slotCrc,
+            Damage = damage,
+            Text = Encoding.UTF8.GetString(hasNul ? text.AsSpan(0, text.Length - 1) : text),
+        };
+    }
+
+    /// <summary>
+    /// When a slot points at text whose first lines are not a valid head (overwritten header
+    /// lines), the grid scan misses it; report that as a finding so it is not silently lost.
+    /// </summary>
+    private static void AddSlotCopyIfMissed(ReadOnlySpan<byte> area, long areaStart, int mdaNumber, MdaHeader? header, string source, List<MetadataCopy> copies, FindingLog log)
+    {
+        if (header is null)
+        {
+            return;
+        }
+
+        foreach (var (slot, what) in new[] { (header.Committed, "committed"), (header.Precommitted, "precommitted") })
+        {
+            if (slot.IsEmpty || slot.OffsetBytes >= area.Length || copies.Exists(c => c.RelativeOffsetBytes == slot.OffsetBytes))
+            {
+                continue;
+            }
+
+            log.Add(Severity.Error, "lvm.copy.slot-missing", "metadata copy", areaStart + slot.OffsetBytes,
+                $"the {what} slot points at byte {areaStart + slot.OffsetBytes} (mda {mdaNumber}) but no metadata text starts there", source: source);
+        }
+    }
+
+    private static int NextStartAfter(int[] starts, int start)
+    {
+        var i = Array.BinarySearch(starts, start);
+        i = i < 0 ? ~i : i + 1;
+        return i < starts.Length ? starts[i] : -1;
+    }
+
+    private static bool EndsWithBlankLine(byte[] text) =>
+        text.Length >= 3 && text[^1] == 0 && text[^2] == (byte)'\n' && text[^3] == (byte)'\n';
+
+    /// <summary>
+    /// Matches <c>^name {\n</c> <c>id = "…"\n</c> <c>seqno = digits\n</c> at <paramref name="k"/>
+    /// (lvm2.md 2.7-2.8; the on-disk form is never indented). The head is read wrap-aware.
+    /// </summary>
+    internal static bool TryReadHead(ReadOnlySpan<byte> area, int k, out string name, out string id, out long seqno)
+    {
+        name = id = "";
+        seqno = 0;
+        if (!IsNameChar(area[k]))
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[Grid];
+        var n = Math.Min(Grid, area.Length - k);
+        area.Slice(k, n).CopyTo(head);
+        if (n < Grid && area.Length > Grid)
+        {
+            var more = Math.Min(Grid - n, area.Length - Grid);
+            area.Slice(Grid, more).CopyTo(head[n..]);
+            n += more;
+        }
+
+        var h = head[..n];
+        var i = 0;
+        while (i < h.Length && i <= MaxVgNameLength && IsNameChar(h[i]))
+        {
+            i++;
+        }
+
+        if (i == 0 || i > MaxVgNameLength || !h[i..].StartsWith(" {\n"u8))
+        {
+            return false;
+        }
+
+        name = Encoding.ASCII.GetString(h[..i]);
+        var rest = h[(i + 3)..];
+        if (!rest.StartsWith("id = \""u8))
+        {
+            return false;
+        }
+
+        rest = rest[6..];
+        var q = rest.IndexOf((byte)'"');
+        if (q <= 0 || q > 64 || !rest[(q + 1)..].StartsWith("\n"u8))
+        {
+            return false;
+        }
+
+        id = Encoding.ASCII.GetString(rest[..q]);
+        rest = rest[(q + 2)..];
+        if (!rest.StartsWith("seqno = "u8))
+        {
+            return false;
+        }
+
+        rest = rest[8..];
+        var d = 0;
+        ulong value = 0;
+        while (d < rest.Length && d < 20 && rest[d] is >= (byte)'0' and <= (byte)'9')
+        {
+            value = (value * 10) + (ulong)(rest[d] - '0');
+            d++;
+        }
+
+        if (d == 0 || d >= rest.Length || rest[d] != (byte)'\n' || value > uint.MaxValue)
+        {
+            return false;
+        }
+
+        seqno = (long)value;
+        return true;
+    }
+
+    private static bool IsNameChar(byte c) =>
+        c is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
+            or (byte)'.' or (byte)'_' or (byte)'+' or (byte)'-';
+}

@@ -1,0 +1,56 @@
+using SrRescue.Tests.Support;
+
+namespace SrRescue.Tests.Cli;
+
+/// <summary>Safety rule: every command leaves its sources byte-identical.</summary>
+public sealed class SourcesUntouchedTests
+{
+    [Fact]
+    public void Every_command_leaves_the_sources_byte_identical()
+    {
+        var a = Fixtures.CopyOfImage("multi_pv", "disk0.img");
+        var b = Fixtures.CopyOfImage("multi_pv", "disk1.img");
+        var before = (ExportWithQemuImgTests.Sha256(a), ExportWithQemuImgTests.Sha256(b), File.GetLastWriteTimeUtc(a), File.GetLastWriteTimeUtc(b));
+        var lost = "VHD-" + Fixtures.Expected("multi_pv").GetProperty("lost")[0].GetString();
+        var dir = Fixtures.NewTempDir();
+        var runs = new[]
+        {
+            new[] { "scan", a, b },
+            ["scan", a, b, "--json"],
+            ["history", a, b],
+            ["history", a, b, "--json"],
+            ["show-metadata", a, b, "--seqno", "20"],
+            ["diff", a, b, "--from", "20", "--to", "22"],
+            ["restore-metadata", a, b, "--seqno", "21", "-o", Path.Combine(dir, "r.vg")],
+            ["export", a, b, "--lv", lost, "-o", Path.Combine(dir, "lost.vhd")],
+        };
+        foreach (var args in runs)
+        {
+            var r = Support.Cli.Run(args);
+            Assert.True(r.ExitCode is 0 or 1, $"{string.Join(' ', args)}: exit {r.ExitCode} {r.Err}");
+        }
+
+        var after = (ExportWithQemuImgTests.Sha256(a), ExportWithQemuImgTests.Sha256(b), File.GetLastWriteTimeUtc(a), File.GetLastWriteTimeUtc(b));
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public void Output_over_a_source_is_refused()
+    {
+        var a = Fixtures.CopyOfImage("lost_vdi");
+        var r = Support.Cli.Run("export", a, "--lv", "MGT", "-o", a, "--force");
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("is one of the sources", r.Err);
+    }
+
+    [Fact]
+    public void An_existing_output_is_not_overwritten_without_force()
+    {
+        var a = Fixtures.Image("lost_vdi");
+        var existing = Path.Combine(Fixtures.NewTempDir(), "exists.bin");
+        File.WriteAllText(existing, "keep me");
+        var r = Support.Cli.Run("export", a, "--lv", "MGT", "-o", existing);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal("keep me", File.ReadAllText(existing));
+    }
+}

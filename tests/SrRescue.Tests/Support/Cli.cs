@@ -1,0 +1,32 @@
+using System.Text.Json;
+using SrRescue.Cli;
+
+namespace SrRescue.Tests.Support;
+
+/// <summary>Runs the srrescue command line in-process, capturing what it prints.</summary>
+internal static class Cli
+{
+    public sealed record Result(int ExitCode, string Out, string Err)
+    {
+        public JsonElement Json()
+        {
+            using var doc = JsonDocument.Parse(Out);
+            return doc.RootElement.Clone();
+        }
+    }
+
+    public static Result Run(params string[] args)
+    {
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        var code = CliApp.Run(args, new CliContext(o, e, ErrIsTerminal: false));
+        return new Result(code, o.ToString(), e.ToString());
+    }
+
+    public static JsonElement Json(params string[] args)
+    {
+        var r = Run([.. args, "--json"]);
+        Assert.True(r.ExitCode is 0 or 1, $"exit {r.ExitCode}: {r.Err}");
+        return r.Json();
+    }
+}

@@ -50,8 +50,9 @@ public static class MetadataRingScanner
         var wraps = false;
         byte[] text;
         var nextHead = NextStartAfter(starts, start);
-        var nul = area[start..].IndexOf((byte)0);
-        if (nextHead > start && (nul < 0 || nextHead <= start + nul))
+        // Search for the end only up to the next copy's head: that keeps the whole scan linear.
+        var nul = area[start..(nextHead > start ? nextHead : size)].IndexOf((byte)0);
+        if (nextHead > start && nul < 0)
         {
             // Another copy's header sits inside this copy's text: a later write overwrote the
             // rest of it. Keep what is left before that header.

@@ -141,6 +141,12 @@ internal static class ScanCommand
             var sr = LvName.SrUuidOf(vg.Name);
             o.WriteLine($"Volume group {vg.Name}{(sr is null ? "" : $" (XenServer SR {sr})")}");
             o.WriteLine($"  seqno {vg.Seqno}, extent size {Units.Bytes(vg.ExtentSizeBytes)}, {vg.Pvs.Count} PV(s), {vg.Lvs.Count} LV(s), {lvm.Vg!.Versions.Count} metadata versions found (see 'history')");
+            foreach (var pv in vg.Pvs)
+            {
+                var where = lvm.Pvs.FindPv(pv.Id)?.Name ?? "NOT AMONG THE SOURCES";
+                o.WriteLine($"  {pv.Key} = PV {pv.Id} on {where}: {pv.PeCount} extents from byte {pv.PeStartSectors * 512}");
+            }
+
             o.WriteLine();
             var table = new TextTable("LV", "KIND", "VDI UUID", "SIZE", "EXTENTS (PV:first-last)");
             foreach (var lv in vg.Lvs)

@@ -111,7 +111,7 @@ internal static class LvMetadataReader
         var typeOffset = seg.FindValue("type")?.Offset ?? seg.Offset;
         ctx.Add(Severity.Info, "lvm.lv.segment-type", structure, typeOffset, SegmentTypes.IsKnown(baseType)
             ? $"segment type '{type}' is recognised but not mapped to extents; kept verbatim"
-            : $"unknown segment type '{type}'; kept verbatim", stored: type);
+            : $"unknown segment type '{type}'; kept verbatim");
         var areas = new List<SegmentArea>();
         foreach (var key in SegmentTypes.PairAreaKeys)
         {

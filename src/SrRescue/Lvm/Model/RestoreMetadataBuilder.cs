@@ -16,9 +16,18 @@ internal static class RestoreMetadataBuilder
 
     /// <param name="newest">The newest (highest seqno) copy: the base of the file.</param>
     /// <param name="source">The older copy that still has the LVs.</param>
-    /// <param name="lvNames">LVs to restore; null = every visible LV of <paramref name="source"/> absent (by id and by name) from <paramref name="newest"/>.</param>
-    /// <param name="force">Write the file despite extent conflicts or a damaged source LV (never despite a missing PV or a taken name).</param>
-    /// <param name="highestSeqnoSeen">The highest seqno in any mda of any PV of the VG, when the caller knows one above <paramref name="newest"/>'s.</param>
+    /// <param name="lvNames">
+    /// LVs to restore; null = every visible LV of <paramref name="source"/> absent (by id and by
+    /// name) from <paramref name="newest"/>. Hidden sub-LVs they use are added either way.
+    /// </param>
+    /// <param name="force">
+    /// Write the file despite extent conflicts or a damaged source LV; never despite a missing PV,
+    /// an LV missing from the source, or a name or id already taken.
+    /// </param>
+    /// <param name="highestSeqnoSeen">
+    /// The highest seqno in any mda of any PV of the VG (ignored mdas included, lvm2.md 4.4), when
+    /// the caller knows one above <paramref name="newest"/>'s.
+    /// </param>
     /// <param name="timeProvider">For creation_time; the system clock by default.</param>
     public static RestorePlan Build(VgMetadata newest, VgMetadata source, IReadOnlyCollection<string>? lvNames, bool force,
         FindingLog log, long? highestSeqnoSeen = null, TimeProvider? timeProvider = null)
@@ -37,7 +46,8 @@ internal static class RestoreMetadataBuilder
         var seqno = Math.Max(Math.Max(newest.Seqno, source.Seqno), highestSeqnoSeen ?? 0);
         if (newest.Name != source.Name || (newest.Id.Length > 0 && source.Id.Length > 0 && newest.Id != source.Id))
         {
-            state.Hard("lvm.restore.vg-mismatch", $"the source copy is VG {source.Name} ({source.Id}) but the newest copy is VG {newest.Name} ({newest.Id})");
+            state.Hard("lvm.restore.vg-mismatch",
+                $"the source copy is VG {source.Name} ({source.Id}) but the newest copy is VG {newest.Name} ({newest.Id})");
         }
 
         var chosen = Choose(newest, source, lvNames, state);
@@ -45,7 +55,9 @@ internal static class RestoreMetadataBuilder
         var conflicts = FindConflicts(newest, source, chosen);
         foreach (var c in conflicts)
         {
-            state.Soft("lvm.restore.extent-conflict", $"PEs {c.FirstPe}-{c.FirstPe + c.PeCount - 1} of PV {c.PvId} used by {c.LvName} in seqno {source.Seqno} are now used by {c.OtherLvName}");
+            state.Soft("lvm.restore.extent-conflict",
+                $"PEs {c.FirstPe}-{c.FirstPe + c.PeCount - 1} of PV {c.PvId} used by {c.LvName} in seqno {source.Seqno} " +
+                $"are now used by {c.OtherLvName}");
         }
 
         var restored = chosen.Select(l => l.Name).ToList();
@@ -113,7 +125,8 @@ internal static class RestoreMetadataBuilder
                 }
                 else if (sub.IsVisible)
                 {
-                    state.Hard("lvm.restore.missing-reference", $"LV {lv.Name} uses LV {name}, which is not in the newest copy: restore it too");
+                    state.Hard("lvm.restore.missing-reference",
+                        $"LV {lv.Name} uses LV {name}, which is not in the newest copy: restore it too");
                 }
                 else
                 {
@@ -176,7 +189,8 @@ internal static class RestoreMetadataBuilder
         var end = new PhysicalExtentRange(newPv.Id, area.StartIndex, segment.AreaLengthExtents).EndPe;
         if (end > newPv.PeCount)
         {
-            state.Soft("lvm.restore.beyond-pv", $"LV {lv.Name} uses PEs up to {end - 1} of PV {newPv.Id}, which now has only {newPv.PeCount}");
+            state.Soft("lvm.restore.beyond-pv",
+                $"LV {lv.Name} uses PEs up to {end - 1} of PV {newPv.Id}, which now has only {newPv.PeCount}");
         }
     }
 

@@ -38,7 +38,8 @@ internal static class VgMetadataReader
         var id = ctx.GetString(vg, "id", "lvm.vg", structure, Severity.Error) ?? "";
         if (id.Length > 0 && !LvmNames.IsValidUuid(id))
         {
-            ctx.Add(Severity.Warning, "lvm.vg.bad-id", structure, vg.FindValue("id")!.Offset, "the VG id is not a dashed LVM UUID", stored: id);
+            ctx.Add(Severity.Warning, "lvm.vg.bad-id", structure, vg.FindValue("id")!.Offset,
+                "the VG id is not a dashed LVM UUID", stored: id);
         }
 
         var seqno = ctx.GetInt64(vg, "seqno", "lvm.vg", structure, Severity.Error, min: 0);
@@ -131,7 +132,8 @@ internal static class VgMetadataReader
             }
             else if (id.Length > 0 && !LvmNames.IsValidUuid(id))
             {
-                ctx.Add(Severity.Warning, "lvm.pv.bad-id", pvStructure, pv.FindValue("id")!.Offset, "the PV id is not a dashed LVM UUID", stored: id);
+                ctx.Add(Severity.Warning, "lvm.pv.bad-id", pvStructure, pv.FindValue("id")!.Offset,
+                    "the PV id is not a dashed LVM UUID", stored: id);
             }
 
             var devSize = ctx.GetInt64(pv, "dev_size", "lvm.pv", pvStructure, missing: null, min: 0);

@@ -355,7 +355,7 @@ internal static class ConfigParser
         private readonly string Describe(ConfigToken t) => t.Kind switch
         {
             ConfigTokenKind.EndOfInput => "end of text",
-            _ => Shorten(Encoding.UTF8.GetString(_tokens.Raw(t))),
+            _ => Shorten(Encoding.UTF8.GetString(_tokens.Raw(t)[..Math.Min(t.End - t.Start, 64)])),
         };
 
         private static string Shorten(string s) => s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 40), "…");

@@ -63,9 +63,9 @@ internal static class ConfigWriter
         ConfigNode? previous = null;
         foreach (var entry in entries)
         {
-            // Blank line before a section that follows a value or opens its parent, as LVM does
-            // before each PV and LV and before segment1; purely cosmetic.
-            if (entry is ConfigSection && previous is null or ConfigValue && (depth > 0 || previous is not null))
+            // Blank lines where LVM's backup files have them (before physical_volumes and
+            // logical_volumes, each PV and LV, and segment1 but not segment2); purely cosmetic.
+            if (entry is ConfigSection && (depth > 0 || previous is not null) && (depth < 3 || previous is not ConfigSection))
             {
                 sb.Append('\n');
             }

@@ -16,10 +16,14 @@ public class ConfigWriterTests
     [Fact]
     public void Writes_tab_indented_sections_and_one_line_arrays()
     {
-        var root = LvmSamples.Parse("vg { id = \"x\" status = [\"READ\", \"WRITE\"] flags = [] pvs { pv0 { pe_count = 15 } } }");
+        var root = LvmSamples.Parse(
+            "vg { id = \"x\" status = [\"READ\", \"WRITE\"] flags = [] pvs { pv0 { n = 1 } pv1 { n = 2 } } " +
+            "lvs { lv { c = 2 s1 { a = 1 } s2 { a = 2 } } } }");
         var text = ConfigWriter.Write(root);
         Assert.Equal(
-            "vg {\n\tid = \"x\"\n\tstatus = [\"READ\", \"WRITE\"]\n\tflags = []\n\n\tpvs {\n\n\t\tpv0 {\n\t\t\tpe_count = 15\n\t\t}\n\t}\n}\n",
+            "vg {\n\tid = \"x\"\n\tstatus = [\"READ\", \"WRITE\"]\n\tflags = []\n" +
+            "\n\tpvs {\n\n\t\tpv0 {\n\t\t\tn = 1\n\t\t}\n\n\t\tpv1 {\n\t\t\tn = 2\n\t\t}\n\t}\n" +
+            "\n\tlvs {\n\n\t\tlv {\n\t\t\tc = 2\n\n\t\t\ts1 {\n\t\t\t\ta = 1\n\t\t\t}\n\t\t\ts2 {\n\t\t\t\ta = 2\n\t\t\t}\n\t\t}\n\t}\n}\n",
             text);
     }
 

@@ -5,9 +5,9 @@ namespace SrRescue.Cli.Commands;
 /// <summary>The findings block at the end of a text report, warnings and errors first.</summary>
 internal static class FindingsText
 {
-    public static void Write(TextWriter o, FindingLog log, bool includeInfo = false)
+    public static void Write(TextWriter o, FindingLog log, bool includeInfo = false, Func<Finding, bool>? exclude = null)
     {
-        var list = log.Snapshot().Where(f => includeInfo || f.Severity != Severity.Info).OrderByDescending(f => f.Severity).ToList();
+        var list = log.Snapshot().Where(f => (includeInfo || f.Severity != Severity.Info) && !(exclude?.Invoke(f) ?? false)).OrderByDescending(f => f.Severity).ToList();
         if (list.Count == 0)
         {
             return;

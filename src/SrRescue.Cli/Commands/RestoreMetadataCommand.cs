@@ -35,14 +35,17 @@ internal static class RestoreMetadataCommand
             var old = Versions.RequireUsable(lvm, p.GetValue(seqno)!.Value);
             var chosen = p.GetValue(lvs) is { Length: > 0 } names ? names : null;
             var isForced = p.GetValue(force);
-            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings);
-            if (plan.Text is not null && (!plan.Refused || isForced))
+            // Damaged and uncommitted copies count too: the restored seqno must be above all of them.
+            var highestSeen = lvm.Vg!.Versions.Max(v => v.Seqno);
+            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings, highestSeen);
+            // A refused plan has no text; with --force, conflicts still give a text and are listed.
+            var written = plan.Text is not null;
+            if (written)
             {
                 using var file = OutputFile.Create(outPath, isForced);
-                file.Write(Encoding.UTF8.GetBytes(plan.Text));
+                file.Write(Encoding.UTF8.GetBytes(plan.Text!));
             }
 
-            var written = plan.Text is not null && (!plan.Refused || isForced);
             if (p.GetValue(json))
             {
                 WriteJson(ctx, lvm, newest, old, plan, written ? outPath : null);
@@ -52,7 +55,7 @@ internal static class RestoreMetadataCommand
                 WriteText(ctx, lvm, newest, old, plan, written ? outPath : null);
             }
 
-            return !written ? ExitCodes.DataErrors : plan.Conflicts.Count > 0 ? ExitCodes.DataErrors : ExitCodes.Success;
+            return written && plan.IsSafe ? ExitCodes.Success : ExitCodes.DataErrors;
         });
         return cmd;
     }
@@ -109,13 +112,16 @@ internal static class RestoreMetadataCommand
 
         if (path is null)
         {
-            o.WriteLine("Refused, nothing written:");
-            foreach (var problem in plan.Problems)
+            o.WriteLine("Refused, nothing written.");
+            foreach (var problem in plan.Conflicts.Count == 0 ? plan.Problems : [])
             {
                 o.WriteLine($"  {problem}");
             }
 
-            o.WriteLine("Use --force to write the file anyway (the ranges above would then be restored with whatever data they hold now).");
+            if (plan.Conflicts.Count > 0)
+            {
+                o.WriteLine("Name the LVs whose extents are free with --lv, or use --force to write the file anyway (the ranges above would then be restored with whatever data they hold now).");
+            }
         }
         else
         {
@@ -124,6 +130,7 @@ internal static class RestoreMetadataCommand
             o.WriteLine($"  vgcfgrestore -f {path} {newest.VgName}");
         }
 
-        FindingsText.Write(o, lvm.Findings);
+        // The restore's own findings are the lines above.
+        FindingsText.Write(o, lvm.Findings, exclude: f => f.Code.StartsWith("lvm.restore.", StringComparison.Ordinal));
     }
 }

@@ -35,7 +35,11 @@ public sealed class RestoreWithVgcfgrestoreTests
         Assert.True(restore.ExitCode == 0, restore.Out + restore.Err);
         var plan = restore.Json();
         Assert.Contains(lostLv, plan.GetProperty("restored_lvs").EnumerateArray().Select(e => e.GetString()));
-        Assert.True(plan.GetProperty("file_seqno").GetInt64() > 0); // TEMP
+        // vgcfgrestore commits the file's seqno + 1 (lvm2.md 4.2): the file carries the highest seqno
+        // on disk so that the restored metadata lands exactly one above every copy.
+        var newestSeqno = expected.GetProperty("seqno").GetInt64();
+        Assert.Equal(newestSeqno, plan.GetProperty("file_seqno").GetInt64());
+        Assert.Equal(newestSeqno + 1, plan.GetProperty("seqno_after_vgcfgrestore").GetInt64());
 
         var loops = new List<LoopDevice>();
         try
@@ -48,6 +52,8 @@ public sealed class RestoreWithVgcfgrestoreTests
             var devices = loops.Select(l => l.Path).ToArray();
             var r = Lvm2.Run("vgcfgrestore", devices, "-f", file, vgName);
             Assert.True(r.ExitCode == 0, r.All);
+            var vgs = Lvm2.Run("vgs", devices, "--noheadings", "-o", "vg_seqno", vgName);
+            Assert.Equal((newestSeqno + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), vgs.StdOut.Trim());
             var lvs = Lvm2.Run("lvs", devices, "--noheadings", "--separator", "|", "-o", "lv_name,seg_pe_ranges", vgName);
             Assert.True(lvs.ExitCode == 0, lvs.All);
             var actual = lvs.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -52,6 +52,10 @@ public sealed class LvmInspection : IDisposable
         {
             log.Add(Severity.Error, "lvm.no-metadata", "metadata area", -1, "no LVM metadata copy was found on any source");
         }
+        else if (history.Primary?.Newest?.Vg is { } newest)
+        {
+            pvs.BindUnlabeled(newest, log);
+        }
 
         return new LvmInspection(pvs, backups, history, log);
     }

@@ -11,6 +11,7 @@ namespace SrRescue.Lvm;
 public sealed class PvSet : IDisposable
 {
     private readonly List<FileSource> _files;
+    private readonly Dictionary<string, int> _bound = new(StringComparer.Ordinal);
 
     private PvSet(List<FileSource> files, IReadOnlyList<PvScan> pvs, IReadOnlyList<IByteSource> pvSources)
     {
@@ -86,7 +87,36 @@ public sealed class PvSet : IDisposable
             }
         }
 
-        return null;
+        return _bound.TryGetValue(pvUuid, out var index) ? PvSources[index] : null;
+    }
+
+    /// <summary>
+    /// Lets metadata name PVs whose label is gone (fault F3: label and metadata area zeroed, the VG
+    /// known only from another copy or a backup file). A PV uuid of <paramref name="vg"/> that no
+    /// label carries is bound to a source without a label when that is the only candidate; the
+    /// binding is reported. Several candidates are not guessed at.
+    /// </summary>
+    public void BindUnlabeled(Model.VgMetadata vg, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(vg);
+        ArgumentNullException.ThrowIfNull(log);
+        var missing = vg.Pvs.Where(p => FindPv(p.Id) is null).ToList();
+        var unlabeled = Enumerable.Range(0, Pvs.Count).Where(i => Pvs[i].PvUuid is null && !_bound.ContainsValue(i)).ToList();
+        foreach (var pv in missing)
+        {
+            // A source smaller than the extents the metadata places on it cannot be that PV.
+            var fits = unlabeled.Where(i => PvSources[i].Length >= (pv.PeStartSectors * 512) + (pv.PeCount * vg.ExtentSizeBytes)).ToList();
+            if (fits.Count != 1 || missing.Count != 1)
+            {
+                log.Add(Severity.Error, "lvm.pv.not-found", "PV", -1, $"PV {pv.Id} ({pv.Key}) of {vg.Name} is not among the sources (no label carries its uuid)");
+                continue;
+            }
+
+            _bound[pv.Id] = fits[0];
+            unlabeled.Remove(fits[0]);
+            log.Add(Severity.Warning, "lvm.pv.bound-without-label", "PV", Pvs[fits[0]].PvOffsetBytes,
+                $"{Pvs[fits[0]].Source} has no LVM label; it is taken as PV {pv.Id} of {vg.Name}, the only PV the metadata names that no label carries", source: Pvs[fits[0]].Source);
+        }
     }
 
     public void Dispose()

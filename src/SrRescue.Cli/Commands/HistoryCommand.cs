@@ -53,10 +53,10 @@ internal static class HistoryCommand
                 w.WriteString("checksum", $"{v.Checksum:x8}");
                 w.WriteBoolean("committed", v.IsCommitted);
                 w.WriteBoolean("damaged", v.IsDamaged);
-                j.NullableNumber("creation_time", v.Vg?.CreationTime);
-                j.NullableString("creation_host", v.Vg?.CreationHost);
-                j.NullableString("description", v.Vg?.Description);
-                j.NullableNumber("lv_count", v.Vg?.Lvs.Count);
+                j.NullableNumber("creation_time", v.Summary?.CreationTime);
+                j.NullableString("creation_host", v.Summary?.CreationHost);
+                j.NullableString("description", v.Summary?.Description);
+                j.NullableNumber("lv_count", v.Summary?.LvCount);
                 w.WriteStartArray("copies");
                 foreach (var c in v.Copies)
                 {
@@ -109,8 +109,8 @@ internal static class HistoryCommand
                     v.Copies.Any(c => c.SlotChecksumMatches == false) ? "CRC-MISMATCH" : null,
                     v.Copies.All(c => c.Origin == CopyOrigin.BackupFile) ? "backup-file" : null,
                 }.Where(s => s is not null));
-                var changes = v.Changes.Count == 0 ? (v.Vg is null ? "(unreadable)" : "") : string.Join("; ", v.Changes.Select(ChangeJson.Describe));
-                table.Add(v.Seqno.ToString(System.Globalization.CultureInfo.InvariantCulture), Units.UnixTime(v.Vg?.CreationTime), v.Vg?.Lvs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                var changes = v.Changes.Count == 0 ? (v.Summary is null ? "(unreadable)" : "") : string.Join("; ", v.Changes.Select(ChangeJson.Describe));
+                table.Add(v.Seqno.ToString(System.Globalization.CultureInfo.InvariantCulture), Units.UnixTime(v.Summary?.CreationTime), v.Summary?.LvCount.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
                     where, first.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{v.Checksum:x8}", state == "" ? "ok" : state, changes);
             }
 
@@ -124,7 +124,7 @@ internal static class HistoryCommand
             o.WriteLine("Removed LVs (recoverable from the copy before their removal):");
             foreach (var (v, c) in removed)
             {
-                var before = lvm.Vg!.Versions.LastOrDefault(x => x.Seqno < v.Seqno && x.IsUsable && x.Vg!.FindLv(c.LvName) is not null);
+                var before = lvm.Vg!.Versions.LastOrDefault(x => x.Seqno < v.Seqno && x.IsUsable && x.Defines(c.LvName));
                 o.WriteLine($"  {c.LvName}: removed in seqno {v.Seqno}{(before is null ? "" : $"; last defined in seqno {before.Seqno} -> srrescue restore-metadata --seqno {before.Seqno} --lv {c.LvName} -o FILE")}");
             }
         }

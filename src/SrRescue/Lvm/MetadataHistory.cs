@@ -30,25 +30,13 @@ public sealed class MetadataHistory
         var vgs = new List<VgHistory>();
         foreach (var byVg in copies.GroupBy(c => c.VgId, StringComparer.Ordinal))
         {
-            var versions = new List<MetadataVersion>();
-            VgMetadata? previous = null;
             var groups = byVg
                 .GroupBy(c => (c.Seqno, c.Checksum, Damaged: c.IsDamaged))
                 .OrderBy(g => g.Key.Seqno)
-                .ThenBy(g => g.Key.Damaged);
-            foreach (var g in groups)
-            {
-                var list = g.OrderBy(c => c.Origin).ThenBy(c => c.Source, StringComparer.Ordinal).ThenBy(c => c.OffsetBytes).ToList();
-                var first = list[0];
-                var vg = g.Key.Damaged ? null : Parse(first, log);
-                IReadOnlyList<LvChange> changes = vg is not null && previous is not null ? MetadataDiff.Compare(previous, vg) : [];
-                versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, vg, changes));
-                if (vg is not null)
-                {
-                    previous = vg;
-                }
-            }
-
+                .ThenBy(g => g.Key.Damaged)
+                .Select(g => g.OrderBy(c => c.Origin).ThenBy(c => c.Source, StringComparer.Ordinal).ThenBy(c => c.OffsetBytes).ToList())
+                .ToList();
+            var versions = BuildVersions(groups, log);
             WarnAboutSeqnoTies(versions, log);
             var name = versions.LastOrDefault(v => !v.IsDamaged)?.VgName ?? versions[^1].VgName;
             vgs.Add(new VgHistory(byVg.Key, name, versions));
@@ -61,6 +49,44 @@ public sealed class MetadataHistory
         }
 
         return new MetadataHistory(vgs);
+    }
+
+    /// <summary>Versions parsed at once: bounds memory (parsed trees are dropped after each batch).</summary>
+    private const int ParseBatch = 64;
+
+    /// <summary>
+    /// Parses the versions in seqno order, in parallel batches, and diffs each usable version with
+    /// the previous usable one. Only summaries and changes are kept; a ring of thousands of copies
+    /// is not held in memory as parsed trees.
+    /// </summary>
+    private static List<MetadataVersion> BuildVersions(List<List<MetadataCopy>> groups, FindingLog log)
+    {
+        var versions = new List<MetadataVersion>(groups.Count);
+        VgMetadata? previous = null;
+        for (var start = 0; start < groups.Count; start += ParseBatch)
+        {
+            var count = Math.Min(ParseBatch, groups.Count - start);
+            var parsed = new VgMetadata?[count];
+            Parallel.For(0, count, i =>
+            {
+                var first = groups[start + i][0];
+                parsed[i] = first.IsDamaged ? null : Parse(first, log);
+            });
+
+            for (var i = 0; i < count; i++)
+            {
+                var list = groups[start + i];
+                var first = list[0];
+                var vg = parsed[i];
+                IReadOnlyList<LvChange> changes = vg is not null && previous is not null ? MetadataDiff.Compare(previous, vg) : [];
+                var summary = vg is null ? null : new MetadataSummary(vg.Lvs.Count, vg.CreationTime, vg.CreationHost, vg.Description,
+                    vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal));
+                versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes));
+                previous = vg ?? previous;
+            }
+        }
+
+        return versions;
     }
 
     /// <summary>Parses one copy's text into the VG model; parse problems of intact copies are findings.</summary>

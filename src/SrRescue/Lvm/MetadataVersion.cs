@@ -1,3 +1,4 @@
+using SrRescue.Diagnostics;
 using SrRescue.Lvm.Model;
 
 namespace SrRescue.Lvm;
@@ -5,24 +6,55 @@ namespace SrRescue.Lvm;
 /// <summary>
 /// One version of a VG's metadata: a seqno and one text, found at one or more places (each mda of
 /// each PV, backup files). Two different texts with the same seqno are two versions (lvm2.md 5.10).
+/// The parsed model is made again on demand (<see cref="Vg"/>); the history keeps only
+/// <see cref="Summary"/> and <see cref="Changes"/>.
 /// </summary>
-public sealed record MetadataVersion(
-    long Seqno,
-    string VgName,
-    string VgId,
-    uint Checksum,
-    IReadOnlyList<MetadataCopy> Copies,
-    VgMetadata? Vg,
-    IReadOnlyList<LvChange> Changes)
+public sealed class MetadataVersion
 {
+    private readonly Lazy<VgMetadata?> _vg;
+
+    public MetadataVersion(long seqno, string vgName, string vgId, uint checksum, IReadOnlyList<MetadataCopy> copies,
+        MetadataSummary? summary, IReadOnlyList<LvChange> changes)
+    {
+        Seqno = seqno;
+        VgName = vgName;
+        VgId = vgId;
+        Checksum = checksum;
+        Copies = copies;
+        Summary = summary;
+        Changes = changes;
+        _vg = new Lazy<VgMetadata?>(() => summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog()));
+    }
+
+    public long Seqno { get; }
+
+    public string VgName { get; }
+
+    public string VgId { get; }
+
+    public uint Checksum { get; }
+
+    public IReadOnlyList<MetadataCopy> Copies { get; }
+
+    /// <summary>Null when the text is damaged or did not give a VG.</summary>
+    public MetadataSummary? Summary { get; }
+
+    /// <summary>The LV changes since the previous usable version.</summary>
+    public IReadOnlyList<LvChange> Changes { get; }
+
+    /// <summary>The parsed VG (parsed on first use); null when damaged or unparsable.</summary>
+    public VgMetadata? Vg => _vg.Value;
+
     /// <summary>Every place holds a damaged (partly overwritten or cut) text.</summary>
     public bool IsDamaged => Copies.All(c => c.IsDamaged);
 
     /// <summary>Intact and parsed: usable for export and restore.</summary>
-    public bool IsUsable => !IsDamaged && Vg is not null;
+    public bool IsUsable => !IsDamaged && Summary is not null;
 
     public bool IsCommitted => Copies.Any(c => c.IsCommitted);
 
     /// <summary>The best place to read it from: intact first, the committed one first.</summary>
     public MetadataCopy Primary => Copies.OrderBy(c => c.IsDamaged).ThenByDescending(c => c.IsCommitted).ThenBy(c => c.Origin).First();
+
+    public bool Defines(string lvName) => Summary?.LvNames.Contains(lvName) ?? false;
 }

@@ -14,5 +14,5 @@ public sealed record VgHistory(string VgId, string VgName, IReadOnlyList<Metadat
 
     /// <summary>The newest usable version that still defines an LV of this name (for a removed LV: its last definition).</summary>
     public MetadataVersion? NewestDefining(string lvName) =>
-        Versions.LastOrDefault(v => v.IsUsable && v.Vg!.FindLv(lvName) is not null);
+        Versions.LastOrDefault(v => v.IsUsable && v.Defines(lvName));
 }

@@ -74,7 +74,7 @@ internal static class MetadataDiff
         {
             changes.Add(Make(LvChangeKind.Resized, $"{old.ExtentCount} → {lv.ExtentCount} extents"));
         }
-        else if (!Layout(old, older).SequenceEqual(Layout(lv, newer), StringComparer.Ordinal))
+        else if (!SameLayout(old, older, lv, newer))
         {
             changes.Add(Make(LvChangeKind.Moved,
                 $"extents moved from{Placement(old, older, " ")} to{Placement(lv, newer, " ")}"));
@@ -91,19 +91,42 @@ internal static class MetadataDiff
     }
 
     /// <summary>
-    /// Everything that says where the data is, with PV keys replaced by PV ids: segment bounds,
-    /// type, stripes, and each area.
+    /// Whether everything that says where the data is agrees: segment bounds, type, stripes, and
+    /// each area, with PV keys compared through the PV ids they stand for. Runs for every LV of
+    /// every version of a long history, so it compares fields instead of building strings.
     /// </summary>
-    private static IEnumerable<string> Layout(LvMetadata lv, VgMetadata vg)
+    private static bool SameLayout(LvMetadata a, VgMetadata va, LvMetadata b, VgMetadata vb)
     {
-        foreach (var s in lv.Segments)
+        if (a.Segments.Count != b.Segments.Count)
         {
-            var areas = s.Areas.Select(a => a.IsPv
-                ? $"pv:{vg.FindPvByKey(a.Name)?.Id ?? a.Name}:{a.StartIndex}"
-                : $"lv:{a.Name}:{a.StartIndex}");
-            yield return $"{s.StartExtent}+{s.ExtentCount} {s.Type} {s.StripeCount}x{s.StripeSizeSectors} {string.Join(' ', areas)}";
+            return false;
         }
+
+        for (var i = 0; i < a.Segments.Count; i++)
+        {
+            LvSegment x = a.Segments[i], y = b.Segments[i];
+            if (x.StartExtent != y.StartExtent || x.ExtentCount != y.ExtentCount || x.StripeCount != y.StripeCount ||
+                x.StripeSizeSectors != y.StripeSizeSectors || x.Areas.Count != y.Areas.Count ||
+                !string.Equals(x.Type, y.Type, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            for (var k = 0; k < x.Areas.Count; k++)
+            {
+                SegmentArea p = x.Areas[k], q = y.Areas[k];
+                if (p.IsPv != q.IsPv || p.StartIndex != q.StartIndex || !string.Equals(AreaIdentity(p, va), AreaIdentity(q, vb), StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
+
+    private static string AreaIdentity(SegmentArea area, VgMetadata vg) =>
+        area.IsPv ? vg.FindPvByKey(area.Name)?.Id ?? area.Name : area.Name;
 
     private static string Placement(LvMetadata lv, VgMetadata vg, string prefix)
     {
@@ -114,6 +137,11 @@ internal static class MetadataDiff
 
     private static void ListChange(StringBuilder sb, string what, IReadOnlyList<string> before, IReadOnlyList<string> after)
     {
+        if (before.SequenceEqual(after, StringComparer.Ordinal))
+        {
+            return;
+        }
+
         var added = after.Except(before, StringComparer.Ordinal).ToList();
         var removed = before.Except(after, StringComparer.Ordinal).ToList();
         if (added.Count == 0 && removed.Count == 0)

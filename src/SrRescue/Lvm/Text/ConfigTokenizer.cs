@@ -95,13 +95,13 @@ internal ref struct ConfigTokenizer
         var raw = Raw(token);
         if (token.Kind != ConfigTokenKind.QuotedString)
         {
-            return Encoding.UTF8.GetString(raw);
+            return TokenStringCache.Get(raw);
         }
 
         var inner = raw[1..(token.Unterminated ? raw.Length : raw.Length - 1)];
         if (raw[0] == '\'' || inner.IndexOf((byte)'\\') < 0)
         {
-            return Encoding.UTF8.GetString(inner);
+            return TokenStringCache.Get(inner);
         }
 
         var buffer = new byte[inner.Length];

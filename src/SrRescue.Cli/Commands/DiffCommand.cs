@@ -10,21 +10,17 @@ internal static class DiffCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sources = CommonOptions.Sources();
-        var json = CommonOptions.Json();
-        var backup = CommonOptions.LvmBackup();
         var from = CommonOptions.Seqno("--from", "The older seqno.");
         var to = CommonOptions.Seqno("--to", "The newer seqno.");
         from.Required = true;
         to.Required = true;
-        var cmd = new Command("diff", "What changed between two metadata copies: LVs created, removed, resized, renamed, moved.") { sources, json, backup, from, to };
-        cmd.SetAction(p =>
+        var cmd = new LvmCommand("diff", "What changed between two metadata copies: LVs created, removed, resized, renamed, moved.", from, to);
+        return cmd.SetAction((p, lvm, json) =>
         {
-            using var lvm = LvmInspection.Open(p.GetValue(sources)!, p.GetValue(backup));
             var a = Versions.RequireUsable(lvm, p.GetValue(from)!.Value);
             var b = Versions.RequireUsable(lvm, p.GetValue(to)!.Value);
             var changes = MetadataDiff.Compare(a.Vg!, b.Vg!);
-            if (p.GetValue(json))
+            if (json)
             {
                 using var j = new JsonOut(ctx.Out, "diff");
                 j.W.WriteNumber("from", a.Seqno);
@@ -55,6 +51,5 @@ internal static class DiffCommand
 
             return ExitCodes.Success;
         });
-        return cmd;
     }
 }

@@ -14,21 +14,15 @@ internal static class ExportCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sources = CommonOptions.Sources();
-        var json = CommonOptions.Json();
-        var backup = CommonOptions.LvmBackup();
         var lvOption = new Option<string>("--lv") { Description = "The LV to export, e.g. VHD-<vdi uuid>.", Required = true };
         var seqno = CommonOptions.Seqno(description: "Read the LV through this metadata copy (default: the newest that defines it).");
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Overwrite an existing output file.");
-        var cmd = new Command("export", "Write an LV's bytes to a file (sparse: holes where the LV reads as zeros).") { sources, json, backup, lvOption, seqno, output, force };
-        cmd.SetAction(p =>
+        var cmd = new LvmCommand("export", "Write an LV's bytes to a file (sparse: holes where the LV reads as zeros).", lvOption, seqno, output, force);
+        return cmd.SetAction((p, lvm, json) =>
         {
-            var sourcePaths = p.GetValue(sources)!;
             var outPath = p.GetValue(output)!;
             var lvName = p.GetValue(lvOption)!;
-            OutputFile.EnsureNotASource(outPath, sourcePaths);
-            using var lvm = LvmInspection.Open(sourcePaths, p.GetValue(backup));
             var vgHistory = Versions.RequireVg(lvm);
             var version = p.GetValue(seqno) is { } n ? Versions.RequireUsable(lvm, n) : vgHistory.NewestDefining(lvName);
             var lv = version?.Vg!.FindLv(lvName);
@@ -50,7 +44,7 @@ internal static class ExportCommand
             }
 
             bar.Done();
-            if (p.GetValue(json))
+            if (json)
             {
                 using var j = new JsonOut(ctx.Out, "export");
                 var w = j.W;
@@ -100,8 +94,7 @@ internal static class ExportCommand
             }
 
             return volume.UnmappedRanges.Count > 0 || overwritten.Count > 0 ? ExitCodes.DataErrors : ExitCodes.Success;
-        });
-        return cmd;
+        }, output);
     }
 
     /// <summary>Extents of a removed LV that the newest metadata gives to another LV.</summary>

@@ -10,17 +10,10 @@ internal static class HistoryCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sources = CommonOptions.Sources();
-        var json = CommonOptions.Json();
-        var backup = CommonOptions.LvmBackup();
-        var cmd = new Command("history", "Every metadata copy found (seqno, place, size, checksum, wrap, time, host, description, LV count) and the LVs created, removed, resized and renamed since the previous seqno.")
+        var cmd = new LvmCommand("history", "Every metadata copy found (seqno, place, size, checksum, wrap, time, host, description, LV count) and the LVs created, removed, resized and renamed since the previous seqno.");
+        return cmd.SetAction((p, lvm, json) =>
         {
-            sources, json, backup,
-        };
-        cmd.SetAction(p =>
-        {
-            using var lvm = LvmInspection.Open(p.GetValue(sources)!, p.GetValue(backup));
-            if (p.GetValue(json))
+            if (json)
             {
                 WriteJson(ctx, lvm);
             }
@@ -31,7 +24,6 @@ internal static class HistoryCommand
 
             return lvm.Vg is null ? ExitCodes.DataErrors : ExitCodes.Success;
         });
-        return cmd;
     }
 
     private static void WriteJson(CliContext ctx, LvmInspection lvm)

@@ -16,21 +16,15 @@ internal static class RestoreMetadataCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sources = CommonOptions.Sources();
-        var json = CommonOptions.Json();
-        var backup = CommonOptions.LvmBackup();
         var seqno = CommonOptions.Seqno(description: "The older copy that still defines the LVs to bring back.");
         seqno.Required = true;
         var lvs = new Option<string[]>("--lv") { Description = "An LV to bring back (repeatable); default: every LV removed since that seqno." };
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Write the file even when the LVs' extents are now used by other LVs (the output says which ranges are unsafe), or over an existing output file.");
-        var cmd = new Command("restore-metadata", "Write a vgcfgrestore file: the newest metadata plus LVs from an older copy.") { sources, json, backup, seqno, lvs, output, force };
-        cmd.SetAction(p =>
+        var cmd = new LvmCommand("restore-metadata", "Write a vgcfgrestore file: the newest metadata plus LVs from an older copy.", seqno, lvs, output, force);
+        return cmd.SetAction((p, lvm, json) =>
         {
-            var sourcePaths = p.GetValue(sources)!;
             var outPath = p.GetValue(output)!;
-            OutputFile.EnsureNotASource(outPath, sourcePaths);
-            using var lvm = LvmInspection.Open(sourcePaths, p.GetValue(backup));
             var newest = Versions.RequireNewest(lvm);
             var old = Versions.RequireUsable(lvm, p.GetValue(seqno)!.Value);
             var chosen = p.GetValue(lvs) is { Length: > 0 } names ? names : null;
@@ -46,7 +40,7 @@ internal static class RestoreMetadataCommand
                 file.Write(Encoding.UTF8.GetBytes(plan.Text!));
             }
 
-            if (p.GetValue(json))
+            if (json)
             {
                 WriteJson(ctx, lvm, newest, old, plan, written ? outPath : null);
             }
@@ -56,8 +50,7 @@ internal static class RestoreMetadataCommand
             }
 
             return written && plan.IsSafe ? ExitCodes.Success : ExitCodes.DataErrors;
-        });
-        return cmd;
+        }, output);
     }
 
     private static void WriteJson(CliContext ctx, LvmInspection lvm, MetadataVersion newest, MetadataVersion old, RestorePlan plan, string? path)

@@ -11,17 +11,10 @@ internal static class ScanCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sources = CommonOptions.Sources();
-        var json = CommonOptions.Json();
-        var backup = CommonOptions.LvmBackup();
-        var cmd = new Command("scan", "Inventory of every layer: PV labels (byte offsets), metadata areas and copies, the newest VG and its LVs, findings.")
+        var cmd = new LvmCommand("scan", "Inventory of every layer: PV labels (byte offsets), metadata areas and copies, the newest VG and its LVs, findings.");
+        return cmd.SetAction((p, lvm, json) =>
         {
-            sources, json, backup,
-        };
-        cmd.SetAction(p =>
-        {
-            using var lvm = LvmInspection.Open(p.GetValue(sources)!, p.GetValue(backup));
-            if (p.GetValue(json))
+            if (json)
             {
                 WriteJson(ctx, lvm);
             }
@@ -32,7 +25,6 @@ internal static class ScanCommand
 
             return lvm.Findings.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;
         });
-        return cmd;
     }
 
     private static void WriteJson(CliContext ctx, LvmInspection lvm)

@@ -9,18 +9,14 @@ internal static class ShowMetadataCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var sources = CommonOptions.Sources();
-        var json = CommonOptions.Json();
-        var backup = CommonOptions.LvmBackup();
         var seqno = CommonOptions.Seqno(description: "The seqno of the copy to show.");
         seqno.Required = true;
-        var cmd = new Command("show-metadata", "Print the text of one metadata copy.") { sources, json, backup, seqno };
-        cmd.SetAction(p =>
+        var cmd = new LvmCommand("show-metadata", "Print the text of one metadata copy.", seqno);
+        return cmd.SetAction((p, lvm, json) =>
         {
-            using var lvm = LvmInspection.Open(p.GetValue(sources)!, p.GetValue(backup));
             var v = Versions.Require(lvm, p.GetValue(seqno)!.Value);
             var copy = v.Primary;
-            if (p.GetValue(json))
+            if (json)
             {
                 using var j = new JsonOut(ctx.Out, "show-metadata");
                 j.W.WriteNumber("seqno", v.Seqno);
@@ -36,6 +32,5 @@ internal static class ShowMetadataCommand
 
             return v.IsDamaged ? ExitCodes.DataErrors : ExitCodes.Success;
         });
-        return cmd;
     }
 }

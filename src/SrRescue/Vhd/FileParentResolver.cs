@@ -1,0 +1,122 @@
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+
+namespace SrRescue.Vhd;
+
+/// <summary>
+/// Finds the parent of a VHD file among the files beside it (file SRs, exported chains, the
+/// fixtures): by the paths in the locators and header, by the LVHD device-mapper name mapped to
+/// `&lt;vdi uuid&gt;.vhd` or `VHD-&lt;vdi uuid&gt;`, and finally by opening every VHD in the folder and
+/// matching the footer UUID to the child's parent UUID. Opened parents are owned by the resolver.
+/// </summary>
+public sealed class FileParentResolver : IVhdParentResolver, IDisposable
+{
+    private const int MaxFolderFiles = 10_000;
+    private readonly string _folder;
+    private readonly List<FileSource> _opened = [];
+    private Dictionary<Guid, string>? _byUuid;
+
+    public FileParentResolver(string folder) => _folder = folder;
+
+    public ResolvedParent? Resolve(VhdImage child, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        var wanted = child.Header?.ParentUuid ?? Guid.Empty;
+        foreach (var name in ParentName.Candidates(child, log))
+        {
+            foreach (var path in PathsFor(name))
+            {
+                if (File.Exists(path) && (wanted == Guid.Empty || FooterUuid(path) == wanted))
+                {
+                    return Open(path);
+                }
+            }
+        }
+
+        if (wanted != Guid.Empty && ByUuid().TryGetValue(wanted, out var match))
+        {
+            log.Add(Severity.Info, "vhd.chain.parent-by-uuid", "VHD parent", -1,
+                $"no locator names an existing file; {Path.GetFileName(match)} is the parent by its footer uuid {wanted}", source: child.Name);
+            return Open(match);
+        }
+
+        return null;
+    }
+
+    private IEnumerable<string> PathsFor(string name)
+    {
+        var normal = name.Replace('\\', '/');
+        yield return Path.IsPathRooted(normal) ? normal : Path.Combine(_folder, normal);
+        yield return Path.Combine(_folder, Path.GetFileName(normal));
+        if (ParentName.FromDeviceMapper(normal) is { } dm)
+        {
+            var lv = dm.Lv;
+            yield return Path.Combine(_folder, lv);
+            yield return Path.Combine(_folder, lv + ".vhd");
+            var dash = lv.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0)
+            {
+                yield return Path.Combine(_folder, lv[(dash + 1)..] + ".vhd");
+            }
+        }
+    }
+
+    private Dictionary<Guid, string> ByUuid()
+    {
+        if (_byUuid is not null)
+        {
+            return _byUuid;
+        }
+
+        _byUuid = [];
+        foreach (var file in Directory.EnumerateFiles(_folder).Take(MaxFolderFiles))
+        {
+            if (FooterUuid(file) is { } uuid)
+            {
+                _byUuid.TryAdd(uuid, file);
+            }
+        }
+
+        return _byUuid;
+    }
+
+    /// <summary>The footer UUID of a file, from its last sector or sector 0; null when it is no VHD.</summary>
+    private static Guid? FooterUuid(string path)
+    {
+        try
+        {
+            using var f = FileSource.Open(path);
+            var quiet = new FindingLog();
+            foreach (var at in new[] { f.Length - VhdFooter.Size, 0 })
+            {
+                if (at >= 0 && VhdFooter.TryRead(f.ReadBytes(at, VhdFooter.Size), at, "footer", quiet, path) is { } footer && footer.ChecksumMatches)
+                {
+                    return footer.Uuid;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
+    private ResolvedParent Open(string path)
+    {
+        var f = FileSource.Open(path);
+        _opened.Add(f);
+        return new ResolvedParent(f, path, OnLv: false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var f in _opened)
+        {
+            f.Dispose();
+        }
+    }
+}

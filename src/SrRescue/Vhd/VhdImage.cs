@@ -1,0 +1,258 @@
+using System.Buffers.Binary;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+
+namespace SrRescue.Vhd;
+
+/// <summary>
+/// One VHD file or LV, opened read-only: its footers, dynamic header, BAT and blktap batmap, read
+/// leniently. Every problem becomes a finding; only a VHD with no usable footer at all throws.
+/// Sizes from disk are bounded by the source length before anything is allocated.
+/// </summary>
+public sealed class VhdImage
+{
+    public const uint Unallocated = 0xFFFFFFFF;
+    public const int SectorSize = 512;
+
+    /// <summary>BAT entries read at most (2^24 × 2 MiB blocks = 32 TiB, far beyond VHD's 2 TiB).</summary>
+    public const long MaxBatEntries = 1 << 24;
+
+    private readonly uint[] _bat;
+    private readonly byte[]? _batmap;
+
+    private VhdImage(IByteSource source, VhdFooter footer, VhdFooter? primary, VhdFooter? backup, DynamicHeader? header,
+        uint[] bat, BatmapHeader? batmapHeader, byte[]? batmap, bool batmapValid, string structureSource)
+    {
+        Source = source;
+        Footer = footer;
+        PrimaryFooter = primary;
+        BackupFooter = backup;
+        Header = header;
+        _bat = bat;
+        BatmapHeader = batmapHeader;
+        _batmap = batmap;
+        BatmapValid = batmapValid;
+        Name = structureSource;
+    }
+
+    public IByteSource Source { get; }
+
+    public string Name { get; }
+
+    /// <summary>The footer in use: the primary when it is valid, else the copy at offset 0.</summary>
+    public VhdFooter Footer { get; }
+
+    /// <summary>The footer in the last sector (null when absent or not a footer).</summary>
+    public VhdFooter? PrimaryFooter { get; }
+
+    /// <summary>The copy at offset 0 (dynamic and differencing disks).</summary>
+    public VhdFooter? BackupFooter { get; }
+
+    public DynamicHeader? Header { get; }
+
+    public BatmapHeader? BatmapHeader { get; }
+
+    /// <summary>The batmap's checksum matched: its "block is full" bits may be used as a shortcut.</summary>
+    public bool BatmapValid { get; }
+
+    public VhdDiskType DiskType => Footer.DiskType;
+
+    public long VirtualSizeBytes => (long)Math.Min(Footer.CurrentSizeBytes, long.MaxValue);
+
+    public Guid Uuid => Footer.Uuid;
+
+    public bool IsHidden => (BackupFooter ?? Footer).IsHidden || Footer.IsHidden;
+
+    public long BlockSizeBytes => Header?.BlockSizeBytes ?? 0;
+
+    /// <summary>Sectors of the bitmap in front of each block (1 for 2 MiB blocks).</summary>
+    public int BitmapSectors => Header is null ? 0 : (int)Math.Max(1, (Header.BlockSizeBytes / SectorSize / 8 + SectorSize - 1) / SectorSize);
+
+    public IReadOnlyList<uint> Bat => _bat;
+
+    public int AllocatedBlocks => _bat.Count(b => b != Unallocated);
+
+    /// <summary>End of the last allocated block, in bytes (vhd-util query -s: + 512 is the physical size).</summary>
+    public long EndOfDataBytes
+    {
+        get
+        {
+            long end = 0;
+            foreach (var b in _bat)
+            {
+                if (b != Unallocated)
+                {
+                    end = Math.Max(end, ((long)b + BitmapSectors) * SectorSize + BlockSizeBytes);
+                }
+            }
+
+            return end;
+        }
+    }
+
+    public bool BatmapSaysFull(int block) =>
+        BatmapValid && _batmap is not null && block >> 3 < _batmap.Length && (_batmap[block >> 3] & (0x80 >> (block & 7))) != 0;
+
+    /// <summary>Absolute byte offset of a block's bitmap, or -1 when the block is not allocated.</summary>
+    public long BitmapOffset(int block) => block < _bat.Length && _bat[block] != Unallocated ? (long)_bat[block] * SectorSize : -1;
+
+    /// <param name="onLv">
+    /// The VHD is an LV of an LVHD SR: a 0xC7 or stale primary footer is how tapdisk leaves an open
+    /// image and is reported as information, not damage (vhd.md 1.3).
+    /// </param>
+    public static VhdImage Open(IByteSource source, FindingLog log, bool onLv = false)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(log);
+        var name = source.Name;
+        var length = source.Length;
+        var primaryLog = new FindingLog();
+        VhdFooter? primary = null;
+        if (length >= VhdFooter.Size)
+        {
+            var at = length % SectorSize == 511 ? length - 511 : length - VhdFooter.Size;
+            primary = VhdFooter.TryRead(source.ReadBytes(at, VhdFooter.Size), at, "VHD footer (primary, at the end)", primaryLog, name);
+        }
+        else
+        {
+            primaryLog.Add(Severity.Error, "vhd.too-small", "VHD", 0, $"{length} bytes cannot hold a VHD footer", source: name);
+        }
+
+        var backupLog = new FindingLog();
+        var backup = length >= VhdFooter.Size
+            ? VhdFooter.TryRead(source.ReadBytes(0, VhdFooter.Size), 0, "VHD footer copy (at offset 0)", backupLog, name)
+            : null;
+
+        var primaryOk = primary is { IsPoisoned: false } && (primary.ChecksumMatches || primary.ChecksumMatchesWithoutHidden);
+        var backupOk = backup is { IsPoisoned: false } && (backup.ChecksumMatches || backup.ChecksumMatchesWithoutHidden) && backup.IsDynamicOrDifferencing;
+        var footer = primaryOk ? primary : backupOk ? backup : primary ?? backup;
+        if (footer is null)
+        {
+            foreach (var f in primaryLog.Concat(backupLog))
+            {
+                log.Add(f);
+            }
+
+            throw new CorruptDataException(new Finding(Severity.Error, "vhd.no-footer", "VHD", Math.Max(0, length - VhdFooter.Size),
+                "no VHD footer: neither the last sector nor sector 0 holds one", Source: name));
+        }
+
+        // The copy at offset 0 only exists for dynamic and differencing disks; the primary of an
+        // LV that tapdisk has open is 0xC7 and that is normal there.
+        foreach (var f in primaryLog)
+        {
+            log.Add(onLv && f.Code == "vhd.footer.killed" && backupOk ? f with { Severity = Severity.Info } : f);
+        }
+
+        if (footer.IsDynamicOrDifferencing)
+        {
+            foreach (var f in backupLog)
+            {
+                log.Add(f);
+            }
+        }
+
+        if (!primaryOk && footer == backup)
+        {
+            log.Add(Severity.Warning, "vhd.footer.using-backup", "VHD footer", 0, "the primary footer is unusable; the copy at offset 0 is used", source: name);
+        }
+
+        if (!footer.IsDynamicOrDifferencing)
+        {
+            return new VhdImage(source, footer, primary, null, null, [], null, null, false, name);
+        }
+
+        var header = ReadHeader(source, footer, log, name);
+        if (header is null)
+        {
+            return new VhdImage(source, footer, primary, backup, null, [], null, null, false, name);
+        }
+
+        var bat = ReadBat(source, footer, header, log, name);
+        var (batmapHeader, batmap, batmapValid) = ReadBatmap(source, footer, header, log, name);
+        return new VhdImage(source, footer, primary, backup, header, bat, batmapHeader, batmap, batmapValid, name);
+    }
+
+    private static DynamicHeader? ReadHeader(IByteSource source, VhdFooter footer, FindingLog log, string name)
+    {
+        if (footer.DataOffset > (ulong)(source.Length - DynamicHeader.Size) || footer.DataOffset % SectorSize != 0)
+        {
+            log.Add(Severity.Error, "vhd.footer.data-offset", "VHD footer", VhdFooter.Off.DataOffset,
+                "the dynamic header offset lies outside the file; trying 512", footer.DataOffset.ToString(), "512", name);
+        }
+
+        var at = footer.DataOffset <= (ulong)(source.Length - DynamicHeader.Size) ? (long)footer.DataOffset : 512;
+        var header = DynamicHeader.TryRead(source.ReadBytes(at, DynamicHeader.Size), at, log, name);
+        if (header is not null && !header.BlockSizeIsUsable)
+        {
+            log.Add(Severity.Error, "vhd.header.block-size", "VHD dynamic header", at + DynamicHeader.Off.BlockSize,
+                "block size is not a power of two between 512 bytes and 2 MiB; blocks cannot be located", header.BlockSizeBytes.ToString(), "2097152", name);
+            return null;
+        }
+
+        return header;
+    }
+
+    private static uint[] ReadBat(IByteSource source, VhdFooter footer, DynamicHeader header, FindingLog log, string name)
+    {
+        // blktap reads ceil(current_size / block) entries even when max_table_entries is larger (vhd.md 3.1).
+        var needed = (long)((footer.CurrentSizeBytes + header.BlockSizeBytes - 1) / header.BlockSizeBytes);
+        var count = Math.Min(needed, header.MaxTableEntries);
+        if (needed > header.MaxTableEntries)
+        {
+            log.Add(Severity.Error, "vhd.header.bat-too-small", "VHD dynamic header", 512 + DynamicHeader.Off.MaxTableEntries,
+                "max_table_entries does not cover the virtual size; the rest of the disk reads as unallocated", header.MaxTableEntries.ToString(), needed.ToString(), name);
+        }
+
+        var fits = header.TableOffset < (ulong)source.Length ? (source.Length - (long)header.TableOffset) / 4 : 0;
+        if (count > fits || count > MaxBatEntries)
+        {
+            log.Add(Severity.Error, "vhd.bat.truncated", "VHD BAT", (long)Math.Min(header.TableOffset, long.MaxValue),
+                $"the BAT needs {count} entries but only {Math.Min(fits, MaxBatEntries)} fit in the file", count.ToString(), fits.ToString(), name);
+            count = Math.Min(fits, MaxBatEntries);
+        }
+
+        var bytes = source.ReadBytes((long)header.TableOffset, (int)(count * 4));
+        var bat = new uint[bytes.Length / 4];
+        for (var i = 0; i < bat.Length; i++)
+        {
+            bat[i] = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(i * 4));
+        }
+
+        return bat;
+    }
+
+    private static (BatmapHeader?, byte[]?, bool) ReadBatmap(IByteSource source, VhdFooter footer, DynamicHeader header, FindingLog log, string name)
+    {
+        var at = (long)header.TableOffset + ((((long)header.MaxTableEntries * 4) + SectorSize - 1) / SectorSize * SectorSize);
+        var expected = footer.CreatorApp == "tap\0" && footer.CreatorVersion >= 0x00010002;
+        var h = at < source.Length ? BatmapHeader.TryRead(source.ReadBytes(at, BatmapHeader.Size), at, log, name) : null;
+        if (h is null)
+        {
+            if (expected)
+            {
+                log.Add(Severity.Warning, "vhd.batmap.missing", "VHD batmap header", at, "blktap 1.2+ VHD without a batmap header after the BAT", source: name);
+            }
+
+            return (null, null, false);
+        }
+
+        var bytes = Math.Min((long)h.BatmapSectors * SectorSize, Math.Max(0, source.Length - (long)Math.Min(h.BatmapOffset, long.MaxValue)));
+        if (h.BatmapOffset >= (ulong)source.Length || bytes <= 0 || bytes > MaxBatEntries / 8)
+        {
+            log.Add(Severity.Error, "vhd.batmap.range", "VHD batmap header", at + BatmapHeader.Off.BatmapOffset, "the batmap lies outside the file", h.BatmapOffset.ToString(), source: name);
+            return (h, null, false);
+        }
+
+        var map = source.ReadBytes((long)h.BatmapOffset, (int)bytes);
+        var computed = BatmapHeader.ComputeChecksum(map, footer.CurrentSizeBytes, h.Version);
+        var valid = computed == h.StoredChecksum;
+        if (!valid)
+        {
+            log.Add(Severity.Warning, "vhd.batmap.checksum", "VHD batmap header", at + BatmapHeader.Off.Checksum,
+                "batmap checksum mismatch; the batmap is ignored (it is only a shortcut: BAT and bitmaps are authoritative)", $"0x{h.StoredChecksum:x8}", $"0x{computed:x8}", name);
+        }
+
+        return (h, map, valid);
+    }
+}

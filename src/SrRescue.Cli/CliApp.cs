@@ -18,6 +18,7 @@ internal static class CliApp
             DiffCommand.Create(ctx),
             RestoreMetadataCommand.Create(ctx),
             ExportCommand.Create(ctx),
+            Commands.Vhd.VhdCommand.Create(ctx),
             DemoCommand.Create(ctx),
         };
 

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Vhd;
+
+namespace SrRescue.Cli.Commands.Vhd;
+
+/// <summary>`vhd info FILE`: every field of the footers, the header, the batmap, the locators and the chain.</summary>
+internal static class VhdInfoCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var file = new Argument<string>("FILE") { Description = "A VHD file (opened read-only)." };
+        var json = CommonOptions.Json();
+        var cmd = new Command("info", "Every field of a VHD: footers, dynamic header, BAT summary, batmap, parent locators, chain.") { file, json };
+        cmd.SetAction(p =>
+        {
+            var path = p.GetValue(file)!;
+            var log = new FindingLog();
+            using var source = FileSource.Open(path);
+            using var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var chain = VhdChain.Open(source, path, resolver, log);
+            var image = chain.Members[0];
+            var locators = ParentName.Candidates(image, log);
+            if (p.GetValue(json))
+            {
+                using var j = new JsonOut(ctx.Out, "vhd-info");
+                VhdInfoJson.Write(j, image, chain, locators);
+                j.Findings(log);
+            }
+            else
+            {
+                VhdInfoText.Write(ctx.Out, image, chain, locators);
+                FindingsText.Write(ctx.Out, log);
+            }
+
+            return log.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;
+        });
+        return cmd;
+    }
+}

@@ -1,125 +1,119 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
-using SrRescue.Lvm.Model;
+using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands;
 
 /// <summary>
-/// `export --lv NAME [--seqno N] -o FILE`: the LV's bytes, read through its extent map. A removed
-/// LV is read through the newest metadata copy that still defines it.
+/// `export (--vdi UUID | --lv NAME) [--seqno N] [--format vhd|raw|lv] -o FILE`: a VDI of the SR as
+/// one self-contained file, its snapshot chain coalesced. A removed LV (and a removed parent) is
+/// read through the newest metadata copy that still defines it.
 /// </summary>
 internal static class ExportCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var lvOption = new Option<string>("--lv") { Description = "The LV to export, e.g. VHD-<vdi uuid>.", Required = true };
+        var lvOption = new Option<string?>("--lv") { Description = "The LV to export, e.g. VHD-<vdi uuid>. Default format: the LV's bytes as stored (lv)." };
+        var vdiOption = new Option<string?>("--vdi") { Description = "The VDI uuid to export. Default format: vhd (one dynamic VHD, chain coalesced), raw for raw VDIs." };
         var seqno = CommonOptions.Seqno(description: "Read the LV through this metadata copy (default: the newest that defines it).");
+        var format = new Option<string?>("--format") { Description = "vhd: one self-contained dynamic VHD; raw: the whole virtual disk, sparse; lv: the LV's bytes as stored." };
+        format.AcceptOnlyFromAmong("vhd", "raw", "lv");
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Overwrite an existing output file.");
-        var cmd = new LvmCommand("export", "Write an LV's bytes to a file (sparse: holes where the LV reads as zeros).", lvOption, seqno, output, force);
+        var allowMissing = new Option<bool>("--allow-missing-parent") { Description = "Export what the VHD itself holds when a parent of its chain cannot be found (those ranges are written as zeros)." };
+        var cmd = new LvmCommand("export", "Write a VDI or an LV to a file: a coalesced VHD, a sparse raw disk, or the LV's bytes.",
+            lvOption, vdiOption, seqno, format, output, force, allowMissing);
         return cmd.SetAction((p, lvm, json) =>
         {
-            var outPath = p.GetValue(output)!;
-            var lvName = p.GetValue(lvOption)!;
-            var vgHistory = Versions.RequireVg(lvm);
-            var version = p.GetValue(seqno) is { } n ? Versions.RequireUsable(lvm, n) : vgHistory.NewestDefining(lvName);
-            var lv = version?.Vg!.FindLv(lvName);
-            if (version is null || lv is null)
-            {
-                throw new UsageException(version is null
-                    ? $"no metadata copy defines an LV named {lvName}; see 'srrescue history' for the LVs each copy has"
-                    : $"the copy with seqno {version.Seqno} has no LV named {lvName}");
-            }
-
-            var newest = vgHistory.Newest;
-            var overwritten = newest is null || ReferenceEquals(newest, version) ? [] : Overlaps(lv, version.Vg!, newest.Vg!);
-            var volume = LvVolume.Open(version.Vg!, lv, lvm.Pvs.FindPv, lvm.Findings);
-            var bar = new ProgressBar(ctx);
-            long dataBytes;
-            using (var file = OutputFile.Create(outPath, p.GetValue(force)))
-            {
-                dataBytes = SparseCopy.Copy(volume, file, bar);
-            }
-
-            bar.Done();
-            if (json)
-            {
-                using var j = new JsonOut(ctx.Out, "export");
-                var w = j.W;
-                w.WriteString("lv", lvName);
-                w.WriteNumber("seqno", version.Seqno);
-                w.WriteBoolean("in_newest_metadata", newest?.Vg?.FindLv(lvName) is not null);
-                w.WriteString("output", outPath);
-                w.WriteNumber("size", volume.Length);
-                w.WriteNumber("data_bytes", dataBytes);
-                w.WriteStartArray("unmapped");
-                foreach (var u in volume.UnmappedRanges)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("offset", u.OffsetBytes);
-                    w.WriteNumber("length", u.LengthBytes);
-                    w.WriteString("reason", u.Reason);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("now_used_by_other_lvs");
-                foreach (var (range, other) in overwritten)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("pv_id", range.PvId);
-                    w.WriteNumber("first_pe", range.FirstPe);
-                    w.WriteNumber("pe_count", range.PeCount);
-                    w.WriteString("lv", other);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                j.Findings(lvm.Findings);
-            }
-            else
-            {
-                ctx.Out.WriteLine($"Exported {lvName} ({Units.Bytes(volume.Length)}, {Units.Bytes(dataBytes)} of data) from metadata seqno {version.Seqno} to {outPath}");
-                foreach (var u in volume.UnmappedRanges)
-                {
-                    ctx.Out.WriteLine($"  NOT RECOVERED: bytes {u.OffsetBytes}-{u.OffsetBytes + u.LengthBytes - 1} written as zeros: {u.Reason}");
-                }
-
-                foreach (var (range, other) in overwritten)
-                {
-                    ctx.Out.WriteLine($"  WARNING: extents {range} now belong to {other} in the newest metadata; their data may be overwritten");
-                }
-            }
-
-            return volume.UnmappedRanges.Count > 0 || overwritten.Count > 0 ? ExitCodes.DataErrors : ExitCodes.Success;
+            var request = new ExportRequest(
+                p.GetValue(lvOption), p.GetValue(vdiOption), p.GetValue(seqno), p.GetValue(format),
+                p.GetValue(output)!, p.GetValue(force), p.GetValue(allowMissing));
+            return Run(ctx, lvm, request, json);
         }, output);
     }
 
-    /// <summary>Extents of a removed LV that the newest metadata gives to another LV.</summary>
-    private static List<(PhysicalExtentRange Range, string OtherLv)> Overlaps(LvMetadata lv, VgMetadata vg, VgMetadata newest)
+    private sealed record ExportRequest(string? Lv, string? Vdi, long? Seqno, string? Format, string Output, bool Force, bool AllowMissingParent);
+
+    private static int Run(CliContext ctx, LvmInspection lvm, ExportRequest r, bool json)
     {
-        var result = new List<(PhysicalExtentRange, string)>();
-        if (newest.FindLvById(lv.Id) is not null)
+        if ((r.Lv is null) == (r.Vdi is null))
         {
-            return result;
+            throw new UsageException("give exactly one of --vdi UUID or --lv NAME");
         }
 
-        foreach (var mine in lv.PhysicalRanges(vg))
+        var volumes = new SrVolumes(lvm);
+        var lvName = r.Lv ?? LvOfVdi(volumes, r.Vdi!);
+        var version = volumes.VersionFor(lvName, r.Seqno)
+            ?? throw new UsageException(r.Seqno is { } n
+                ? $"the copy with seqno {n} does not define {lvName} (or is damaged)"
+                : $"no metadata copy defines an LV named {lvName}; see 'srrescue history' for the LVs each copy has");
+        var volume = volumes.Open(lvName, lvm.Findings, version.Seqno)!;
+        var kind = LvName.Parse(lvName).Kind;
+        var format = r.Format ?? (r.Lv is not null ? "lv" : kind == LvKind.VhdVdi ? "vhd" : "raw");
+        if (format == "vhd" && kind != LvKind.VhdVdi)
         {
-            foreach (var other in newest.Lvs)
+            throw new UsageException($"{lvName} is not a VHD VDI; export it with --format raw or lv");
+        }
+
+        VhdChain? chain = null;
+        IByteSource data = volume;
+        if (format != "lv" && kind == LvKind.VhdVdi)
+        {
+            chain = VhdChain.Open(volume, lvName, new LvParentResolver(volumes), lvm.Findings, onLv: true);
+            if (!chain.IsComplete && !r.AllowMissingParent)
             {
-                foreach (var theirs in other.PhysicalRanges(newest))
-                {
-                    if (mine.Intersect(theirs) is { } overlap)
-                    {
-                        result.Add((overlap, other.Name));
-                    }
-                }
+                ctx.Err.WriteLine($"srrescue: the parent {chain.MissingParent} of {lvName}'s chain was not found; nothing written. --allow-missing-parent exports what the chain found holds, the rest as zeros.");
+                FindingsText.Write(ctx.Err, lvm.Findings);
+                return ExitCodes.DataErrors;
             }
+
+            data = chain.Disk;
         }
 
-        return result;
+        var members = chain?.MemberNames.ToList() ?? [lvName];
+        var overwritten = members.SelectMany(m => volumes.OverwrittenBy(m).Select(o => (Lv: m, o.Range, o.OtherLv))).ToList();
+        var unmapped = members.Select(m => (Lv: m, Volume: volumes.Open(m, lvm.Findings))).Where(x => x.Volume is not null)
+            .SelectMany(x => x.Volume!.UnmappedRanges.Select(u => (x.Lv, u))).ToList();
+
+        var bar = new ProgressBar(ctx);
+        long dataBytes;
+        using (var file = OutputFile.Create(r.Output, r.Force))
+        {
+            dataBytes = format switch
+            {
+                "vhd" => ExportWriters.WriteVhd(data, chain!, file, bar),
+                _ => SparseCopy.Copy(data, file, bar),
+            };
+        }
+
+        bar.Done();
+        var report = new ExportReport(lvName, version.Seqno, format, r.Output, data.Length, dataBytes, chain, members,
+            version.Seqno == lvm.Vg?.Newest?.Seqno, overwritten, unmapped);
+        if (json)
+        {
+            ExportReportWriter.Json(ctx, report, lvm.Findings);
+        }
+        else
+        {
+            ExportReportWriter.Text(ctx, report, lvm.Findings);
+        }
+
+        return overwritten.Count > 0 || unmapped.Count > 0 || chain is { IsComplete: false } ? ExitCodes.DataErrors : ExitCodes.Success;
+    }
+
+    /// <summary>The LV of a VDI: VHD-, LV- or QCOW2-&lt;uuid&gt; in any metadata copy.</summary>
+    private static string LvOfVdi(SrVolumes volumes, string vdi)
+    {
+        var uuid = vdi.Trim().ToLowerInvariant();
+        var names = volumes.AllLvNames().Where(n => LvName.Parse(n) is { IsVdi: true } x && x.VdiUuid == uuid).ToList();
+        return names.Count switch
+        {
+            0 => throw new UsageException($"no metadata copy has an LV for VDI {uuid} (VHD-{uuid} or LV-{uuid})"),
+            _ => names[0],
+        };
     }
 }

@@ -1,0 +1,78 @@
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Vhd;
+
+namespace SrRescue.Xen;
+
+/// <summary>
+/// Finds a VHD's parent among the LVs of its SR: the parent's device-mapper name in the header and
+/// locators (`VG_XenStorage--&lt;sr&gt;-VHD--&lt;uuid&gt;`) names the LV; when that LV is missing or
+/// its footer uuid is not the child's parent uuid, every VHD LV of the SR (present or removed) is
+/// tried by footer uuid. Parents that were removed are read through the copy that still has them.
+/// </summary>
+public sealed class LvParentResolver(SrVolumes volumes) : IVhdParentResolver
+{
+    private Dictionary<Guid, string>? _byUuid;
+
+    public ResolvedParent? Resolve(VhdImage child, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        var wanted = child.Header?.ParentUuid ?? Guid.Empty;
+        foreach (var name in ParentName.Candidates(child, log))
+        {
+            if (ParentName.FromDeviceMapper(name) is not { } dm)
+            {
+                continue;
+            }
+
+            var volume = volumes.Open(dm.Lv, log);
+            if (volume is not null && (wanted == Guid.Empty || FooterUuid(volume) == wanted))
+            {
+                return new ResolvedParent(volume, dm.Lv, OnLv: true);
+            }
+        }
+
+        if (wanted != Guid.Empty && ByUuid(log).TryGetValue(wanted, out var lvName) && volumes.Open(lvName, log) is { } found)
+        {
+            log.Add(Severity.Warning, "vhd.chain.parent-by-uuid", "VHD parent", -1,
+                $"the parent's name in the header does not lead to it; {lvName} is the parent by its footer uuid {wanted}", source: child.Name);
+            return new ResolvedParent(found, lvName, OnLv: true);
+        }
+
+        return null;
+    }
+
+    private Dictionary<Guid, string> ByUuid(FindingLog log)
+    {
+        if (_byUuid is not null)
+        {
+            return _byUuid;
+        }
+
+        _byUuid = [];
+        foreach (var name in volumes.AllLvNames().Where(n => LvName.Parse(n).Kind == LvKind.VhdVdi))
+        {
+            if (volumes.Open(name, log) is { } v && FooterUuid(v) is { } uuid)
+            {
+                _byUuid.TryAdd(uuid, name);
+            }
+        }
+
+        return _byUuid;
+    }
+
+    /// <summary>The footer uuid of an LV holding a VHD: the copy at offset 0, else the last sector.</summary>
+    internal static Guid? FooterUuid(IByteSource lv)
+    {
+        var quiet = new FindingLog();
+        foreach (var at in new[] { 0, lv.Length - VhdFooter.Size })
+        {
+            if (at >= 0 && VhdFooter.TryRead(lv.ReadBytes(at, VhdFooter.Size), at, "footer", quiet, lv.Name) is { } f && f.ChecksumMatches)
+            {
+                return f.Uuid;
+            }
+        }
+
+        return null;
+    }
+}

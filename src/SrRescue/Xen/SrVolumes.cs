@@ -1,0 +1,86 @@
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Lvm;
+using SrRescue.Lvm.Model;
+
+namespace SrRescue.Xen;
+
+/// <summary>
+/// The LVs of an SR as readable volumes, present or removed: an LV is read through the newest
+/// usable metadata version that defines it (the current one when it still exists).
+/// </summary>
+public sealed class SrVolumes(LvmInspection lvm)
+{
+    private readonly Dictionary<(string, long), LvVolume> _opened = [];
+
+    public LvmInspection Lvm { get; } = lvm ?? throw new ArgumentNullException(nameof(lvm));
+
+    /// <summary>The version an LV is read through: <paramref name="seqno"/> if given, else the newest that defines it.</summary>
+    public MetadataVersion? VersionFor(string lvName, long? seqno = null)
+    {
+        var vg = Lvm.Vg;
+        if (vg is null)
+        {
+            return null;
+        }
+
+        if (seqno is { } n)
+        {
+            var v = vg.Find(n);
+            return v is { IsUsable: true } && v.Defines(lvName) ? v : null;
+        }
+
+        return vg.Newest is { } newest && newest.Defines(lvName) ? newest : vg.NewestDefining(lvName);
+    }
+
+    /// <summary>The LV as a volume, or null when no usable version defines it.</summary>
+    public LvVolume? Open(string lvName, FindingLog log, long? seqno = null)
+    {
+        var version = VersionFor(lvName, seqno);
+        if (version?.Vg?.FindLv(lvName) is not { } lv)
+        {
+            return null;
+        }
+
+        var key = (lvName, version.Seqno);
+        if (!_opened.TryGetValue(key, out var volume))
+        {
+            volume = LvVolume.Open(version.Vg!, lv, Lvm.Pvs.FindPv, log);
+            _opened[key] = volume;
+        }
+
+        return volume;
+    }
+
+    /// <summary>Every LV name any usable version defines, newest versions first.</summary>
+    public IEnumerable<string> AllLvNames() =>
+        Lvm.Vg?.Versions.Where(v => v.IsUsable).Reverse().SelectMany(v => v.Summary!.LvNames).Distinct(StringComparer.Ordinal) ?? [];
+
+    /// <summary>Extents of a removed LV that the newest metadata gives to another LV (its data may be overwritten).</summary>
+    public IReadOnlyList<(PhysicalExtentRange Range, string OtherLv)> OverwrittenBy(string lvName, long? seqno = null)
+    {
+        var result = new List<(PhysicalExtentRange, string)>();
+        var version = VersionFor(lvName, seqno);
+        var newest = Lvm.Vg?.Newest;
+        if (version?.Vg?.FindLv(lvName) is not { } lv || newest?.Vg is not { } now || ReferenceEquals(version, newest) || now.FindLvById(lv.Id) is not null)
+        {
+            return result;
+        }
+
+        foreach (var mine in lv.PhysicalRanges(version.Vg))
+        {
+            foreach (var other in now.Lvs)
+            {
+                foreach (var theirs in other.PhysicalRanges(now))
+                {
+                    if (mine.Intersect(theirs) is { } overlap)
+                    {
+                        result.Add((overlap, other.Name));
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+}

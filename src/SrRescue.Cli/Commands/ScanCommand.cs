@@ -80,7 +80,7 @@ internal static class ScanCommand
         if (newest?.Vg is { } vg)
         {
             w.WriteStartObject("vg");
-            VgJson.Write(j, vg, lvm);
+            VgJson.Write(j, vg, lvm, Vhds(lvm, vg));
             w.WriteEndObject();
         }
         else
@@ -102,6 +102,9 @@ internal static class ScanCommand
         w.WriteEndArray();
         j.Findings(lvm.Findings);
     }
+
+    private static Dictionary<string, VhdFacts> Vhds(LvmInspection lvm, VgMetadata vg) =>
+        VhdInventory.Read(new SrVolumes(lvm), vg.Lvs.Select(l => l.Name)).ToDictionary(v => v.LvName, StringComparer.Ordinal);
 
     private static void WriteText(CliContext ctx, LvmInspection lvm)
     {
@@ -140,14 +143,24 @@ internal static class ScanCommand
             }
 
             o.WriteLine();
-            var table = new TextTable("LV", "KIND", "VDI UUID", "SIZE", "EXTENTS (PV:first-last)");
+            var vhds = Vhds(lvm, vg);
+            var table = new TextTable("LV", "KIND", "LV SIZE", "VIRTUAL", "VHD USED", "HIDDEN", "PARENT VDI", "DEPTH", "CHECK", "EXTENTS (PV:first-last)");
             foreach (var lv in vg.Lvs)
             {
                 var name = LvName.Parse(lv.Name);
-                table.Add(lv.Name, name.Describe(), name.VdiUuid ?? "-", Units.Bytes(lv.ExtentCount * vg.ExtentSizeBytes), VgJson.Ranges(vg, lv));
+                var v = vhds.GetValueOrDefault(lv.Name);
+                table.Add(lv.Name, name.Describe(), Units.Bytes(lv.ExtentCount * vg.ExtentSizeBytes),
+                    v is null ? "-" : Units.Bytes(v.VirtualSizeBytes), v is null ? "-" : Units.Bytes(v.PhysicalSizeBytes),
+                    v is null ? "-" : v.Hidden ? "yes" : "no", v?.ParentLv is { } parent ? LvName.Parse(parent).VdiUuid ?? parent : "-",
+                    v is null ? "-" : v.ChainComplete ? $"{v.ChainDepth}" : $"{v.ChainDepth} (parent missing)",
+                    v is null ? "-" : v.ErrorCount > 0 ? "ERRORS" : v.WarningCount > 0 ? "warnings" : "ok", VgJson.Ranges(vg, lv));
             }
 
             table.Write(o);
+            foreach (var v in vhds.Values.Where(v => v.Problems.Count > 0))
+            {
+                o.WriteLine($"  {v.LvName}: {string.Join("; ", v.Problems)}");
+            }
         }
 
         foreach (var other in lvm.History.Vgs.Where(v => !ReferenceEquals(v, lvm.Vg)))

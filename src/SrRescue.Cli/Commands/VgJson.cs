@@ -8,7 +8,7 @@ namespace SrRescue.Cli.Commands;
 /// <summary>The JSON shape of a VG and its LVs, shared by scan and history.</summary>
 internal static class VgJson
 {
-    public static void Write(JsonOut j, VgMetadata vg, LvmInspection lvm)
+    public static void Write(JsonOut j, VgMetadata vg, LvmInspection lvm, IReadOnlyDictionary<string, VhdFacts>? vhds = null)
     {
         var w = j.W;
         w.WriteString("name", vg.Name);
@@ -33,13 +33,13 @@ internal static class VgJson
         w.WriteStartArray("lvs");
         foreach (var lv in vg.Lvs)
         {
-            Lv(j, vg, lv);
+            Lv(j, vg, lv, vhds?.GetValueOrDefault(lv.Name));
         }
 
         w.WriteEndArray();
     }
 
-    public static void Lv(JsonOut j, VgMetadata vg, LvMetadata lv)
+    public static void Lv(JsonOut j, VgMetadata vg, LvMetadata lv, VhdFacts? vhd = null)
     {
         var w = j.W;
         var name = LvName.Parse(lv.Name);
@@ -77,6 +77,37 @@ internal static class VgJson
 
             w.WriteEndArray();
             w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        Vhd(j, vhd);
+        w.WriteEndObject();
+    }
+
+    private static void Vhd(JsonOut j, VhdFacts? vhd)
+    {
+        var w = j.W;
+        if (vhd is null)
+        {
+            w.WriteNull("vhd");
+            return;
+        }
+
+        w.WriteStartObject("vhd");
+        w.WriteString("uuid", vhd.VhdUuid.ToString());
+        w.WriteNumber("virtual_size", vhd.VirtualSizeBytes);
+        w.WriteNumber("physical_size", vhd.PhysicalSizeBytes);
+        w.WriteBoolean("hidden", vhd.Hidden);
+        j.NullableString("parent_vhd_uuid", vhd.ParentVhdUuid == Guid.Empty ? null : vhd.ParentVhdUuid.ToString());
+        j.NullableString("parent_lv", vhd.ParentLv);
+        j.NullableString("parent_vdi_uuid", vhd.ParentLv is null ? null : LvName.Parse(vhd.ParentLv).VdiUuid);
+        w.WriteNumber("chain_depth", vhd.ChainDepth);
+        w.WriteBoolean("chain_complete", vhd.ChainComplete);
+        w.WriteString("check", vhd.ErrorCount > 0 ? "errors" : vhd.WarningCount > 0 ? "warnings" : "ok");
+        w.WriteStartArray("problems");
+        foreach (var problem in vhd.Problems)
+        {
+            w.WriteStringValue(problem);
         }
 
         w.WriteEndArray();

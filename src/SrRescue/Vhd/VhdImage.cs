@@ -137,13 +137,6 @@ public sealed class VhdImage
                 "no VHD footer: neither the last sector nor sector 0 holds one", Source: name));
         }
 
-        // The copy at offset 0 only exists for dynamic and differencing disks; the primary of an
-        // LV that tapdisk has open is 0xC7 and that is normal there.
-        foreach (var f in primaryLog)
-        {
-            log.Add(onLv && f.Code == "vhd.footer.killed" && backupOk ? f with { Severity = Severity.Info } : f);
-        }
-
         if (footer.IsDynamicOrDifferencing)
         {
             foreach (var f in backupLog)
@@ -152,26 +145,91 @@ public sealed class VhdImage
             }
         }
 
-        if (!primaryOk && footer == backup)
-        {
-            log.Add(Severity.Warning, "vhd.footer.using-backup", "VHD footer", 0, "the primary footer is unusable; the copy at offset 0 is used", source: name);
-        }
-
         if (!footer.IsDynamicOrDifferencing)
         {
+            AddAll(log, primaryLog);
             return new VhdImage(source, footer, primary, null, null, [], null, null, false, name);
         }
 
         var header = ReadHeader(source, footer, log, name);
         if (header is null)
         {
+            AddAll(log, primaryLog);
             return new VhdImage(source, footer, primary, backup, null, [], null, null, false, name);
         }
 
         var bat = ReadBat(source, footer, header, log, name);
         var (batmapHeader, batmap, batmapValid) = ReadBatmap(source, footer, header, log, name);
-        return new VhdImage(source, footer, primary, backup, header, bat, batmapHeader, batmap, batmapValid, name);
+        var image = new VhdImage(source, footer, primary, backup, header, bat, batmapHeader, batmap, batmapValid, name);
+        if (primaryOk)
+        {
+            return image;
+        }
+
+        // On an LV the last sector may legitimately hold no footer: tapdisk kills it with 0xC7
+        // while the image is open, and a deflated LV (vhd-util modify -s, then lvreduce to the
+        // next 4 MiB) has it at the end of the VHD's data (vhd.md 1.3, 6.3).
+        var end = Math.Max(image.EndOfDataBytes, image.EndOfMetadataBytes);
+        var deflated = onLv && end + VhdFooter.Size <= length
+            ? VhdFooter.TryRead(source.ReadBytes(end, VhdFooter.Size), end, "VHD footer (at the end of data)", new FindingLog(), name)
+            : null;
+        if (deflated is { IsPoisoned: false } && deflated.ChecksumMatches && deflated.Uuid == footer.Uuid)
+        {
+            log.Add(Severity.Info, "vhd.footer.at-end-of-data", "VHD footer", end,
+                "the footer is at the end of the VHD's data, not in the LV's last sector: the LV was deflated", source: name);
+            return new VhdImage(source, deflated, deflated, backup, header, bat, batmapHeader, batmap, batmapValid, name);
+        }
+
+        foreach (var f in primaryLog)
+        {
+            log.Add(onLv && f.Code == "vhd.footer.killed" && backupOk ? f with { Severity = Severity.Info } : f);
+        }
+
+        if (footer == backup)
+        {
+            log.Add(Severity.Warning, "vhd.footer.using-backup", "VHD footer", 0, "the primary footer is unusable; the copy at offset 0 is used", source: name);
+        }
+
+        return image;
     }
+
+    private static void AddAll(FindingLog log, FindingLog from)
+    {
+        foreach (var f in from)
+        {
+            log.Add(f);
+        }
+    }
+
+    /// <summary>End of the header, BAT, batmap and parent locator data, in bytes (blktap's end of metadata).</summary>
+    public long EndOfMetadataBytes
+    {
+        get
+        {
+            if (Header is not { } h)
+            {
+                return VhdFooter.Size;
+            }
+
+            long end = (long)Math.Min(Footer.DataOffset, (ulong)Source.Length) + DynamicHeader.Size;
+            var batEnd = (long)Math.Min(h.TableOffset, (ulong)Source.Length) + RoundUp((long)h.MaxTableEntries * 4);
+            end = Math.Max(end, batEnd);
+            if (BatmapHeader is { } b)
+            {
+                end = Math.Max(end, batEnd + BatmapHeader.Size);
+                end = Math.Max(end, (long)Math.Min(b.BatmapOffset, (ulong)Source.Length) + ((long)b.BatmapSectors * SectorSize));
+            }
+
+            foreach (var l in h.Locators.Where(l => l.IsUsed && l.DataOffset < (ulong)Source.Length))
+            {
+                end = Math.Max(end, (long)l.DataOffset + (l.DataSpaceBytes ?? RoundUp(l.DataLength)));
+            }
+
+            return end;
+        }
+    }
+
+    private static long RoundUp(long bytes) => (bytes + SectorSize - 1) / SectorSize * SectorSize;
 
     private static DynamicHeader? ReadHeader(IByteSource source, VhdFooter footer, FindingLog log, string name)
     {

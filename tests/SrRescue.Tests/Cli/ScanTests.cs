@@ -42,3 +42,37 @@ public sealed class ScanTests
         }
     }
 }
+
+/// <summary>scan's VHD facts per VDI against blktap's own answers (vhd-util query) in expected.json.</summary>
+public sealed class ScanVhdFactsTests
+{
+    [Theory]
+    [InlineData("lost_vdi")]
+    [InlineData("snapshot_chain")]
+    [InlineData("multi_pv")]
+    public void Vhd_facts_match_blktap(string scenario)
+    {
+        var expected = Fixtures.Expected(scenario);
+        var paths = expected.GetProperty("images").EnumerateArray().Select(i => Fixtures.Image(scenario, i.GetProperty("name").GetString()!)).ToArray();
+        var json = Support.Cli.Json(["scan", .. paths]);
+        var lvs = json.GetProperty("vg").GetProperty("lvs").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!);
+        var vdis = expected.GetProperty("vdis").EnumerateArray().ToDictionary(v => v.GetProperty("uuid").GetString()!);
+        foreach (var vdi in vdis.Values.Where(v => !v.GetProperty("deleted").GetBoolean()))
+        {
+            var vhd = lvs["VHD-" + vdi.GetProperty("uuid").GetString()].GetProperty("vhd");
+            Assert.Equal(vdi.GetProperty("virtual_size").GetInt64(), vhd.GetProperty("virtual_size").GetInt64());
+            Assert.Equal(vdi.GetProperty("vhd_phys_size").GetInt64(), vhd.GetProperty("physical_size").GetInt64());
+            Assert.Equal(vdi.GetProperty("hidden").GetBoolean(), vhd.GetProperty("hidden").GetBoolean());
+            Assert.Equal(vdi.GetProperty("vhd_uuid").GetString(), vhd.GetProperty("uuid").GetString());
+            Assert.Equal(vdi.GetProperty("parent").GetString(), vhd.GetProperty("parent_vdi_uuid").GetString());
+            var depth = 1;
+            for (var p = vdi; p.GetProperty("parent").GetString() is { } parent; p = vdis[parent])
+            {
+                depth++;
+            }
+
+            Assert.Equal(depth, vhd.GetProperty("chain_depth").GetInt32());
+            Assert.Equal("ok", vhd.GetProperty("check").GetString());
+        }
+    }
+}

@@ -9,8 +9,11 @@ namespace SrRescue.Cli;
 /// </summary>
 internal sealed class LvmCommand
 {
-    public LvmCommand(string name, string description, params Symbol[] extra)
+    private readonly CliContext _ctx;
+
+    public LvmCommand(CliContext ctx, string name, string description, params Symbol[] extra)
     {
+        _ctx = ctx;
         Command = new Command(name, description) { Sources, Json, Backup };
         foreach (var symbol in extra)
         {
@@ -48,7 +51,9 @@ internal sealed class LvmCommand
                 SrRescue.Io.OutputFile.EnsureNotASource(p.GetValue(output)!, sources);
             }
 
-            using var lvm = LvmInspection.Open(sources, p.GetValue(Backup));
+            var bar = new Output.ProgressBar(_ctx);
+            using var lvm = LvmInspection.Open(sources, p.GetValue(Backup), bar);
+            bar.Done();
             return run(p, lvm, p.GetValue(Json));
         });
         return Command;

@@ -14,7 +14,7 @@ internal static class DiffCommand
         var to = CommonOptions.Seqno("--to", "The newer seqno.");
         from.Required = true;
         to.Required = true;
-        var cmd = new LvmCommand("diff", "What changed between two metadata copies: LVs created, removed, resized, renamed, moved.", from, to);
+        var cmd = new LvmCommand(ctx, "diff", "What changed between two metadata copies: LVs created, removed, resized, renamed, moved.", from, to);
         return cmd.SetAction((p, lvm, json) =>
         {
             var a = Versions.RequireUsable(lvm, p.GetValue(from)!.Value);

@@ -25,7 +25,7 @@ internal static class ExportCommand
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Overwrite an existing output file.");
         var allowMissing = new Option<bool>("--allow-missing-parent") { Description = "Export what the VHD itself holds when a parent of its chain cannot be found (those ranges are written as zeros)." };
-        var cmd = new LvmCommand("export", "Write a VDI or an LV to a file: a coalesced VHD, a sparse raw disk, or the LV's bytes.",
+        var cmd = new LvmCommand(ctx, "export", "Write a VDI or an LV to a file: a coalesced VHD, a sparse raw disk, or the LV's bytes.",
             lvOption, vdiOption, seqno, format, output, force, allowMissing);
         return cmd.SetAction((p, lvm, json) =>
         {

@@ -10,7 +10,7 @@ internal static class HistoryCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var cmd = new LvmCommand("history", "Every metadata copy found (seqno, place, size, checksum, wrap, time, host, description, LV count) and the LVs created, removed, resized and renamed since the previous seqno.");
+        var cmd = new LvmCommand(ctx, "history", "Every metadata copy found (seqno, place, size, checksum, wrap, time, host, description, LV count) and the LVs created, removed, resized and renamed since the previous seqno.");
         return cmd.SetAction((p, lvm, json) =>
         {
             if (json)

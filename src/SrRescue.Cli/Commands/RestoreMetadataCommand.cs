@@ -21,7 +21,7 @@ internal static class RestoreMetadataCommand
         var lvs = new Option<string[]>("--lv") { Description = "An LV to bring back (repeatable); default: every LV removed since that seqno." };
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Write the file even when the LVs' extents are now used by other LVs (the output says which ranges are unsafe), or over an existing output file.");
-        var cmd = new LvmCommand("restore-metadata", "Write a vgcfgrestore file: the newest metadata plus LVs from an older copy.", seqno, lvs, output, force);
+        var cmd = new LvmCommand(ctx, "restore-metadata", "Write a vgcfgrestore file: the newest metadata plus LVs from an older copy.", seqno, lvs, output, force);
         return cmd.SetAction((p, lvm, json) =>
         {
             var outPath = p.GetValue(output)!;

@@ -11,7 +11,7 @@ internal static class ScanCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var cmd = new LvmCommand("scan", "Inventory of every layer: PV labels (byte offsets), metadata areas and copies, the newest VG and its LVs, findings.");
+        var cmd = new LvmCommand(ctx, "scan", "Inventory of every layer: PV labels (byte offsets), metadata areas and copies, the newest VG and its LVs, findings.");
         return cmd.SetAction((p, lvm, json) =>
         {
             if (json)
@@ -115,7 +115,8 @@ internal static class ScanCommand
             var label = pv.Label is { } l
                 ? $"label at byte {pv.LabelOffsetBytes} (sector {(pv.LabelOffsetBytes - pv.PvOffsetBytes) / 512}){(l.CrcMatches ? "" : ", checksum wrong")}"
                 : "no LVM label";
-            o.WriteLine($"  {pv.Source}: {Units.Bytes(pv.LengthBytes)}, PV {pv.PvUuid ?? "unknown"}, {label}");
+            var where = pv.PvOffsetBytes > 0 ? $"{pv.Source} from byte {pv.PvOffsetBytes}" : pv.Source;
+            o.WriteLine($"  {where}: {Units.Bytes(pv.LengthBytes)}, PV {pv.PvUuid ?? "unknown"}, {label}");
             foreach (var a in pv.MetadataAreas)
             {
                 var committed = a.Copies.FirstOrDefault(c => c.IsCommitted);

@@ -11,7 +11,7 @@ internal static class ShowMetadataCommand
     {
         var seqno = CommonOptions.Seqno(description: "The seqno of the copy to show.");
         seqno.Required = true;
-        var cmd = new LvmCommand("show-metadata", "Print the text of one metadata copy.", seqno);
+        var cmd = new LvmCommand(ctx, "show-metadata", "Print the text of one metadata copy.", seqno);
         return cmd.SetAction((p, lvm, json) =>
         {
             var v = Versions.Require(lvm, p.GetValue(seqno)!.Value);

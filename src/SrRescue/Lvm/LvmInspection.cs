@@ -27,10 +27,10 @@ public sealed class LvmInspection : IDisposable
 
     public FindingLog Findings { get; }
 
-    public static LvmInspection Open(IReadOnlyList<string> sources, string? lvmBackupFolder)
+    public static LvmInspection Open(IReadOnlyList<string> sources, string? lvmBackupFolder, IProgress<WorkProgress>? progress = null)
     {
         var log = new FindingLog();
-        var pvs = PvSet.Open(sources, log);
+        var pvs = PvSet.Open(sources, log, progress);
         try
         {
             return Build(pvs, lvmBackupFolder, log);

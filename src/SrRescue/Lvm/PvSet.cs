@@ -27,8 +27,12 @@ public sealed class PvSet : IDisposable
 
     public IEnumerable<MetadataCopy> Copies => Pvs.SelectMany(p => p.Copies);
 
-    /// <summary>Opens and scans every path read-only. I/O errors (missing file, no permission) propagate.</summary>
-    public static PvSet Open(IReadOnlyList<string> paths, FindingLog log)
+    /// <summary>
+    /// Opens and scans every path read-only. A source without an LVM label at its start is
+    /// searched for labels further in (a PV inside a partition whose table is gone, fault F1).
+    /// I/O errors (missing file, no permission) propagate.
+    /// </summary>
+    public static PvSet Open(IReadOnlyList<string> paths, FindingLog log, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var files = new List<FileSource>();
@@ -39,7 +43,7 @@ public sealed class PvSet : IDisposable
                 files.Add(FileSource.Open(path));
             }
 
-            return FromSources(files, files, log);
+            return FromSources(files, files, log, progress);
         }
         catch
         {
@@ -53,14 +57,36 @@ public sealed class PvSet : IDisposable
     }
 
     /// <summary>Scans sources that are PVs from byte 0 (tests, embedded images).</summary>
-    public static PvSet FromSources(IReadOnlyList<IByteSource> sources, FindingLog log) => FromSources(sources, [], log);
+    public static PvSet FromSources(IReadOnlyList<IByteSource> sources, FindingLog log) => FromSources(sources, [], log, null);
 
-    private static PvSet FromSources(IReadOnlyList<IByteSource> sources, List<FileSource> owned, FindingLog log)
+    private static PvSet FromSources(IReadOnlyList<IByteSource> sources, List<FileSource> owned, FindingLog log, IProgress<WorkProgress>? progress)
     {
         var scans = new List<PvScan>();
+        var pvSources = new List<IByteSource>();
         foreach (var s in sources)
         {
-            scans.Add(PvScanner.Scan(s, 0, log));
+            var startLog = new FindingLog();
+            var atStart = PvScanner.Scan(s, 0, startLog);
+            var inside = atStart.Label is null ? FindInside(s, log, progress) : [];
+            if (inside.Count == 0)
+            {
+                foreach (var f in startLog)
+                {
+                    log.Add(f);
+                }
+
+                scans.Add(atStart);
+                pvSources.Add(s);
+                continue;
+            }
+
+            foreach (var found in inside)
+            {
+                var length = found.DeviceSizeBytes > 0 ? Math.Min(found.DeviceSizeBytes, s.Length - found.PvStartBytes) : s.Length - found.PvStartBytes;
+                var pv = new SubRangeSource(s, found.PvStartBytes, length, $"{s.Name}@{found.PvStartBytes}");
+                scans.Add(PvScanner.Scan(pv, found.PvStartBytes, log, s.Name));
+                pvSources.Add(pv);
+            }
         }
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -73,7 +99,20 @@ public sealed class PvSet : IDisposable
             }
         }
 
-        return new PvSet(owned, scans, [.. sources]);
+        return new PvSet(owned, scans, pvSources);
+    }
+
+    /// <summary>PVs further into a source that has no label at its start (checksum-valid labels only).</summary>
+    private static List<Partitions.FoundPv> FindInside(IByteSource source, FindingLog log, IProgress<WorkProgress>? progress)
+    {
+        var found = Partitions.LostPvSearch.Find(source, log, progress).Where(f => f.CrcMatches && f.PvStartBytes > 0).ToList();
+        foreach (var f in found)
+        {
+            log.Add(Severity.Warning, "lvm.pv.inside", "LVM label", f.LabelOffsetBytes,
+                $"no LVM label at the start of {source.Name}; PV {f.PvUuid} starts at byte {f.PvStartBytes} (a partition whose table may be gone)", source: source.Name);
+        }
+
+        return found;
     }
 
     /// <summary>The readable PV with this UUID (dashed form), or null when none of the sources carries it.</summary>

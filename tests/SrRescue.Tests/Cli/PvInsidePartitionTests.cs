@@ -1,0 +1,35 @@
+using SrRescue.Tests.Support;
+
+namespace SrRescue.Tests.Cli;
+
+/// <summary>
+/// A PV inside a partition whose table is gone (gpt_local_sr: both GPT copies zeroed) is found by
+/// its label without the user giving an offset, and everything reads through it.
+/// </summary>
+public sealed class PvInsidePartitionTests
+{
+    [Fact]
+    public void Scan_history_and_export_work_with_no_offset_given()
+    {
+        var expected = Fixtures.Expected("gpt_local_sr");
+        var image = Fixtures.Image("gpt_local_sr");
+        var offset = expected.GetProperty("pv_offsets").GetProperty("disk.img").GetInt64();
+        var scan = Support.Cli.Json("scan", image);
+        var source = Assert.Single(scan.GetProperty("sources").EnumerateArray());
+        Assert.Equal(offset, source.GetProperty("pv_offset").GetInt64());
+        Assert.Equal(offset + 512, source.GetProperty("label").GetProperty("offset").GetInt64());
+        Assert.Equal(expected.GetProperty("vg").GetString(), scan.GetProperty("vg").GetProperty("name").GetString());
+
+        var history = Support.Cli.Json("history", image);
+        Assert.Equal(expected.GetProperty("seqno").GetInt64(),
+            history.GetProperty("vgs")[0].GetProperty("versions").EnumerateArray().Max(v => v.GetProperty("seqno").GetInt64()));
+
+        foreach (var vdi in expected.GetProperty("vdis").EnumerateArray())
+        {
+            var output = Path.Combine(Fixtures.NewTempDir(), "vdi.raw");
+            var r = Support.Cli.Run("export", image, "--vdi", vdi.GetProperty("uuid").GetString()!, "--format", "raw", "-o", output);
+            Assert.True(r.ExitCode == 0, r.Out + r.Err);
+            Assert.Equal(vdi.GetProperty("raw_sha256").GetString(), ExportWithQemuImgTests.Sha256(output));
+        }
+    }
+}

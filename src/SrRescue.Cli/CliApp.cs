@@ -14,6 +14,7 @@ internal static class CliApp
         {
             ScanCommand.Create(ctx),
             HistoryCommand.Create(ctx),
+            ListCommand.Create(ctx),
             ShowMetadataCommand.Create(ctx),
             DiffCommand.Create(ctx),
             RestoreMetadataCommand.Create(ctx),

@@ -80,7 +80,8 @@ public sealed class MetadataHistory
                 var vg = parsed[i];
                 IReadOnlyList<LvChange> changes = vg is not null && previous is not null ? MetadataDiff.Compare(previous, vg) : [];
                 var summary = vg is null ? null : new MetadataSummary(vg.Lvs.Count, vg.CreationTime, vg.CreationHost, vg.Description,
-                    vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal));
+                    vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal),
+                    [.. vg.Lvs.Select(l => new LvPlacement(l.Name, l.Id, l.PhysicalRanges(vg)))]);
                 versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes));
                 previous = vg ?? previous;
             }

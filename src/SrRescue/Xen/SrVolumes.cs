@@ -56,26 +56,35 @@ public sealed class SrVolumes(LvmInspection lvm)
     public IEnumerable<string> AllLvNames() =>
         Lvm.Vg?.Versions.Where(v => v.IsUsable).Reverse().SelectMany(v => v.Summary!.LvNames).Distinct(StringComparer.Ordinal) ?? [];
 
-    /// <summary>Extents of a removed LV that the newest metadata gives to another LV (its data may be overwritten).</summary>
+    /// <summary>
+    /// Extents of a removed LV that a later metadata version gave to another LV: its data there may
+    /// be overwritten (even when that other LV was itself removed again since). Empty for an LV
+    /// that is still in the newest metadata.
+    /// </summary>
     public IReadOnlyList<(PhysicalExtentRange Range, string OtherLv)> OverwrittenBy(string lvName, long? seqno = null)
     {
         var result = new List<(PhysicalExtentRange, string)>();
         var version = VersionFor(lvName, seqno);
         var newest = Lvm.Vg?.Newest;
-        if (version?.Vg?.FindLv(lvName) is not { } lv || newest?.Vg is not { } now || ReferenceEquals(version, newest) || now.FindLvById(lv.Id) is not null)
+        var mine = version?.Summary?.Lvs.FirstOrDefault(l => l.Name == lvName);
+        if (mine is null || newest?.Summary is null || newest.Summary.Lvs.Any(l => l.Id == mine.Id))
         {
             return result;
         }
 
-        foreach (var mine in lv.PhysicalRanges(version.Vg))
+        var seen = new HashSet<(string, long, string)>();
+        foreach (var later in Lvm.Vg!.Versions.Where(v => v.IsUsable && v.Seqno > version!.Seqno))
         {
-            foreach (var other in now.Lvs)
+            foreach (var other in later.Summary!.Lvs.Where(l => l.Id != mine.Id))
             {
-                foreach (var theirs in other.PhysicalRanges(now))
+                foreach (var theirs in other.Ranges)
                 {
-                    if (mine.Intersect(theirs) is { } overlap)
+                    foreach (var range in mine.Ranges)
                     {
-                        result.Add((overlap, other.Name));
+                        if (range.Intersect(theirs) is { } overlap && seen.Add((overlap.PvId, overlap.FirstPe, other.Name)))
+                        {
+                            result.Add((overlap, other.Name));
+                        }
                     }
                 }
             }

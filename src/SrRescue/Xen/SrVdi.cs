@@ -1,0 +1,51 @@
+namespace SrRescue.Xen;
+
+/// <summary>
+/// One VDI of an SR as every source tells it: the LV (newest or older metadata), the VHD inside
+/// it, and the MGT record with its names and snapshot links.
+/// </summary>
+public sealed record SrVdi
+{
+    public required string Uuid { get; init; }
+
+    /// <summary>VHD-, LV- or QCOW2-&lt;uuid&gt;; null when no metadata copy has the LV.</summary>
+    public string? LvName { get; init; }
+
+    /// <summary>vhd, raw, qcow2 (from the LV name, else from MGT's vdi_type).</summary>
+    public required string Kind { get; init; }
+
+    public required VdiState State { get; init; }
+
+    /// <summary>The seqno of the metadata copy the LV is read through; null when none has it.</summary>
+    public long? Seqno { get; init; }
+
+    public long? LvSizeBytes { get; init; }
+
+    public long? VirtualSizeBytes { get; init; }
+
+    public string? ParentUuid { get; init; }
+
+    public bool Hidden { get; init; }
+
+    public VhdFacts? Vhd { get; init; }
+
+    public string? NameLabel { get; init; }
+
+    public string? NameDescription { get; init; }
+
+    public bool? IsASnapshot { get; init; }
+
+    public string? SnapshotOf { get; init; }
+
+    public string? SnapshotTime { get; init; }
+
+    public bool? ReadOnly { get; init; }
+
+    public string? Type { get; init; }
+
+    /// <summary>live, deleted, stale (past the MGT length) or none.</summary>
+    public required string MgtRecord { get; init; }
+
+    /// <summary>For deleted VDIs: the LVs that now own some of its extents.</summary>
+    public IReadOnlyList<string> OverwrittenBy { get; init; } = [];
+}

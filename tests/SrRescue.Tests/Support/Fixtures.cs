@@ -11,16 +11,60 @@ namespace SrRescue.Tests.Support;
 internal static class Fixtures
 {
     private static readonly ConcurrentDictionary<string, Lazy<string>> Extracted = new();
+    private const string WorkDirPrefix = "srrescue-tests-";
+
     private static readonly Lazy<string> WorkDir = new(() =>
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"srrescue-tests-{Environment.ProcessId}");
+        // The test host may be killed without running exit handlers, so each run also removes
+        // the folders of earlier runs whose process is gone.
+        RemoveLeftovers();
+        var dir = Path.Combine(Path.GetTempPath(), $"{WorkDirPrefix}{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(dir);
         return dir;
     });
+
+    private static void RemoveLeftovers()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), WorkDirPrefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(dir)[WorkDirPrefix.Length..], out var pid) && !IsRunning(pid))
+            {
+                TryDelete(dir);
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 
     public static string Root => Path.Combine(AppContext.BaseDirectory, "fixtures");
 

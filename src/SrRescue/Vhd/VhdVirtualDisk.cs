@@ -8,7 +8,7 @@ namespace SrRescue.Vhd;
 /// The parent is any readable volume: another <see cref="VhdVirtualDisk"/> (a chain), a raw LV,
 /// or nothing (a missing parent reads as zeros and is reported by the chain).
 /// </summary>
-public sealed class VhdVirtualDisk : IByteSource
+public sealed class VhdVirtualDisk : ISparseSource
 {
     private readonly VhdImage _image;
     private readonly IByteSource? _parent;
@@ -31,6 +31,11 @@ public sealed class VhdVirtualDisk : IByteSource
     public VhdImage Image => _image;
 
     public IByteSource? Parent => _parent;
+
+    /// <summary>From the BATs of the chain, without reading (<see cref="VhdAllocation"/>).</summary>
+    public long NextDataOffset(long offset, long limit) => VhdAllocation.NextDataOffset(_image, _parent, offset, limit);
+
+    public long NextHoleOffset(long offset, long limit) => VhdAllocation.NextHoleOffset(_image, _parent, offset, limit);
 
     public int ReadAt(long offset, Span<byte> buffer)
     {

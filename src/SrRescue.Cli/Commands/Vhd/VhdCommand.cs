@@ -8,5 +8,8 @@ internal static class VhdCommand
     public static Command Create(CliContext ctx) => new("vhd", "VHD files: every field, every problem, a repaired copy, conversion.")
     {
         VhdInfoCommand.Create(ctx),
+        VhdCheckCommand.Create(ctx),
+        VhdRepairCommand.Create(ctx),
+        VhdConvertCommand.Create(ctx),
     };
 }

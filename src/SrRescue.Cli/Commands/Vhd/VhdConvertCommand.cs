@@ -1,0 +1,129 @@
+using System.CommandLine;
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Vhd;
+
+namespace SrRescue.Cli.Commands.Vhd;
+
+/// <summary>
+/// `vhd convert FILE -o OUT --format raw|vhd`: the virtual disk of a VHD file read through its
+/// chain (parents found beside it), written as a sparse raw disk or as one self-contained dynamic
+/// VHD. A missing parent writes nothing unless --allow-missing-parent; then the report lists the
+/// ranges that came from nowhere (written as zeros).
+/// </summary>
+internal static class VhdConvertCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var file = new Argument<string>("FILE") { Description = "A VHD file (opened read-only); its parents are looked for in its folder." };
+        var output = CommonOptions.Output();
+        var format = new Option<string>("--format")
+        {
+            Description = "raw: the whole virtual disk, sparse; vhd: one self-contained dynamic VHD (the chain coalesced).",
+            Required = true,
+        };
+        format.AcceptOnlyFromAmong("raw", "vhd");
+        var force = CommonOptions.Force("Overwrite an existing output file (never one of the sources).");
+        var json = CommonOptions.Json();
+        var allowMissing = new Option<bool>("--allow-missing-parent")
+        {
+            Description = "When a parent of the chain cannot be found, write what the chain found holds; the ranges that needed the parent are written as zeros and listed.",
+        };
+        var cmd = new Command("convert", "Convert a VHD (with its chain) to a sparse raw disk or to one dynamic VHD.")
+        {
+            file, output, format, force, json, allowMissing,
+        };
+        cmd.SetAction(p => Run(ctx, new ConvertRequest(
+            p.GetValue(file)!, p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing)), p.GetValue(json)));
+        return cmd;
+    }
+
+    private static int Run(CliContext ctx, ConvertRequest r, bool json)
+    {
+        var log = new FindingLog();
+        using var leaf = FileSource.Open(r.File);
+        using var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(r.File))!);
+        var chain = VhdChain.Open(leaf, r.File, resolver, log);
+        EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
+        if (!chain.IsComplete && !r.AllowMissingParent)
+        {
+            ctx.Err.WriteLine($"srrescue: the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {r.File}) was not found; nothing written. " +
+                "--allow-missing-parent writes what the chain found holds (the rest as zeros) and lists those ranges.");
+            FindingsText.Write(ctx.Err, log);
+            return ExitCodes.DataErrors;
+        }
+
+        if (r.Format == "vhd" && chain.Disk.Length > DynamicVhdWriter.MaxVirtualSizeBytes)
+        {
+            throw new UsageException($"the virtual disk is {chain.Disk.Length} bytes, more than a VHD holds ({DynamicVhdWriter.MaxVirtualSizeBytes}); use --format raw");
+        }
+
+        var missing = MissingParentRanges.Find(chain);
+        var bar = new ProgressBar(ctx);
+        var outcome = Write(r, chain.Disk, bar);
+        bar.Done();
+        var report = new VhdConvertReport(r.File, r.Output, r.Format, chain, missing, outcome.DataBytes, outcome.FileBytes, outcome.Vhd);
+        if (json)
+        {
+            VhdConvertReport.Json(ctx, report, log);
+        }
+        else
+        {
+            VhdConvertReport.Text(ctx, report, log);
+        }
+
+        return !chain.IsComplete || log.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;
+    }
+
+    private static (long DataBytes, long FileBytes, DynamicVhdWriteResult? Vhd) Write(ConvertRequest r, IByteSource disk, ProgressBar bar)
+    {
+        var stream = OutputFile.Create(r.Output, r.Force);
+        try
+        {
+            using (stream)
+            {
+                if (r.Format == "vhd")
+                {
+                    var vhd = DynamicVhdWriter.Write(disk, stream, DynamicVhdWriteOptions.Default, bar);
+                    return (vhd.DataBytes, vhd.FileSizeBytes, vhd);
+                }
+
+                var data = SparseCopy.Copy(disk, stream, bar);
+                return (data, stream.Length, null);
+            }
+        }
+        catch
+        {
+            // A half-written output is worse than none: it looks like a result.
+            TryDelete(r.Output);
+            throw;
+        }
+    }
+
+    /// <summary>OutputFile's path check, plus links: an existing output that resolves to a source is refused too.</summary>
+    private static void EnsureNotASource(string output, IReadOnlyList<string> sources)
+    {
+        OutputFile.EnsureNotASource(output, sources);
+        if (File.Exists(output) && File.ResolveLinkTarget(output, returnFinalTarget: true) is { } target)
+        {
+            OutputFile.EnsureNotASource(target.FullName, sources.Select(s => File.ResolveLinkTarget(s, true)?.FullName ?? s));
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private sealed record ConvertRequest(string File, string Output, string Format, bool Force, bool AllowMissingParent);
+}

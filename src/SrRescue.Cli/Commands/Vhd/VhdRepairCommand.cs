@@ -1,0 +1,81 @@
+using System.CommandLine;
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Vhd;
+
+namespace SrRescue.Cli.Commands.Vhd;
+
+/// <summary>
+/// `vhd repair FILE -o OUT [--force] [--json]`: a repaired copy in a new file (the source is only
+/// read), orphaned blocks that cannot be placed saved as OUT.orphan-&lt;offset&gt;.bin, and the
+/// repaired file checked again. Exit 0 when everything was recovered, 1 when something was lost,
+/// kept only in part, or could not be put back.
+/// </summary>
+internal static class VhdRepairCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var file = new Argument<string>("FILE") { Description = "The damaged VHD file or LV (opened read-only, never changed)." };
+        var output = CommonOptions.Output();
+        var force = CommonOptions.Force("Overwrite OUT and orphan files that already exist.");
+        var json = CommonOptions.Json();
+        var cmd = new Command("repair", "Write a repaired copy of a damaged VHD: footers, header, BAT, batmap, orphaned blocks put back, every lost block listed.")
+        {
+            file, output, force, json,
+        };
+        cmd.SetAction(p =>
+        {
+            var path = p.GetValue(file)!;
+            var outPath = p.GetValue(output)!;
+            OutputFile.EnsureNotASource(outPath, [path]);
+            var log = new FindingLog();
+            using var source = FileSource.Open(path);
+            var bar = new ProgressBar(ctx);
+            VhdRepairReport report;
+            using (var stream = OutputFile.Create(outPath, p.GetValue(force)))
+            {
+                try
+                {
+                    report = VhdRepairer.Repair(source, stream, new VhdRepairOptions
+                    {
+                        OnLv = source.IsBlockDevice,
+                        OrphanPathPrefix = outPath,
+                        Overwrite = p.GetValue(force),
+                        Progress = bar,
+                    }, log);
+                    stream.Flush(flushToDisk: true);
+                }
+                catch (CorruptDataException)
+                {
+                    stream.Dispose();
+                    File.Delete(outPath);
+                    throw;
+                }
+            }
+
+            bar.Done();
+            var afterLog = new FindingLog();
+            VhdCheckReport after;
+            using (var repaired = FileSource.Open(outPath))
+            using (var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(path))!))
+            {
+                after = VhdChecker.Check(repaired, afterLog, new VhdCheckOptions { ParentResolver = resolver });
+            }
+
+            if (p.GetValue(json))
+            {
+                using var j = new JsonOut(ctx.Out, "vhd-repair");
+                VhdRepairJson.Write(j, report, path, outPath, after);
+                j.Findings(log);
+            }
+            else
+            {
+                VhdRepairText.Write(ctx.Out, report, path, outPath, after);
+            }
+
+            return report.AllRecovered ? ExitCodes.Success : ExitCodes.DataErrors;
+        });
+        return cmd;
+    }
+}

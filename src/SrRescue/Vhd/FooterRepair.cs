@@ -1,0 +1,145 @@
+using SrRescue.Diagnostics;
+
+namespace SrRescue.Vhd;
+
+/// <summary>
+/// The footer both copies of the repaired file get (vhd.md 3.7, but never by truncating): the good
+/// copy as it is, byte for byte; or, when neither copy is good, the better one with each field
+/// that breaks a rule set to the value the rest of the image implies, and the checksum recomputed.
+/// </summary>
+internal static class FooterRepair
+{
+    public const string What = "VHD footer";
+
+    public static (byte[] Bytes, VhdFooter Footer) Build(VhdInspection v, List<RepairAction> actions)
+    {
+        var chosen = v.Footer ?? throw new CorruptDataException(new Finding(Severity.Error, "vhd.no-footer", "VHD", Math.Max(0, v.LengthBytes - VhdFooter.Size),
+            "no VHD footer at the end or at offset 0: nothing says what the disk is, so nothing can be repaired", Source: v.Name));
+        var fromPrimary = ReferenceEquals(chosen, v.Primary);
+        var valid = fromPrimary ? v.PrimaryValid : v.BackupValid;
+        var f = chosen;
+        var headerAt = v.HeaderAt >= 0 ? (ulong)v.HeaderAt : f.DataOffset;
+        if (!valid || (f.IsDynamicOrDifferencing && f.DataOffset != headerAt))
+        {
+            f = Fix(v, chosen, headerAt, actions);
+        }
+
+        var bytes = ReferenceEquals(f, chosen) ? (byte[])chosen.Raw.Clone() : VhdFooter.Encode(f);
+        var copy = fromPrimary ? "the primary footer (at the end)" : "the footer copy at offset 0";
+        if (f.IsDynamicOrDifferencing && !(v.PrimaryValid && v.BackupValid && FooterRules.FirstDifference(v.Primary!, v.Backup!) < 0))
+        {
+            if (!fromPrimary || !v.PrimaryValid)
+            {
+                actions.Add(new RepairAction(What, v.PrimaryAt, "primary footer (at the end)", Describe(v.Primary, v.PrimaryKilled), "rewritten", $"copied from {copy}"));
+            }
+
+            if (fromPrimary || !v.BackupValid)
+            {
+                actions.Add(new RepairAction(What, 0, "footer copy at offset 0", Describe(v.Backup, false), "rewritten", $"copied from {copy}"));
+            }
+        }
+
+        return (bytes, f);
+    }
+
+    private static VhdFooter Fix(VhdInspection v, VhdFooter f, ulong headerAt, List<RepairAction> actions)
+    {
+        var at = ReferenceEquals(f, v.Primary) ? v.PrimaryAt : 0;
+        void Changed(int off, string field, string old, string now, string why) => actions.Add(new RepairAction(What, at + off, field, old, now, why));
+
+        if (f.IsPoisoned)
+        {
+            Changed(VhdFooter.Off.Cookie, "cookie", "v_poison", "conectix", "a journaled resize was interrupted; if a jvhd_ journal exists, 'vhd-util revert' on a copy may be the better repair");
+        }
+
+        var features = (f.Features & FooterRules.FeatureTemporary) | FooterRules.FeatureReserved;
+        if (features != f.Features)
+        {
+            Changed(VhdFooter.Off.Features, "features", $"0x{f.Features:x8}", $"0x{features:x8}", "only 0x1 and 0x2 exist and 0x2 is always set");
+        }
+
+        if (f.FormatVersion != FooterRules.FormatVersion)
+        {
+            Changed(VhdFooter.Off.FormatVersion, "format version", $"0x{f.FormatVersion:x8}", "0x00010000", "the only version there is");
+        }
+
+        var type = f.DiskType;
+        if (type is not (VhdDiskType.Fixed or VhdDiskType.Dynamic or VhdDiskType.Differencing))
+        {
+            type = v.HeaderRaw is { } raw && raw.AsSpan(0, 8).SequenceEqual(DynamicHeader.Cookie)
+                ? new Guid(raw.AsSpan(DynamicHeader.Off.ParentUuid, 16), bigEndian: true) == Guid.Empty ? VhdDiskType.Dynamic : VhdDiskType.Differencing
+                : VhdDiskType.Fixed;
+            Changed(VhdFooter.Off.DiskType, "disk type", ((uint)f.DiskType).ToString(), ((uint)type).ToString(), "from the dynamic header and its parent uuid");
+        }
+
+        var dataOffset = type == VhdDiskType.Fixed ? VhdFooter.NoDataOffset : headerAt;
+        if (dataOffset != f.DataOffset)
+        {
+            Changed(VhdFooter.Off.DataOffset, "data offset", f.DataOffset.ToString(), dataOffset.ToString(), "where the dynamic header is");
+        }
+
+        var creatorVersion = f.CreatorApp.StartsWith("tap", StringComparison.Ordinal) && f.CreatorVersion > FooterRules.TapCurrentVersion ? FooterRules.TapCurrentVersion : f.CreatorVersion;
+        if (creatorVersion != f.CreatorVersion)
+        {
+            Changed(VhdFooter.Off.CreatorVersion, "creator version", $"0x{f.CreatorVersion:x8}", $"0x{creatorVersion:x8}", "tapdisk refuses versions newer than 1.3");
+        }
+
+        var chs = VhdGeometry.ForSize(f.CurrentSizeBytes);
+        var geometry = f.Geometry > chs ? chs : f.Geometry;
+        if (geometry != f.Geometry)
+        {
+            Changed(VhdFooter.Off.Geometry, "geometry", $"0x{f.Geometry:x8}", $"0x{geometry:x8}", "the CHS geometry of the current size");
+        }
+
+        var saved = f.SavedState > 1 ? (byte)0 : f.SavedState;
+        var hidden = f.Hidden > 1 ? (byte)1 : f.Hidden;
+        if (saved != f.SavedState)
+        {
+            Changed(VhdFooter.Off.SavedState, "saved state", f.SavedState.ToString(), "0", "must be 0 or 1");
+        }
+
+        if (hidden != f.Hidden)
+        {
+            Changed(VhdFooter.Off.Hidden, "hidden", f.Hidden.ToString(), "1", "must be 0 or 1");
+        }
+
+        var uuid = f.Uuid == Guid.Empty ? Guid.NewGuid() : f.Uuid;
+        if (uuid != f.Uuid)
+        {
+            Changed(VhdFooter.Off.Uuid, "unique id", Guid.Empty.ToString(), uuid.ToString(), "a VHD needs a uuid (vhd-util repair does the same)");
+        }
+
+        if (f.Raw.AsSpan(VhdFooter.Off.Reserved).ContainsAnyExcept((byte)0))
+        {
+            Changed(VhdFooter.Off.Reserved, "reserved bytes", "not zero", "zero", "must be zero");
+        }
+
+        var fixedFooter = f with
+        {
+            IsPoisoned = false,
+            Features = features,
+            FormatVersion = FooterRules.FormatVersion,
+            DiskType = type,
+            DataOffset = dataOffset,
+            CreatorVersion = creatorVersion,
+            Geometry = geometry,
+            SavedState = saved,
+            Hidden = hidden,
+            Uuid = uuid,
+        };
+        var encoded = VhdFooter.Encode(fixedFooter);
+        var checksum = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(encoded.AsSpan(VhdFooter.Off.Checksum));
+        if (checksum != f.StoredChecksum)
+        {
+            Changed(VhdFooter.Off.Checksum, "checksum", $"0x{f.StoredChecksum:x8}", $"0x{checksum:x8}", "recomputed");
+        }
+
+        return fixedFooter with { StoredChecksum = checksum, ComputedChecksum = checksum, Raw = encoded };
+    }
+
+    private static string Describe(VhdFooter? f, bool killed) =>
+        killed ? "0xC7 (killed by tapdisk)"
+        : f is null ? "missing"
+        : !FooterRules.ChecksumOk(f) ? "bad checksum"
+        : "differing";
+}

@@ -1,0 +1,204 @@
+using System.Text;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+
+namespace SrRescue.Vhd;
+
+/// <summary>
+/// The parent locator rules of vhd-util check (vhd.md 3.6, vhd_util_check_parent_locators) for a
+/// differencing disk, and, given a resolver, that the parent exists and is the one the child was
+/// made from (its footer uuid is the child's parent uuid, vhd.md 4.2).
+/// </summary>
+internal static class LocatorRules
+{
+    public const string What = "VHD parent locator";
+
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly Encoding StrictUtf16Le = new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
+
+    /// <summary>Checks the eight entries; returns the parent paths the decodable ones hold.</summary>
+    public static List<string> Validate(VhdInspection v, DynamicHeader h)
+    {
+        var log = v.Log;
+        var paths = new List<string>();
+        var seen = new HashSet<uint>();
+        var footerAt = v.LengthBytes - VhdFooter.Size;
+        var parentName = HeaderRules.DecodeParentName(h.Raw) ?? h.ParentName;
+        for (var i = 0; i < DynamicHeader.LocatorCount; i++)
+        {
+            var loc = h.Locators[i];
+            var at = v.HeaderAt + DynamicHeader.Off.Locators + (i * ParentLocator.Size);
+            if (!loc.IsKnownCode)
+            {
+                log.Add(Severity.Error, "vhd.locator.code", What, at, $"locator {i} has an unknown platform code", $"0x{loc.PlatformCode:x8}", "MacX, W2ku, W2ru, Wi2r, Wi2k, Mac or 0");
+                continue;
+            }
+
+            if (!loc.IsUsed)
+            {
+                if (loc.DataSpace != 0 || loc.DataLength != 0 || loc.Reserved != 0 || loc.DataOffset != 0)
+                {
+                    log.Add(Severity.Error, "vhd.locator.unused-nonzero", What, at, $"locator {i} is unused (code 0) but its other fields are not zero");
+                }
+
+                continue;
+            }
+
+            if (!seen.Add(loc.PlatformCode))
+            {
+                log.Add(Severity.Error, "vhd.locator.duplicate", What, at, $"locator {i} repeats the platform code {loc.CodeName}", loc.CodeName, "each code once");
+            }
+
+            if (loc.DataOffset == 0 || loc.DataSpace == 0 || loc.DataLength == 0)
+            {
+                log.Add(Severity.Error, "vhd.locator.fields", What, at, $"{loc.CodeName} locator {i} has a zero data offset, space or length",
+                    $"offset {loc.DataOffset}, space {loc.DataSpace}, length {loc.DataLength}", "all non-zero");
+                continue;
+            }
+
+            if (loc.Reserved != 0)
+            {
+                log.Add(Severity.Error, "vhd.locator.reserved", What, at + ParentLocator.Off.Reserved, $"{loc.CodeName} locator {i} has a non-zero reserved field", $"0x{loc.Reserved:x8}", "0");
+            }
+
+            if (loc.DataSpaceBytes is not { } space)
+            {
+                log.Add(Severity.Error, "vhd.locator.space", What, at + ParentLocator.Off.DataSpace,
+                    $"{loc.CodeName} locator {i}: data space is neither a sector count (< 512) nor a multiple of 512 bytes", loc.DataSpace.ToString(), "sectors < 512 or bytes % 512 == 0");
+                continue;
+            }
+
+            if (!HeaderRules.Fits(loc.DataOffset, (ulong)space, footerAt))
+            {
+                log.Add(Severity.Error, "vhd.locator.range", What, at + ParentLocator.Off.DataOffset,
+                    $"{loc.CodeName} locator {i}: its data (byte {loc.DataOffset}, {space} bytes) runs past the footer at byte {footerAt}", loc.DataOffset.ToString(), $"end <= {footerAt}");
+                continue;
+            }
+
+            if (loc.DataLength > space)
+            {
+                log.Add(Severity.Error, "vhd.locator.length", What, at + ParentLocator.Off.DataLength,
+                    $"{loc.CodeName} locator {i}: data length is larger than its space", loc.DataLength.ToString(), $"<= {space}");
+            }
+
+            if (!loc.HoldsPath)
+            {
+                continue;
+            }
+
+            var data = v.Source.ReadBytes((long)loc.DataOffset, (int)Math.Min(Math.Min(loc.DataLength, space), ParentLocator.MaxDataBytes));
+            var path = Decode(loc, data);
+            if (path is null)
+            {
+                log.Add(Severity.Error, "vhd.locator.decode", What, (long)loc.DataOffset, $"{loc.CodeName} locator {i}: the path is not valid {(loc.PlatformCode == ParentLocator.MacX ? "UTF-8" : "UTF-16LE")} or is empty");
+                continue;
+            }
+
+            paths.Add(path);
+            var file = path[(path.LastIndexOf('/') + 1)..];
+            if (!string.Equals(file, parentName, StringComparison.Ordinal))
+            {
+                log.Add(Severity.Warning, "vhd.locator.name-mismatch", What, (long)loc.DataOffset,
+                    $"{loc.CodeName} locator {i} names the parent '{file}' but the header says '{parentName}'", file, parentName);
+            }
+        }
+
+        if (paths.Count == 0)
+        {
+            log.Add(Severity.Warning, "vhd.locator.none", What, v.HeaderAt + DynamicHeader.Off.Locators,
+                "no locator holds a readable parent path: the parent can only be found by its uuid");
+        }
+
+        return paths;
+    }
+
+    /// <summary>
+    /// Finds the parent with the resolver and checks it is the one: not the child itself, readable,
+    /// and its footer uuid equal to the child's parent uuid. Returns the name it was found under.
+    /// </summary>
+    public static string? CheckParent(VhdInspection v, DynamicHeader h, string described)
+    {
+        var log = v.Log;
+        var nameAt = v.HeaderAt + DynamicHeader.Off.ParentName;
+        var wanted = h.ParentUuid;
+        if (wanted != Guid.Empty && wanted == v.Footer!.Uuid)
+        {
+            log.Add(Severity.Error, "vhd.chain.loop", "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
+                "the parent uuid is this disk's own uuid: the chain refers to itself", wanted.ToString(), "the uuid of another VHD");
+            return null;
+        }
+
+        if (v.Options.ParentResolver is not { } resolver)
+        {
+            return null;
+        }
+
+        VhdImage child;
+        try
+        {
+            child = VhdImage.Open(v.Source, new FindingLog(), v.Options.OnLv);
+        }
+        catch (CorruptDataException)
+        {
+            return null;
+        }
+
+        var found = resolver.Resolve(child, log.Log);
+        if (found is null)
+        {
+            log.Add(Severity.Error, "vhd.chain.parent-missing", "VHD parent", nameAt,
+                $"the parent {described} (footer uuid {wanted}) was not found");
+            return null;
+        }
+
+        if (wanted == Guid.Empty)
+        {
+            log.Add(Severity.Info, "vhd.chain.parent-found", "VHD parent", nameAt, $"raw parent {found.Name}");
+            return found.Name;
+        }
+
+        Guid got;
+        try
+        {
+            got = VhdImage.Open(found.Source, new FindingLog(), found.OnLv).Uuid;
+        }
+        catch (CorruptDataException e)
+        {
+            log.Add(Severity.Error, "vhd.chain.parent-unreadable", "VHD parent", nameAt, $"the parent {found.Name} has no readable footer: {e.Finding.Message}");
+            return found.Name;
+        }
+
+        if (got != wanted)
+        {
+            log.Add(Severity.Error, "vhd.chain.parent-uuid", "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
+                $"{found.Name} is not the parent this disk was made from: its footer uuid differs", got.ToString(), wanted.ToString());
+        }
+        else
+        {
+            log.Add(Severity.Info, "vhd.chain.parent-found", "VHD parent", nameAt, $"parent {found.Name} (footer uuid {got})");
+        }
+
+        return found.Name;
+    }
+
+    private static string? Decode(ParentLocator loc, byte[] data)
+    {
+        try
+        {
+            var text = loc.PlatformCode == ParentLocator.MacX
+                ? StrictUtf8.GetString(data)
+                : StrictUtf16Le.GetString(data, 0, data.Length & ~1);
+            if (loc.PlatformCode == ParentLocator.MacX && text.StartsWith("file://", StringComparison.Ordinal))
+            {
+                text = text[7..];
+            }
+
+            text = text.TrimEnd('\0').Replace('\\', '/');
+            return text.Length == 0 ? null : text;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using SrRescue.Diagnostics;
+
+namespace SrRescue.Vhd;
+
+/// <summary>What <see cref="VhdChecker"/> should check beyond the structures themselves.</summary>
+public sealed record VhdCheckOptions
+{
+    /// <summary>
+    /// The VHD is an LV of an LVHD SR: a 0xC7 or stale primary footer is how tapdisk leaves an open
+    /// image and is information, not damage (vhd.md 1.3).
+    /// </summary>
+    public bool OnLv { get; init; }
+
+    /// <summary>vhd-util check -b: read every allocated block and look for data in sectors whose bitmap bit is clear. Reads the whole image.</summary>
+    public bool CheckBitmaps { get; init; }
+
+    /// <summary>Finds the parent of a differencing disk; null skips the parent checks.</summary>
+    public IVhdParentResolver? ParentResolver { get; init; }
+
+    /// <summary>"Now" for the timestamps-in-the-future rules; null means the clock.</summary>
+    public DateTime? NowUtc { get; init; }
+
+    /// <summary>Progress of the bitmap check (the only long part).</summary>
+    public IProgress<WorkProgress>? Progress { get; init; }
+}

@@ -1,0 +1,21 @@
+using SrRescue.Diagnostics;
+
+namespace SrRescue.Vhd;
+
+/// <summary>How <see cref="VhdRepairer"/> treats its source and where it saves what it cannot place.</summary>
+public sealed record VhdRepairOptions
+{
+    /// <summary>The source is an LV of an LVHD SR (a 0xC7 primary footer is normal there, vhd.md 1.3).</summary>
+    public bool OnLv { get; init; }
+
+    /// <summary>
+    /// Orphaned blocks whose place cannot be determined are saved as
+    /// <c>PREFIX.orphan-&lt;bitmap offset&gt;.bin</c> (their data, as found); null saves nothing.
+    /// </summary>
+    public string? OrphanPathPrefix { get; init; }
+
+    /// <summary>Overwrite existing orphan files instead of refusing.</summary>
+    public bool Overwrite { get; init; }
+
+    public IProgress<WorkProgress>? Progress { get; init; }
+}

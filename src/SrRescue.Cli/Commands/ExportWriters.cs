@@ -7,6 +7,13 @@ namespace SrRescue.Cli.Commands;
 /// <summary>The output formats of export that need more than a sparse copy.</summary>
 internal static class ExportWriters
 {
-    public static long WriteVhd(IByteSource disk, VhdChain chain, FileStream output, ProgressBar bar) =>
-        throw new UsageException("--format vhd is not available yet; use --format raw");
+    /// <summary>
+    /// One dynamic VHD of the coalesced chain. It keeps the leaf's hidden flag off: an exported VDI
+    /// is meant to be used, and XenServer's scan ignores (and its GC deletes) a hidden leaf.
+    /// </summary>
+    public static long WriteVhd(IByteSource disk, VhdChain chain, FileStream output, ProgressBar bar)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return DynamicVhdWriter.Write(disk, output, new DynamicVhdWriteOptions { Uuid = chain.Members[0].Uuid }, bar).DataBytes;
+    }
 }

@@ -45,6 +45,22 @@ public sealed class ExportVdiTests
         Assert.Equal(vdi.GetProperty("raw_sha256").GetString(), ExportWithQemuImgTests.Sha256(output));
     }
 
+    [Theory]
+    [MemberData(nameof(Vdis))]
+    public void Vhd_export_reads_back_in_qemu_img_with_the_libvhd_hash(string scenario, string uuid)
+    {
+        var qemu = ExternalTool.Require("qemu-img", "qemu-utils");
+        var (paths, vdi) = Setup(scenario, uuid);
+        var dir = Fixtures.NewTempDir();
+        var output = Path.Combine(dir, "disk.vhd");
+        var r = Support.Cli.Run(["export", .. paths, "--vdi", uuid, "-o", output]);
+        Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        var raw = Path.Combine(dir, "disk.raw");
+        ExternalTool.RunChecked(qemu, "convert", "-f", "vpc", "-O", "raw", output, raw);
+        Assert.Equal(vdi.GetProperty("virtual_size").GetInt64(), new FileInfo(raw).Length);
+        Assert.Equal(vdi.GetProperty("raw_sha256").GetString(), ExportWithQemuImgTests.Sha256(raw));
+    }
+
     private static (string[] Paths, System.Text.Json.JsonElement Vdi) Setup(string scenario, string uuid)
     {
         var expected = Fixtures.Expected(scenario);

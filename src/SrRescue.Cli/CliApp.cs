@@ -19,6 +19,7 @@ internal static class CliApp
             DiffCommand.Create(ctx),
             RestoreMetadataCommand.Create(ctx),
             ExportCommand.Create(ctx),
+            DoctorCommand.Create(ctx),
             Commands.Vhd.VhdCommand.Create(ctx),
             DemoCommand.Create(ctx),
         };

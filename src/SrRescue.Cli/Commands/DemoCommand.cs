@@ -1,63 +1,58 @@
 using System.CommandLine;
 using System.IO.Compression;
+using SrRescue.Diagnostics;
+using SrRescue.Recovery;
 
 namespace SrRescue.Cli.Commands;
 
 /// <summary>
-/// `demo`: the main job on a small damaged SR that ships inside the program (the shared
-/// `lost_vdi` fixture, made with lvm2 and blktap: one VDI was deleted). It is written to a
-/// temporary folder and run through history, restore-metadata and export, printing each command.
+/// `demo`: the doctor on a small damaged SR that ships inside the program (the shared
+/// `snapshot_chain` fixture, made with lvm2 and blktap: a VDI with two snapshots, one of which was
+/// deleted). The image is written to a folder, diagnosed, and the plan's srrescue steps (which
+/// only read the image) are run there; the lvm2 and xe steps are printed for a real host.
 /// </summary>
 internal static class DemoCommand
 {
-    private const string ResourceName = "SrRescue.Cli.demo-lost-vdi.img.gz";
+    private const string ResourceName = "SrRescue.Cli.demo-sr.img.gz";
 
     public static Command Create(CliContext ctx)
     {
         var keep = new Option<string?>("--dir") { Description = "Folder to write the example image and results into (default: a new temporary folder)." };
-        var cmd = new Command("demo", "Recover a deleted VDI from a small damaged SR image that ships with the program.") { keep };
+        var cmd = new Command("demo", "Diagnose a small damaged SR image that ships with the program, and run the read-only steps of its recovery plan.") { keep };
         cmd.SetAction(p =>
         {
             var dir = p.GetValue(keep) ?? Path.Combine(Path.GetTempPath(), $"srrescue-demo-{Guid.NewGuid():N}"[..24]);
             Directory.CreateDirectory(dir);
-            var image = Path.Combine(dir, "sr-with-deleted-vdi.img");
+            var image = Path.Combine(dir, "sr.img");
             WriteImage(image);
-            ctx.Out.WriteLine($"Example SR image (512 MiB, sparse): {image}");
-            ctx.Out.WriteLine("An administrator deleted a VDI; its LV is gone from the current LVM metadata. The");
-            ctx.Out.WriteLine("metadata ring on the PV still holds older copies that define it.");
+            var recovered = Path.Combine(dir, "recovered");
+            ctx.Out.WriteLine($"Example: {image}, a 512 MiB local SR (sparse) made with lvm2 and blktap. A VM disk had two");
+            ctx.Out.WriteLine("snapshots; then the second snapshot was deleted. What does the doctor say?");
             ctx.Out.WriteLine();
-            if (Step(ctx, "history", image) > 1)
+            ctx.Out.WriteLine($"$ srrescue doctor {image} --output-dir {recovered}");
+            var log = new FindingLog();
+            var diagnosis = Doctor.Diagnose([image], null, recovered, log);
+            DoctorText.Write(ctx.Out, diagnosis, log);
+            ctx.Out.WriteLine();
+            ctx.Out.WriteLine("Running the plan's srrescue steps here (they only read the image):");
+            Directory.CreateDirectory(recovered);
+            foreach (var step in diagnosis.Plan.Where(s => s.Tool == StepTool.SrRescue))
             {
-                return ExitCodes.DataErrors;
+                ctx.Out.WriteLine();
+                ctx.Out.WriteLine($"$ {step.CommandLine}");
+                var code = CliApp.Run([.. step.Arguments.Skip(1)], ctx);
+                if (code > ExitCodes.DataErrors)
+                {
+                    return code;
+                }
             }
 
-            var lvm = SrRescue.Lvm.LvmInspection.Open([image], null);
-            string lost;
-            long before;
-            using (lvm)
-            {
-                var removal = lvm.Vg!.Versions.SelectMany(v => v.Changes.Where(c => c.Kind == SrRescue.Lvm.Model.LvChangeKind.Removed).Select(c => (v.Seqno, c.LvName))).Last();
-                lost = removal.LvName;
-                before = lvm.Vg.NewestDefining(lost)!.Seqno;
-            }
-
-            var vg = Path.Combine(dir, "restore.vg");
-            var disk = Path.Combine(dir, lost + ".vhd");
-            Step(ctx, "restore-metadata", image, "--seqno", before.ToString(System.Globalization.CultureInfo.InvariantCulture), "--lv", lost, "-o", vg, "--force");
-            Step(ctx, "export", image, "--lv", lost, "-o", disk, "--force");
-            ctx.Out.WriteLine($"The deleted VDI's LV is back as {disk} (a VHD: 'qemu-img info {disk}'), and");
-            ctx.Out.WriteLine($"{vg} puts the LV back into the SR's metadata with vgcfgrestore. The image was only read.");
+            ctx.Out.WriteLine();
+            ctx.Out.WriteLine($"The deleted snapshot is back as a self-contained VHD in {recovered}, and the vgcfgrestore file there");
+            ctx.Out.WriteLine("puts its LV back into the SR. On a real host you would now run the lvm2 and xe steps above.");
             return ExitCodes.Success;
         });
         return cmd;
-    }
-
-    private static int Step(CliContext ctx, params string[] args)
-    {
-        ctx.Out.WriteLine($"$ srrescue {string.Join(' ', args.Where(a => a != "--force"))}");
-        var code = CliApp.Run(args, ctx);
-        ctx.Out.WriteLine();
-        return code;
     }
 
     private static void WriteImage(string path)

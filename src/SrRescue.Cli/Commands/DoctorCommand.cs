@@ -1,0 +1,40 @@
+using System.CommandLine;
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Recovery;
+
+namespace SrRescue.Cli.Commands;
+
+/// <summary>`doctor`: which faults of the playbook apply, with evidence, and the ordered plan.</summary>
+internal static class DoctorCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var sources = CommonOptions.Sources();
+        var json = CommonOptions.Json();
+        var backup = CommonOptions.LvmBackup();
+        var outDir = new Option<string>("--output-dir") { Description = "Where the plan's srrescue steps write their files.", DefaultValueFactory = _ => "recovered" };
+        var cmd = new Command("doctor", "Diagnosis: which faults F1-F7 apply, with evidence, and the ordered plan (srrescue commands, then xe commands).")
+        {
+            sources, json, backup, outDir,
+        };
+        cmd.SetAction(p =>
+        {
+            var log = new FindingLog();
+            var bar = new ProgressBar(ctx);
+            var d = Doctor.Diagnose(p.GetValue(sources)!, p.GetValue(backup), p.GetValue(outDir)!, log, bar);
+            bar.Done();
+            if (p.GetValue(json))
+            {
+                DoctorJson.Write(ctx, d, log);
+            }
+            else
+            {
+                DoctorText.Write(ctx.Out, d, log);
+            }
+
+            return d.Faults.Any(f => f.Id is not ("F6" or "F7")) ? ExitCodes.DataErrors : ExitCodes.Success;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,79 @@
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Recovery;
+
+namespace SrRescue.Cli.Commands;
+
+/// <summary>The JSON of `doctor`: the same facts as the text, as data.</summary>
+internal static class DoctorJson
+{
+    public static void Write(CliContext ctx, Diagnosis d, FindingLog log)
+    {
+        using var j = new JsonOut(ctx.Out, "doctor");
+        var w = j.W;
+        w.WriteStartArray("sources");
+        foreach (var s in d.Sources)
+        {
+            w.WriteStringValue(s);
+        }
+
+        w.WriteEndArray();
+        j.NullableString("sr_uuid", d.SrUuid);
+        j.NullableString("vg", d.VgName);
+        j.NullableString("sr_name", d.SrName);
+        w.WriteStartArray("faults");
+        foreach (var f in d.Faults)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", f.Id);
+            w.WriteString("kind", f.Kind);
+            w.WriteString("title", f.Title);
+            w.WriteStartArray("evidence");
+            foreach (var e in f.Evidence)
+            {
+                w.WriteStringValue(e);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("vdis");
+        foreach (var v in d.Vdis)
+        {
+            VdiJson.Write(j, v);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("plan");
+        var n = 1;
+        foreach (var s in d.Plan)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("step", n++);
+            w.WriteString("tool", s.Tool.ToString().ToLowerInvariant());
+            w.WriteBoolean("writes_to_disk", s.WritesToDisk);
+            w.WriteStartArray("argv");
+            foreach (var a in s.Arguments)
+            {
+                w.WriteStringValue(a);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("command", s.CommandLine);
+            w.WriteString("why", s.Why);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("warnings");
+        foreach (var warning in d.Warnings)
+        {
+            w.WriteStringValue(warning);
+        }
+
+        w.WriteEndArray();
+        j.Findings(log);
+    }
+}

@@ -1,0 +1,150 @@
+using SrRescue.Io;
+using SrRescue.Lvm;
+using SrRescue.Xen;
+
+namespace SrRescue.Recovery;
+
+/// <summary>
+/// Decides which faults of the playbook apply to an SR on LVM, from what the LVM, VHD and
+/// XenServer layers found, and collects the evidence for each (DESIGN.md, fault table).
+/// </summary>
+internal static class FaultDetector
+{
+    public static List<Fault> Detect(LvmInspection lvm, SrInventory sr, IReadOnlyList<OrphanVhdProbe.Orphan> orphans)
+    {
+        var faults = new List<Fault>();
+        DetectLostTable(lvm, faults);
+        DetectWipedMetadata(lvm, faults);
+        DetectDeletedVdis(lvm, sr, faults);
+        DetectMissingMetadata(lvm, sr, orphans, faults);
+        DetectDamagedVhds(sr, faults);
+        faults.Add(Names(sr));
+        faults.Add(new Fault("F7", "reattach", "Getting the disks back into XenServer",
+            ["the plan below ends with the xe commands, with the SR's real uuid"]));
+        return faults;
+    }
+
+    /// <summary>F1: a PV found by its label inside a disk whose partition table is gone.</summary>
+    private static void DetectLostTable(LvmInspection lvm, List<Fault> faults)
+    {
+        for (var i = 0; i < lvm.Pvs.Pvs.Count; i++)
+        {
+            var pv = lvm.Pvs.Pvs[i];
+            if (pv.PvOffsetBytes <= 0 || lvm.Pvs.PvSources[i] is not SubRangeSource { Inner: var disk })
+            {
+                continue;
+            }
+
+            var (mbr, gpt, backupGpt) = PartitionEvidence.Read(disk);
+            if (mbr && (gpt || backupGpt))
+            {
+                continue;
+            }
+
+            // XenServer installs local SRs on GPT disks; a PV at a partition offset with neither
+            // GPT copy left is the "GPT destroyed" case.
+            var kind = gpt || backupGpt ? "partition-table-damaged" : "gpt-destroyed";
+            faults.Add(new Fault("F1", kind, "Partition table damaged or overwritten: the SR is not found (SR_BACKEND_FAILURE_47)",
+            [
+                $"{disk.Name}: no partition table (MBR signature {(mbr ? "present" : "absent")}, GPT header {(gpt ? "present" : "absent")}, backup GPT header {(backupGpt ? "present" : "absent")})",
+                $"the LVM label of PV {pv.PvUuid} is at byte {pv.LabelOffsetBytes}: the PV starts at byte {pv.PvOffsetBytes}, {pv.LengthBytes} bytes",
+            ]));
+        }
+    }
+
+    /// <summary>F3: a label or metadata area that is gone, the VG known only from a backup file or older copies.</summary>
+    private static void DetectWipedMetadata(LvmInspection lvm, List<Fault> faults)
+    {
+        var wiped = lvm.Pvs.Pvs.Where(p => p.Label is null && p.PvOffsetBytes == 0 && p.MetadataAreas.All(a => a.Copies.Count == 0)).ToList();
+        var damagedAreas = lvm.Pvs.Pvs.SelectMany(p => p.MetadataAreas.Where(a => a.Header is not { ChecksumMatches: true }).Select(a => (p, a))).ToList();
+        if (wiped.Count == 0 && damagedAreas.Count == 0)
+        {
+            return;
+        }
+
+        var evidence = new List<string>();
+        evidence.AddRange(wiped.Select(p => $"{p.Source}: no LVM label in sectors 0-3 and no metadata area: label and metadata were zeroed"));
+        evidence.AddRange(damagedAreas.Where(x => !wiped.Contains(x.p)).Select(x => $"{x.p.Source}: metadata area header at byte {x.a.StartBytes} is unreadable"));
+        var backup = lvm.BackupCopies.OrderByDescending(c => c.Seqno).FirstOrDefault();
+        evidence.Add(backup is not null
+            ? $"the VG {backup.VgName} (seqno {backup.Seqno}) comes from the backup file {backup.Source}"
+            : lvm.Vg is null ? "no metadata copy and no backup file: only carving can find the VDIs (give --lvm-backup DIR if /etc/lvm/backup survives)" : "older copies in the ring are used");
+        faults.Add(new Fault("F3", "mda-wiped", "LVM label or metadata area damaged: the SR is unreadable", evidence));
+    }
+
+    /// <summary>F2: VDIs whose LV is gone from the newest metadata but still mapped by an older copy.</summary>
+    private static void DetectDeletedVdis(LvmInspection lvm, SrInventory sr, List<Fault> faults)
+    {
+        var deleted = sr.Vdis.Where(v => v.State is VdiState.DeletedRecoverable or VdiState.DeletedOverwritten).ToList();
+        if (deleted.Count == 0)
+        {
+            return;
+        }
+
+        var minSeqno = lvm.Vg!.Versions.Min(v => v.Seqno);
+        var pvCount = lvm.Vg.Newest?.Vg?.Pvs.Count ?? 1;
+        foreach (var group in deleted.GroupBy(v => KindOfDeletion(v, minSeqno, pvCount)))
+        {
+            var evidence = group.Select(v =>
+                $"{v.LvName} \"{v.NameLabel ?? "(no name)"}\" is not in the newest metadata (seqno {lvm.Vg.Newest?.Seqno}); seqno {v.Seqno} still maps it" +
+                (v.OverwrittenBy.Count > 0 ? $"; its extents were later given to {string.Join(", ", v.OverwrittenBy)}: data may be overwritten" : "; no LV took its extents since")).ToList();
+            if (group.Key == "ring-wrapped")
+            {
+                evidence.Add($"the metadata ring has wrapped: the oldest surviving copy is seqno {minSeqno}");
+            }
+
+            faults.Add(new Fault("F2", group.Key, "VDI deleted or lost: its LV was removed from the current LVM metadata", evidence));
+        }
+    }
+
+    private static string KindOfDeletion(SrVdi v, long minSeqno, int pvCount) =>
+        v.IsASnapshot == true || v.SnapshotOf is not null ? "snapshot-deleted"
+        : pvCount > 1 ? "multi-pv-lost-vdi"
+        : minSeqno > 1 ? "ring-wrapped"
+        : "lost-vdi";
+
+    /// <summary>F4: VDIs that no metadata copy maps: the SR was re-created, or every copy is gone.</summary>
+    private static void DetectMissingMetadata(LvmInspection lvm, SrInventory sr, IReadOnlyList<OrphanVhdProbe.Orphan> orphans, List<Fault> faults)
+    {
+        var stale = sr.Mgt?.Records.Where(r => r.IsStale && sr.Vdis.All(v => v.Uuid != r.Uuid || v.State == VdiState.Unaccounted)).ToList() ?? [];
+        if (stale.Count == 0 && orphans.Count == 0)
+        {
+            return;
+        }
+
+        var evidence = new List<string>();
+        evidence.AddRange(stale.Select(r => $"MGT keeps a record of VDI {r.Uuid} \"{r.NameLabel}\" past its length at byte {r.OffsetBytes}: an older MGT, no metadata copy has its LV"));
+        evidence.AddRange(orphans.Select(o => $"extent {o.Pe} of PV {o.PvId} (byte {o.OffsetBytes}) starts a VHD (uuid {o.VhdUuid}, {o.VirtualSizeBytes} bytes) that no metadata copy maps"));
+        var recreated = stale.Count > 0;
+        faults.Add(new Fault("F4", recreated ? "sr-recreated" : "vdis-without-metadata",
+            recreated ? "SR re-created over the old one: the old VDIs are only found by carving" : "VDIs that no metadata copy maps: only carving finds them",
+            evidence));
+    }
+
+    /// <summary>F5: VHDs whose structures are damaged.</summary>
+    private static void DetectDamagedVhds(SrInventory sr, List<Fault> faults)
+    {
+        var damaged = sr.Vdis.Where(v => v.State != VdiState.DeletedOverwritten && v.Vhd is { ErrorCount: > 0 }).ToList();
+        if (damaged.Count > 0)
+        {
+            faults.Add(new Fault("F5", "vhd-damaged", "VHD structures damaged: vhd-util check fails, the SR scan fails (SR_BACKEND_FAILURE_46)",
+                [.. damaged.Select(v => $"{v.LvName}: {string.Join("; ", v.Vhd!.Problems)}")]));
+        }
+    }
+
+    /// <summary>F6: what MGT still knows of the names.</summary>
+    private static Fault Names(SrInventory sr)
+    {
+        if (sr.Mgt is null)
+        {
+            return new Fault("F6", "names", "VDI names", ["no MGT volume was found: the VDIs are known by uuid only"]);
+        }
+
+        var named = sr.Vdis.Count(v => v.NameLabel is not null);
+        var deleted = sr.Vdis.Count(v => v.NameLabel is not null && v.MgtRecord is "deleted" or "stale");
+        return new Fault("F6", "names", "VDI names from the SR's MGT volume",
+        [
+            $"MGT names {named} of {sr.Vdis.Count} VDIs, {deleted} of them from deleted or stale records; SR name \"{sr.Mgt.SrInfo.NameLabel}\"",
+        ]);
+    }
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using SrRescue.Lvm;
+using SrRescue.Xen;
+
+namespace SrRescue.Recovery;
+
+/// <summary>
+/// Turns the faults into an ordered plan: first copies of what is at risk (exports to new files),
+/// then the repair of the SR in place (metadata restore with lvm2), then the XenServer commands:
+/// re-attach when the SR can be repaired in place, import of the exported files otherwise.
+/// </summary>
+internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupFolder, string outputDir, LvmInspection lvm, SrInventory sr)
+{
+    private readonly List<PlanStep> _steps = [];
+    private readonly List<string> _warnings = [];
+    private readonly List<(SrVdi Vdi, string File)> _exports = [];
+
+    public (IReadOnlyList<PlanStep> Steps, IReadOnlyList<string> Warnings) Build(IReadOnlyList<Fault> faults)
+    {
+        var kinds = faults.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var inPlace = !kinds.Contains("F1") && !kinds.Contains("F3") && !kinds.Contains("F4");
+        var deleted = sr.Vdis.Where(v => v.State == VdiState.DeletedRecoverable).ToList();
+
+        // 1. Copies first: nothing later in the plan writes before these exist.
+        var toExport = inPlace ? deleted : sr.Vdis.Where(v => v.State is VdiState.Present or VdiState.DeletedRecoverable && !v.Hidden).ToList();
+        toExport.AddRange(sr.Vdis.Where(v => v.Vhd is { ErrorCount: > 0 } && v.State != VdiState.DeletedOverwritten && !toExport.Contains(v)));
+        foreach (var vdi in toExport)
+        {
+            Export(vdi);
+        }
+
+        foreach (var vdi in sr.Vdis.Where(v => v.State == VdiState.DeletedOverwritten))
+        {
+            _warnings.Add($"VDI {vdi.Uuid} \"{vdi.NameLabel}\" was deleted and its extents were reused by {string.Join(", ", vdi.OverwrittenBy)}: " +
+                $"'srrescue export {string.Join(' ', sources)} --vdi {vdi.Uuid} --format raw -o FILE' gets what is left, with the reused ranges named");
+        }
+
+        if (kinds.Contains("F4"))
+        {
+            _warnings.Add("Some VDIs are known to no metadata copy (F4): they can only be found by carving the data area, which this version of srrescue does not do yet. Do not write to this disk until they are carved.");
+        }
+
+        // 2. Repair in place.
+        if (inPlace && deleted.Count > 0)
+        {
+            RestoreDeleted(deleted);
+        }
+
+        if (kinds.Contains("F3") && lvm.BackupCopies.Count > 0)
+        {
+            RestoreFromBackup();
+        }
+
+        // 3. XenServer.
+        if (inPlace)
+        {
+            Reattach();
+        }
+        else
+        {
+            Import();
+        }
+
+        AddStandingWarnings();
+        return (_steps, _warnings);
+    }
+
+    private void Export(SrVdi vdi)
+    {
+        if (vdi.LvName is null)
+        {
+            return;
+        }
+
+        var format = vdi.Kind == "vhd" ? "vhd" : "raw";
+        var file = Path.Combine(outputDir, $"{vdi.Uuid}.{(format == "vhd" ? "vhd" : "raw")}");
+        List<string> args = ["srrescue", "export", .. sources];
+        if (backupFolder is not null)
+        {
+            args.AddRange(["--lvm-backup", backupFolder]);
+        }
+
+        args.AddRange(["--vdi", vdi.Uuid, "--format", format, "-o", file]);
+        _steps.Add(new PlanStep(StepTool.SrRescue, args,
+            $"a self-contained copy of VDI \"{vdi.NameLabel ?? vdi.Uuid}\"{(vdi.State == VdiState.Present ? "" : " (deleted)")}, chain coalesced, before anything is written to the disk"));
+        _exports.Add((vdi, file));
+    }
+
+    /// <summary>One restore-metadata + vgcfgrestore round per seqno the deleted LVs were last defined in.</summary>
+    private void RestoreDeleted(List<SrVdi> deleted)
+    {
+        var vg = lvm.Vg!.VgName;
+        foreach (var group in deleted.Where(v => v.Seqno is not null).GroupBy(v => v.Seqno!.Value).OrderBy(g => g.Key))
+        {
+            var file = Path.Combine(outputDir, $"restore-seqno-{group.Key}.vg");
+            List<string> args = ["srrescue", "restore-metadata", .. sources, "--seqno", group.Key.ToString(CultureInfo.InvariantCulture)];
+            foreach (var v in group)
+            {
+                args.AddRange(["--lv", v.LvName!]);
+            }
+
+            args.AddRange(["-o", file]);
+            _steps.Add(new PlanStep(StepTool.SrRescue, args, $"a vgcfgrestore file: the newest metadata plus {string.Join(", ", group.Select(v => v.LvName))} from seqno {group.Key}, whose extents no LV uses now"));
+            _steps.Add(new PlanStep(StepTool.Lvm, ["vgcfgrestore", "--test", "-f", file, vg], "dry run: lvm2 checks the file against the disk"));
+            _steps.Add(new PlanStep(StepTool.Lvm, ["vgcfgrestore", "-f", file, vg], "puts the LVs back (writes the new metadata to the PV's metadata area)"));
+        }
+
+        foreach (var v in deleted.Where(v => v.Hidden))
+        {
+            _warnings.Add($"{v.LvName} is marked hidden in its VHD footer; once restored and without children, sr-scan ignores it and the garbage collector deletes it. Clear the flag first: vhd-util set -n /dev/{lvm.Vg!.VgName}/{v.LvName} -f hidden -v 0");
+        }
+    }
+
+    /// <summary>F3 with a backup file: re-create the PV label with its old uuid and restore the VG (lvm2.md 4).</summary>
+    private void RestoreFromBackup()
+    {
+        var backup = lvm.BackupCopies.OrderByDescending(c => c.Seqno).First();
+        var vg = lvm.Vg?.Newest?.Vg;
+        if (vg is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < lvm.Pvs.Pvs.Count; i++)
+        {
+            var scan = lvm.Pvs.Pvs[i];
+            var pv = vg.Pvs.FirstOrDefault(p => lvm.Pvs.FindPv(p.Id) == lvm.Pvs.PvSources[i]);
+            if (scan.Label is null && pv is not null)
+            {
+                _steps.Add(new PlanStep(StepTool.Lvm, ["pvcreate", "--uuid", pv.Id, "--restorefile", backup.Source, scan.Source],
+                    "writes a new PV label and metadata area with the PV's old uuid; the data extents are not touched"));
+            }
+        }
+
+        _steps.Add(new PlanStep(StepTool.Lvm, ["vgcfgrestore", "--test", "-f", backup.Source, vg.Name], "dry run"));
+        _steps.Add(new PlanStep(StepTool.Lvm, ["vgcfgrestore", "-f", backup.Source, vg.Name], $"restores the VG as the backup describes it (seqno {backup.Seqno})"));
+    }
+
+    private void Reattach()
+    {
+        var srUuid = sr.SrUuid ?? "<SR-UUID>";
+        var name = sr.Mgt?.SrInfo.NameLabel ?? "recovered SR";
+        var device = string.Join(',', sources);
+        _steps.Add(new PlanStep(StepTool.Xe, ["xe", "sr-introduce", $"uuid={srUuid}", "type=lvm", $"name-label={name}", "content-type=user", "shared=false"],
+            "makes the SR known to xapi again with its own uuid (type lvmoiscsi or lvmohba for iSCSI or HBA LUNs, shared=true in a pool)"));
+        _steps.Add(new PlanStep(StepTool.Xe, ["xe", "sr-param-set", $"uuid={srUuid}", "other-config:gc=false"],
+            "stops the garbage collector while you check the VDIs: it deletes hidden leaves and coalesces chains"));
+        _steps.Add(new PlanStep(StepTool.Xe, ["xe", "pbd-create", "host-uuid=<HOST-UUID>", $"sr-uuid={srUuid}", $"device-config:device={device}"],
+            "connects the SR to the host that has the disk (lvmohba: device-config:SCSIid=<id>; lvmoiscsi: target, targetIQN, SCSIid)"));
+        _steps.Add(new PlanStep(StepTool.Xe, ["xe", "pbd-plug", "uuid=<PBD-UUID from pbd-create>"], "attaches the SR (pool master first); this runs a scan"));
+        _steps.Add(new PlanStep(StepTool.Xe, ["xe", "sr-scan", $"uuid={srUuid}"], "introduces the VDIs; names come back from MGT"));
+        foreach (var v in sr.Vdis.Where(v => v.State == VdiState.DeletedRecoverable && v.MgtRecord != "live" && v.NameLabel is not null))
+        {
+            // MGT marks a deleted VDI's record deleted, so the scan brings the restored LV back nameless.
+            _steps.Add(new PlanStep(StepTool.Xe, ["xe", "vdi-param-set", $"uuid={v.Uuid}", $"name-label={v.NameLabel}", $"name-description={v.NameDescription ?? ""}"],
+                $"gives the restored VDI its old name back (its MGT record is marked {v.MgtRecord})"));
+        }
+
+        _steps.Add(new PlanStep(StepTool.Xe, ["xe", "vdi-list", $"sr-uuid={srUuid}", "params=uuid,name-label,virtual-size,managed"], "check every VDI is there before re-enabling the garbage collector"));
+        _steps.Add(new PlanStep(StepTool.Xe, ["xe", "sr-param-remove", $"uuid={srUuid}", "param-name=other-config", "param-key=gc"], "re-enables the garbage collector, when all is well"));
+    }
+
+    private void Import()
+    {
+        foreach (var (vdi, file) in _exports)
+        {
+            var size = (vdi.VirtualSizeBytes ?? vdi.LvSizeBytes ?? 0).ToString(CultureInfo.InvariantCulture);
+            var name = vdi.NameLabel ?? $"recovered {vdi.Uuid}";
+            _steps.Add(new PlanStep(StepTool.Xe, ["xe", "vdi-create", "sr-uuid=<TARGET-SR-UUID>", $"name-label={name}", $"virtual-size={size}", "type=user"],
+                $"a new, empty VDI for \"{name}\" on a healthy SR (prints its uuid)"));
+            _steps.Add(new PlanStep(StepTool.Xe, ["xe", "vdi-import", "uuid=<NEW-VDI-UUID>", $"filename={file}", $"format={(file.EndsWith(".vhd", StringComparison.Ordinal) ? "vhd" : "raw")}"],
+                "copies the recovered disk into it"));
+        }
+    }
+
+    private void AddStandingWarnings()
+    {
+        _warnings.Add("Do not run 'xe sr-scan' or plug the SR before the plan's repair steps: a scan forgets every VDI whose LV it cannot see and marks its MGT record deleted.");
+        _warnings.Add("Keep other-config:gc=false on the SR while recovering; the garbage collector deletes hidden leaves.");
+        _warnings.Add("Do not use 'Reclaim freed space' on this SR: it discards the free extents where deleted VDIs still are.");
+        var journals = lvm.Vg?.Newest?.Vg?.Lvs.Select(l => LvName.Parse(l.Name)).Where(n => n.Kind is LvKind.Journal or LvKind.VhdJournal).ToList() ?? [];
+        foreach (var j in journals)
+        {
+            _warnings.Add($"Journal LV {j.Name} ({j.Describe()}) will be replayed when the SR is attached: an interrupted operation on VDI {j.VdiUuid} is rolled back or completed.");
+        }
+    }
+}

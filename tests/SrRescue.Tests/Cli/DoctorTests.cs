@@ -1,0 +1,73 @@
+using System.Text.Json;
+using SrRescue.Tests.Support;
+
+namespace SrRescue.Tests.Cli;
+
+/// <summary>
+/// Acceptance (doctor): on every SR fixture, `doctor --json` names the fault expected.json states
+/// and lists every VDI with its uuid, name label (from MGT, deleted ones included), parent and
+/// hidden flag.
+/// </summary>
+public sealed class DoctorTests
+{
+    [Theory]
+    [InlineData("lost_vdi", null)]
+    [InlineData("snapshot_chain", null)]
+    [InlineData("multi_pv", null)]
+    [InlineData("ring_wrapped", null)]
+    [InlineData("gpt_local_sr", null)]
+    [InlineData("mda_wiped_with_backup", "lvm-backup")]
+    public void Doctor_names_the_fault_and_every_vdi(string scenario, string? backup)
+    {
+        var expected = Fixtures.Expected(scenario);
+        var json = Run(scenario, backup, Fixtures.NewTempDir());
+        Assert.Equal("srrescue.doctor/1", json.GetProperty("schema").GetString());
+        var kinds = json.GetProperty("faults").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToList();
+        Assert.Contains(expected.GetProperty("fault").GetString(), kinds);
+        Assert.Equal(expected.GetProperty("sr_uuid").GetString(), json.GetProperty("sr_uuid").GetString());
+        var vdis = json.GetProperty("vdis").EnumerateArray().ToDictionary(v => v.GetProperty("uuid").GetString()!);
+        foreach (var vdi in expected.GetProperty("vdis").EnumerateArray())
+        {
+            var v = vdis[vdi.GetProperty("uuid").GetString()!];
+            Assert.Equal(vdi.GetProperty("name_label").GetString(), v.GetProperty("name_label").GetString());
+            if (v.GetProperty("state").GetString() is "present" or "deleted-recoverable")
+            {
+                Assert.Equal(vdi.GetProperty("parent").GetString(), v.GetProperty("parent").GetString());
+                Assert.Equal(vdi.GetProperty("hidden").GetBoolean(), v.GetProperty("hidden").GetBoolean());
+            }
+        }
+
+        var plan = json.GetProperty("plan").EnumerateArray().ToList();
+        Assert.NotEmpty(plan);
+        Assert.Contains(plan, s => s.GetProperty("tool").GetString() == "xe");
+        Assert.All(plan.Where(s => s.GetProperty("tool").GetString() == "srrescue"), s => Assert.False(s.GetProperty("writes_to_disk").GetBoolean()));
+    }
+
+    [Fact]
+    public void Sr_recreated_is_named_with_the_old_vdis_mgt_still_remembers()
+    {
+        var expected = Fixtures.Expected("sr_recreated");
+        var json = Run("sr_recreated", null, Fixtures.NewTempDir());
+        Assert.Contains(json.GetProperty("faults").EnumerateArray(), f => f.GetProperty("kind").GetString() == "sr-recreated");
+        var vdis = json.GetProperty("vdis").EnumerateArray().ToDictionary(v => v.GetProperty("uuid").GetString()!);
+        var names = expected.GetProperty("vdis").EnumerateArray().ToDictionary(v => v.GetProperty("uuid").GetString()!, v => v.GetProperty("name_label").GetString());
+        foreach (var uuid in expected.GetProperty("stale_mgt_records").EnumerateArray().Select(e => e.GetString()!))
+        {
+            Assert.Equal(names[uuid], vdis[uuid].GetProperty("name_label").GetString());
+        }
+    }
+
+    internal static JsonElement Run(string scenario, string? backup, string outputDir, string[]? images = null)
+    {
+        var expected = Fixtures.Expected(scenario);
+        string[] args = ["doctor", .. images ?? expected.GetProperty("images").EnumerateArray().Select(i => Fixtures.Image(scenario, i.GetProperty("name").GetString()!)), "--output-dir", outputDir, "--json"];
+        if (backup is not null)
+        {
+            args = [.. args, "--lvm-backup", Path.Combine(Fixtures.Root, scenario, backup)];
+        }
+
+        var r = Support.Cli.Run(args);
+        Assert.True(r.ExitCode is 0 or 1, r.Err);
+        return r.Json();
+    }
+}

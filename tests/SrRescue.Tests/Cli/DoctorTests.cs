@@ -71,3 +71,33 @@ public sealed class DoctorTests
         return r.Json();
     }
 }
+
+/// <summary>The doctor on VHD files (the vhd_damaged fixture): fault F5 for each damaged file, none for the originals.</summary>
+public sealed class DoctorVhdFileTests
+{
+    [Theory]
+    [InlineData("a-footer-c7")]
+    [InlineData("b-header-checksum")]
+    [InlineData("c-bat-orphans")]
+    [InlineData("d-batmap-checksum")]
+    [InlineData("e-backup-footer-zeroed")]
+    [InlineData("f-child")]
+    public void Damaged_vhd_files_are_named_vhd_damaged_and_get_a_repair_plan(string name)
+    {
+        var dir = VhdFiles.Extract("vhd_damaged", name + ".vhd.gz", name + ".orig.vhd.gz");
+        var damaged = Support.Cli.Run("doctor", Path.Combine(dir, name + ".vhd"), "--output-dir", dir, "--json");
+        Assert.Equal(1, damaged.ExitCode);
+        var json = damaged.Json();
+        Assert.Equal(Fixtures.Expected("vhd_damaged").GetProperty("fault").GetString(),
+            Assert.Single(json.GetProperty("faults").EnumerateArray()).GetProperty("kind").GetString());
+        Assert.Contains(json.GetProperty("plan").EnumerateArray(), s => s.GetProperty("command").GetString()!.Contains("vhd repair", StringComparison.Ordinal));
+
+        if (name != "f-child")
+        {
+            // f-child.orig is the same file: its damage is the parent's missing name.
+            var clean = Support.Cli.Run("doctor", Path.Combine(dir, name + ".orig.vhd"), "--output-dir", dir, "--json");
+            Assert.Equal(0, clean.ExitCode);
+            Assert.Empty(clean.Json().GetProperty("faults").EnumerateArray());
+        }
+    }
+}

@@ -11,13 +11,7 @@ internal static class DoctorJson
     {
         using var j = new JsonOut(ctx.Out, "doctor");
         var w = j.W;
-        w.WriteStartArray("sources");
-        foreach (var s in d.Sources)
-        {
-            w.WriteStringValue(s);
-        }
-
-        w.WriteEndArray();
+        j.Strings("sources", d.Sources);
         j.NullableString("sr_uuid", d.SrUuid);
         j.NullableString("vg", d.VgName);
         j.NullableString("sr_name", d.SrName);
@@ -28,13 +22,7 @@ internal static class DoctorJson
             w.WriteString("id", f.Id);
             w.WriteString("kind", f.Kind);
             w.WriteString("title", f.Title);
-            w.WriteStartArray("evidence");
-            foreach (var e in f.Evidence)
-            {
-                w.WriteStringValue(e);
-            }
-
-            w.WriteEndArray();
+            j.Strings("evidence", f.Evidence);
             w.WriteEndObject();
         }
 
@@ -54,26 +42,14 @@ internal static class DoctorJson
             w.WriteNumber("step", n++);
             w.WriteString("tool", s.Tool.ToString().ToLowerInvariant());
             w.WriteBoolean("writes_to_disk", s.WritesToDisk);
-            w.WriteStartArray("argv");
-            foreach (var a in s.Arguments)
-            {
-                w.WriteStringValue(a);
-            }
-
-            w.WriteEndArray();
+            j.Strings("argv", s.Arguments);
             w.WriteString("command", s.CommandLine);
             w.WriteString("why", s.Why);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("warnings");
-        foreach (var warning in d.Warnings)
-        {
-            w.WriteStringValue(warning);
-        }
-
-        w.WriteEndArray();
+        j.Strings("warnings", d.Warnings);
         j.Findings(log);
     }
 }

@@ -64,20 +64,8 @@ internal static class RestoreMetadataCommand
         w.WriteNumber("seqno_after_vgcfgrestore", plan.RestoredSeqno);
         j.NullableString("output", path);
         w.WriteBoolean("refused", plan.Refused);
-        w.WriteStartArray("problems");
-        foreach (var problem in plan.Problems)
-        {
-            w.WriteStringValue(problem);
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("restored_lvs");
-        foreach (var name in plan.RestoredLvs)
-        {
-            w.WriteStringValue(name);
-        }
-
-        w.WriteEndArray();
+        j.Strings("problems", plan.Problems);
+        j.Strings("restored_lvs", plan.RestoredLvs);
         w.WriteStartArray("conflicts");
         foreach (var c in plan.Conflicts)
         {

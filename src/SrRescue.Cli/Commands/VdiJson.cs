@@ -43,13 +43,7 @@ internal static class VdiJson
         w.WriteString("state", StateId(v.State));
         j.NullableNumber("seqno", v.Seqno);
         w.WriteString("mgt_record", v.MgtRecord);
-        w.WriteStartArray("overwritten_by");
-        foreach (var lv in v.OverwrittenBy)
-        {
-            w.WriteStringValue(lv);
-        }
-
-        w.WriteEndArray();
+        j.Strings("overwritten_by", v.OverwrittenBy);
         w.WriteEndObject();
     }
 

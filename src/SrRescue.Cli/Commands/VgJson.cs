@@ -51,13 +51,7 @@ internal static class VgJson
         w.WriteNumber("size", lv.ExtentCount * vg.ExtentSizeBytes);
         w.WriteNumber("extent_count", lv.ExtentCount);
         w.WriteBoolean("visible", lv.IsVisible);
-        w.WriteStartArray("tags");
-        foreach (var t in lv.Tags)
-        {
-            w.WriteStringValue(t);
-        }
-
-        w.WriteEndArray();
+        j.Strings("tags", lv.Tags);
         w.WriteStartArray("segments");
         foreach (var s in lv.Segments)
         {
@@ -104,13 +98,7 @@ internal static class VgJson
         w.WriteNumber("chain_depth", vhd.ChainDepth);
         w.WriteBoolean("chain_complete", vhd.ChainComplete);
         w.WriteString("check", vhd.ErrorCount > 0 ? "errors" : vhd.WarningCount > 0 ? "warnings" : "ok");
-        w.WriteStartArray("problems");
-        foreach (var problem in vhd.Problems)
-        {
-            w.WriteStringValue(problem);
-        }
-
-        w.WriteEndArray();
+        j.Strings("problems", vhd.Problems);
         w.WriteEndObject();
     }
 

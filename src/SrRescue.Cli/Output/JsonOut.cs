@@ -70,6 +70,17 @@ internal sealed class JsonOut : IDisposable
         W.WriteEndObject();
     }
 
+    public void Strings(string name, IEnumerable<string> values)
+    {
+        W.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            W.WriteStringValue(v);
+        }
+
+        W.WriteEndArray();
+    }
+
     public void NullableString(string name, string? value)
     {
         if (value is null)

@@ -41,13 +41,7 @@ internal static class VhdInfoJson
             }
 
             w.WriteEndArray();
-            w.WriteStartArray("parent_names");
-            foreach (var n in parentNames)
-            {
-                w.WriteStringValue(n);
-            }
-
-            w.WriteEndArray();
+            j.Strings("parent_names", parentNames);
             w.WriteEndObject();
             w.WriteNumber("bat_entries", image.Bat.Count);
             w.WriteNumber("allocated_blocks", image.AllocatedBlocks);

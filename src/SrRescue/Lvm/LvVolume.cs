@@ -51,6 +51,12 @@ public sealed class LvVolume : IByteSource
         {
             var start = checked(seg.StartExtent * extentBytes);
             var bytes = checked(seg.ExtentCount * extentBytes);
+            if (start > length)
+            {
+                // Damaged metadata: no segment maps these extents; they read as zeros.
+                unmapped.Add(new UnmappedRange(length, start - length, "no segment maps these extents"));
+            }
+
             length = Math.Max(length, checked(start + bytes));
             var areas = MapAreas(vg, lv, seg, extentBytes, findPv, log, depth, out var reason);
             if (areas is null)

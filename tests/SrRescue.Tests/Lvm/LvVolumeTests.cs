@@ -62,6 +62,21 @@ public sealed class LvVolumeTests
         Assert.All(volume.ReadBytes(0, 4096), b => Assert.Equal(0, b));
     }
 
+    [Fact]
+    public void A_gap_between_segments_is_reported_and_reads_as_zeros()
+    {
+        var (vg, pvs) = Load();
+        var lv = vg.FindLv("spanning")!;
+        var second = lv.Segments.OrderBy(s => s.StartExtent).Last();
+        var gapped = lv with { Segments = [.. lv.Segments.Where(s => s != lv.Segments.OrderBy(x => x.StartExtent).First())] };
+        var volume = LvVolume.Open(vg, gapped, pvs, new FindingLog());
+        var range = Assert.Single(volume.UnmappedRanges);
+        Assert.Equal(0, range.OffsetBytes);
+        Assert.Equal(second.StartExtent * Mib, range.LengthBytes);
+        Assert.All(volume.ReadBytes(0, 4096), b => Assert.Equal(0, b));
+        Assert.Equal(Marker(second.Areas[0].Name == "pv0" ? "A" : "B", Mib + (second.Areas[0].StartIndex * Mib)), ReadSector(volume, second.StartExtent * Mib));
+    }
+
     private static string ReadSector(IByteSource volume, long offset) =>
         System.Text.Encoding.ASCII.GetString(volume.ReadBytes(offset, 512)).TrimEnd('\0');
 

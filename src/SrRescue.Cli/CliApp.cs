@@ -22,6 +22,8 @@ internal static class CliApp
             DoctorCommand.Create(ctx),
             Commands.Vhd.VhdCommand.Create(ctx),
             DemoCommand.Create(ctx),
+            PartitionsCommand.Create(ctx),
+            UndoCommand.Create(ctx),
         };
 
         var parsed = root.Parse(args);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
@@ -8,62 +9,63 @@ namespace SrRescue.Partitions;
 /// <summary>
 /// Finds LVM PVs on a disk whose partition table is gone (fault F1): a PV label (LABELONE at the
 /// start of one of a PV's sectors 0-3, with the sector number it claims and a matching CRC) can
-/// be anywhere on a 512-byte boundary. The disk is read sequentially in large chunks and searched
-/// with a vectorised IndexOf, so the search runs at the speed of the read.
+/// be anywhere on a 512-byte boundary. The disk is read sequentially in large chunks, the next
+/// chunk is read while the current one is searched, and the search compares one 8-byte word per
+/// sector, so the whole runs at the speed of the read.
 /// </summary>
 public static class LostPvSearch
 {
     public const int ChunkBytes = 8 << 20;
+
+    private static readonly ulong MagicWord = BinaryPrimitives.ReadUInt64LittleEndian(LabelHeader.Magic);
 
     public static IReadOnlyList<FoundPv> Find(IByteSource disk, FindingLog log, IProgress<WorkProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(disk);
         ArgumentNullException.ThrowIfNull(log);
         var found = new List<FoundPv>();
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        var current = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        var next = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
-            for (long pos = 0; pos < disk.Length; pos += ChunkBytes)
+            var n = ReadChunk(disk, 0, current);
+            for (long pos = 0; pos < disk.Length && n > 0; pos += ChunkBytes)
             {
                 cancel.ThrowIfCancellationRequested();
-                var n = disk.ReadFullyAt(pos, buffer.AsSpan(0, (int)Math.Min(ChunkBytes, disk.Length - pos)));
-                SearchChunk(buffer.AsSpan(0, n), pos, disk.Name, found, log);
+                var nextPos = pos + ChunkBytes;
+                var buffer = next;
+                var prefetch = nextPos < disk.Length ? Task.Run(() => ReadChunk(disk, nextPos, buffer), cancel) : Task.FromResult(0);
+                SearchChunk(current.AsSpan(0, n), pos, disk.Name, found, log);
                 progress?.Report(new WorkProgress("searching for LVM labels", pos + n, disk.Length));
-                if (n == 0)
-                {
-                    break;
-                }
+                n = prefetch.GetAwaiter().GetResult();
+                (current, next) = (next, current);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
         }
 
         return found;
     }
 
+    private static int ReadChunk(IByteSource disk, long pos, byte[] buffer) =>
+        disk.ReadFullyAt(pos, buffer.AsSpan(0, (int)Math.Min(ChunkBytes, disk.Length - pos)));
+
+    /// <summary>Chunks start on a sector boundary, so every label candidate is at a multiple of 512 in the chunk.</summary>
     private static void SearchChunk(ReadOnlySpan<byte> chunk, long chunkOffset, string source, List<FoundPv> found, FindingLog log)
     {
-        var from = 0;
-        while (from < chunk.Length)
+        for (var at = 0; at + LabelHeader.SectorSize <= chunk.Length; at += LabelHeader.SectorSize)
         {
-            var hit = chunk[from..].IndexOf(LabelHeader.Magic);
-            if (hit < 0)
-            {
-                return;
-            }
-
-            var at = from + hit;
-            from = at + 1;
-            if ((chunkOffset + at) % LabelHeader.SectorSize != 0 || at + LabelHeader.SectorSize > chunk.Length)
+            if (BinaryPrimitives.ReadUInt64LittleEndian(chunk[at..]) != MagicWord)
             {
                 continue;
             }
 
             var sector = chunk.Slice(at, LabelHeader.SectorSize);
             var quiet = new FindingLog();
-            var claimed = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(sector[LabelHeader.Off.SectorXl..]);
+            var claimed = BinaryPrimitives.ReadUInt64LittleEndian(sector[LabelHeader.Off.SectorXl..]);
             if (claimed >= LabelHeader.ScanSectors || !LabelHeader.TryRead(sector, (int)claimed, chunkOffset + at - ((long)claimed * LabelHeader.SectorSize), quiet, source, out var label))
             {
                 continue;

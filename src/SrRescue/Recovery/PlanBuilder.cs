@@ -18,11 +18,17 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
     public (IReadOnlyList<PlanStep> Steps, IReadOnlyList<string> Warnings) Build(IReadOnlyList<Fault> faults)
     {
         var kinds = faults.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
-        var inPlace = !kinds.Contains("F1") && !kinds.Contains("F3") && !kinds.Contains("F4");
+        PartitionTableFiles(kinds);
+        // The SR can be repaired where it is unless its LVM metadata is gone (F3) or some VDIs are
+        // known to no metadata copy (F4); a lost partition table (F1) is put back first. Every
+        // VDI is copied out first when something other than LVM metadata is written (F1), or when
+        // the VDIs go to another SR (import).
+        var inPlace = !kinds.Contains("F3") && !kinds.Contains("F4");
+        var copyAll = !inPlace || kinds.Contains("F1");
         var deleted = sr.Vdis.Where(v => v.State == VdiState.DeletedRecoverable).ToList();
 
         // 1. Copies first: nothing later in the plan writes before these exist.
-        var toExport = inPlace ? deleted : sr.Vdis.Where(v => v.State is VdiState.Present or VdiState.DeletedRecoverable && !v.Hidden).ToList();
+        var toExport = !copyAll ? deleted : sr.Vdis.Where(v => v.State is VdiState.Present or VdiState.DeletedRecoverable && !v.Hidden).ToList();
         toExport.AddRange(sr.Vdis.Where(v => v.Vhd is { ErrorCount: > 0 } && v.State != VdiState.DeletedOverwritten && !toExport.Contains(v)));
         foreach (var vdi in toExport)
         {
@@ -41,6 +47,7 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
         }
 
         // 2. Repair in place.
+        PartitionTableInPlace(kinds);
         if (inPlace && deleted.Count > 0)
         {
             RestoreDeleted(deleted);
@@ -64,6 +71,47 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
         AddStandingWarnings();
         return (_steps, _warnings);
     }
+
+    /// <summary>
+    /// F1: the partition table to put back, as a new file (it also prints the dd and sgdisk
+    /// commands that apply it). Nothing is written to the disk yet.
+    /// </summary>
+    private void PartitionTableFiles(HashSet<string> kinds)
+    {
+        if (!kinds.Contains("F1"))
+        {
+            return;
+        }
+
+        for (var i = 0; i < sources.Count; i++)
+        {
+            _steps.Add(new PlanStep(StepTool.SrRescue, ["srrescue", "partitions", sources[i], "--find", "--write-table", TableFile(i, "bin")],
+                "finds the PV by its label and writes the partition table to put back (a new file; it also prints the dd and sgdisk commands that apply it)"));
+        }
+    }
+
+    /// <summary>
+    /// F1, after the copies exist: the table goes back onto the disk, so XenServer finds the PV
+    /// again. Only the table sectors are written (outside every PV), after their old bytes are
+    /// saved in an undo journal (`srrescue undo JOURNAL`).
+    /// </summary>
+    private void PartitionTableInPlace(HashSet<string> kinds)
+    {
+        if (!kinds.Contains("F1"))
+        {
+            return;
+        }
+
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var journal = TableFile(i, "undo");
+            _steps.Add(new PlanStep(StepTool.SrRescue, ["srrescue", "partitions", sources[i], "--find", "--in-place", "--journal", journal],
+                $"writes that table to the disk (only the table sectors, outside the PV), after saving their old bytes; 'srrescue undo {journal}' reverts it"));
+        }
+    }
+
+    private string TableFile(int source, string extension) =>
+        Path.Combine(outputDir, $"table{(sources.Count == 1 ? "" : $"-{source + 1}")}.{extension}");
 
     private void Export(SrVdi vdi)
     {
@@ -140,7 +188,7 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
     {
         var srUuid = sr.SrUuid ?? "<SR-UUID>";
         var name = sr.Mgt?.SrInfo.NameLabel ?? "recovered SR";
-        var device = string.Join(',', sources);
+        var device = string.Join(',', sources.Select((source, i) => PvDevice(source, i)));
         _steps.Add(new PlanStep(StepTool.Xe, ["xe", "sr-introduce", $"uuid={srUuid}", "type=lvm", $"name-label={name}", "content-type=user", "shared=false"],
             "makes the SR known to xapi again with its own uuid (type lvmoiscsi or lvmohba for iSCSI or HBA LUNs, shared=true in a pool)"));
         _steps.Add(new PlanStep(StepTool.Xe, ["xe", "sr-param-set", $"uuid={srUuid}", "other-config:gc=false"],
@@ -158,6 +206,23 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
 
         _steps.Add(new PlanStep(StepTool.Xe, ["xe", "vdi-list", $"sr-uuid={srUuid}", "params=uuid,name-label,virtual-size,managed"], "check every VDI is there before re-enabling the garbage collector"));
         _steps.Add(new PlanStep(StepTool.Xe, ["xe", "sr-param-remove", $"uuid={srUuid}", "param-name=other-config", "param-key=gc"], "re-enables the garbage collector, when all is well"));
+    }
+
+    /// <summary>
+    /// The device XenServer must be given: the source itself, or, for a PV inside a partition
+    /// (F1), that partition once the table is back (the proposed table numbers it 3).
+    /// </summary>
+    private string PvDevice(string source, int index)
+    {
+        var inside = index < lvm.Pvs.Pvs.Count && lvm.Pvs.Pvs.Any(p => p.Source == source && p.PvOffsetBytes > 0);
+        if (!inside)
+        {
+            return source;
+        }
+
+        return source.StartsWith("/dev/", StringComparison.Ordinal)
+            ? source + (char.IsAsciiDigit(source[^1]) ? "p3" : "3")
+            : $"<partition 3 of {source}>";
     }
 
     private void Import()

@@ -19,8 +19,8 @@ public enum StepTool
 /// </summary>
 public sealed record PlanStep(StepTool Tool, IReadOnlyList<string> Arguments, string Why)
 {
-    /// <summary>The step changes the damaged disk (lvm2 writing metadata; a dry run does not).</summary>
-    public bool WritesToDisk => Tool == StepTool.Lvm && !Arguments.Contains("--test");
+    /// <summary>The step changes the damaged disk (lvm2 writing metadata, a dry run does not; srrescue with --in-place).</summary>
+    public bool WritesToDisk => (Tool == StepTool.Lvm && !Arguments.Contains("--test")) || Arguments.Contains("--in-place");
 
     /// <summary>The command line as a person would type it (arguments quoted where needed).</summary>
     public string CommandLine => string.Join(' ', Arguments.Select(Quote));

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Partitions;
+
+namespace SrRescue.Cli.Commands;
+
+/// <summary>
+/// `partitions SOURCE [--find] [--write-table FILE] [--in-place]`: the tables with their health,
+/// the PVs found, the proposed table; optionally the proposed sectors written to a table file
+/// (see <see cref="PatchFile"/>) or, with an undo journal first, to the source itself.
+/// </summary>
+internal static class PartitionsCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var source = new Argument<string>("SOURCE") { Description = "An image file or block device (read-only unless --in-place)." };
+        var json = CommonOptions.Json();
+        var find = new Option<bool>("--find") { Description = "Search the whole disk for LVM labels (lost PVs), at every sector." };
+        var sectorSize = new Option<int?>("--sector-size") { Description = "512 or 4096; default: where \"EFI PART\" is found, else 512." };
+        var writeTable = new Option<string?>("--write-table") { Description = "Write the proposed table's sectors to this new file (a header and sector-aligned records; the dd commands that apply it are printed)." };
+        var inPlace = new Option<bool>("--in-place") { Description = "Write the proposed table to SOURCE itself, after writing and flushing an undo journal." };
+        var journal = new Option<string?>("--journal") { Description = "Where the undo journal goes (default: next to SOURCE, or in the current folder for a device)." };
+        var force = CommonOptions.Force("Overwrite an existing --write-table file.");
+        var cmd = new Command("partitions", "Partition tables (MBR, GPT) with their health, the LVM PVs found, and a proposed table to put back.")
+        {
+            source, json, find, sectorSize, writeTable, inPlace, journal, force,
+        };
+        cmd.SetAction(p =>
+        {
+            var path = p.GetValue(source)!;
+            var ss = p.GetValue(sectorSize);
+            if (ss is not (null or 512 or 4096))
+            {
+                throw new UsageException("--sector-size is 512 or 4096");
+            }
+
+            var log = new FindingLog();
+            PartitionInspection report;
+            var bar = new ProgressBar(ctx);
+            using (var disk = FileSource.Open(path))
+            {
+                report = PartitionInspection.Inspect(disk, log, p.GetValue(find), ss, bar);
+            }
+
+            bar.Done();
+            var proposal = report.Proposal;
+            string? tableFile = p.GetValue(writeTable);
+            if (tableFile is not null && proposal.HasChanges)
+            {
+                OutputFile.EnsureNotASource(tableFile, [path]);
+                using var f = OutputFile.Create(tableFile, p.GetValue(force));
+                f.Write(PatchFile.Build(undo: false, report.Disk.DiskBytes, null, proposal.Patches));
+            }
+
+            string? journalFile = null;
+            if (p.GetValue(inPlace) && proposal.HasChanges)
+            {
+                journalFile = p.GetValue(journal) ?? DefaultJournal(path);
+                OutputFile.EnsureNotASource(journalFile, [path]);
+                InPlaceWriter.Apply(path, proposal.Patches, journalFile);
+            }
+
+            var written = new PartitionsOutcome(tableFile is not null && proposal.HasChanges ? tableFile : null, journalFile, path);
+            if (p.GetValue(json))
+            {
+                using var j = new JsonOut(ctx.Out, "partitions");
+                PartitionsJson.Write(j, report, written);
+                j.Findings(log);
+            }
+            else
+            {
+                PartitionsText.Write(ctx.Out, report, written);
+                FindingsText.Write(ctx.Out, log);
+            }
+
+            // A lost or damaged table is damage found (1), unless this run wrote what puts it back.
+            var handled = written.TableFile is not null || written.Journal is not null;
+            return !handled && (log.HasErrors || proposal.HasChanges) ? ExitCodes.DataErrors : ExitCodes.Success;
+        });
+        return cmd;
+    }
+
+    private static string DefaultJournal(string source)
+    {
+        var full = Path.GetFullPath(source);
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'");
+        return full.StartsWith("/dev/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.CurrentDirectory, $"{Path.GetFileName(full)}.srrescue-undo-{stamp}")
+            : $"{full}.srrescue-undo-{stamp}";
+    }
+}
+
+/// <summary>What a `partitions` run wrote: the table file, the undo journal (after an in-place write).</summary>
+internal sealed record PartitionsOutcome(string? TableFile, string? Journal, string Source)
+{
+    /// <summary>The dd commands that apply a table file's records to a device (each record is sector-aligned in the file).</summary>
+    public IEnumerable<string> DdCommands(ProposedTable proposal, string device)
+    {
+        if (TableFile is null)
+        {
+            yield break;
+        }
+
+        long fileOffset = PatchFile.HeaderBytes;
+        foreach (var patch in proposal.Patches)
+        {
+            yield return $"dd if={TableFile} of={device} bs=512 skip={fileOffset / 512} seek={patch.OffsetBytes / 512} count={patch.Bytes.Length / 512} conv=notrunc,fsync";
+            fileOffset += (patch.Bytes.Length + 4095L) / 4096 * 4096;
+        }
+    }
+}

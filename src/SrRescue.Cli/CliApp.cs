@@ -20,6 +20,7 @@ internal static class CliApp
             RestoreMetadataCommand.Create(ctx),
             ExportCommand.Create(ctx),
             DoctorCommand.Create(ctx),
+            CarveCommand.Create(ctx),
             Commands.Vhd.VhdCommand.Create(ctx),
             DemoCommand.Create(ctx),
             PartitionsCommand.Create(ctx),

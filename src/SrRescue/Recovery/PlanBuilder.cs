@@ -43,7 +43,7 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
 
         if (kinds.Contains("F4"))
         {
-            _warnings.Add("Some VDIs are known to no metadata copy (F4): they can only be found by carving the data area, which this version of srrescue does not do yet. Do not write to this disk until they are carved.");
+            Carve();
         }
 
         // 2. Repair in place.
@@ -132,6 +132,20 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
         _steps.Add(new PlanStep(StepTool.SrRescue, args,
             $"a self-contained copy of VDI \"{vdi.NameLabel ?? vdi.Uuid}\"{(vdi.State == VdiState.Present ? "" : " (deleted)")}, chain coalesced, before anything is written to the disk"));
         _exports.Add((vdi, file));
+    }
+
+    /// <summary>F4: VDIs no metadata copy knows are carved out of the data area into new files, before anything writes to the disk.</summary>
+    private void Carve()
+    {
+        List<string> args = ["srrescue", "carve", .. sources];
+        if (backupFolder is not null)
+        {
+            args.AddRange(["--lvm-backup", backupFolder]);
+        }
+
+        args.AddRange(["-o", Path.Combine(outputDir, "carved")]);
+        _steps.Add(new PlanStep(StepTool.SrRescue, args,
+            "some VDIs are known to no metadata copy (F4): carving rebuilds each from its VHD structures and writes it, chain coalesced, with a report of every extent's evidence and confidence; do not write to this disk before it has run"));
     }
 
     /// <summary>One restore-metadata + vgcfgrestore round per seqno the deleted LVs were last defined in.</summary>

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using SrRescue.Carving;
+using SrRescue.Cli.Output;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Lvm;
+using SrRescue.Xen;
+
+namespace SrRescue.Cli.Commands;
+
+/// <summary>
+/// `carve SOURCE... -o DIR [--format vhd|raw]`: metadata-less recovery (fault F4). Finds every VHD
+/// on the extent grid, rebuilds its extent map from its own structures, links chains, and writes
+/// each VDI (chain coalesced) into DIR with a report. Extents of LVs that some metadata copy still
+/// describes are left out: those VDIs come back through `export`.
+/// </summary>
+internal static class CarveCommand
+{
+    public const string ReportFile = "carve-report.json";
+
+    /// <summary>The vgcfgrestore file describing the carved LVs.</summary>
+    public const string VgFile = "carved-lvs.vg";
+
+    public static Command Create(CliContext ctx)
+    {
+        var format = new Option<string?>("--format") { Description = "vhd (default): one self-contained dynamic VHD per VDI, chain coalesced; raw: the whole virtual disk, sparse." };
+        format.AcceptOnlyFromAmong("vhd", "raw");
+        var output = CommonOptions.Output();
+        output.Description = "The folder to write the VDIs and the report into (created if missing; files in it are never overwritten).";
+        var cmd = new LvmCommand(ctx, "carve", "Recover VHD VDIs without LVM metadata: rebuild each LV from the VHD's own structures and write it out.", format, output);
+        return cmd.SetAction((p, lvm, json) => Run(ctx, lvm, p.GetValue(cmd.Sources)!, p.GetValue(output)!, p.GetValue(format) ?? "vhd", json), output);
+    }
+
+    private static int Run(CliContext ctx, LvmInspection lvm, string[] sources, string dir, string format, bool json)
+    {
+        using var fallback = lvm.Pvs.PvSources.Count == 0 ? FileSource.Open(sources[0]) : null;
+        var pv = lvm.Pvs.PvSources.Count > 0 ? lvm.Pvs.PvSources[0] : fallback!;
+        var log = lvm.Findings;
+        var grid = ExtentGrid.Find(pv, lvm);
+        var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
+        var bar = new ProgressBar(ctx);
+        var result = Carver.Carve(pv, grid, Carver.ReservedPes(lvm), mgt, log, bar);
+        bar.Done();
+
+        Directory.CreateDirectory(dir);
+        var written = new List<CarveReport.Written>();
+        foreach (var vdi in result.Vdis)
+        {
+            var chain = result.OpenChain(vdi, log);
+            var name = Sanitize(vdi.VdiUuid) + (format == "vhd" ? ".vhd" : ".raw");
+            var path = Path.Combine(dir, name);
+            long dataBytes;
+            using (var file = OutputFile.Create(path, overwrite: false))
+            {
+                dataBytes = format == "vhd"
+                    ? ExportWriters.WriteVhd(chain.Disk, chain, file, bar)
+                    : SparseCopy.Copy(chain.Disk, file, bar);
+            }
+
+            bar.Done();
+            written.Add(new CarveReport.Written(vdi, path, dataBytes, chain.IsComplete, chain.MissingParent));
+        }
+
+        var vgFile = Path.Combine(dir, VgFile);
+        using (var file = OutputFile.Create(vgFile, overwrite: false))
+        using (var writer = new StreamWriter(file))
+        {
+            writer.Write(CarvedVgFile.Write(result, lvm, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        }
+
+        var report = new CarveReport(sources, format, result, written, log, vgFile);
+        var reportPath = Path.Combine(dir, ReportFile);
+        using (var file = OutputFile.Create(reportPath, overwrite: false))
+        using (var writer = new StreamWriter(file))
+        {
+            report.Json(writer);
+        }
+
+        if (json)
+        {
+            report.Json(ctx.Out);
+        }
+        else
+        {
+            report.Text(ctx.Out, reportPath);
+        }
+
+        var damaged = result.Vdis.Count == 0 || written.Any(w => !w.ChainComplete)
+            || result.Vdis.Any(v => v.Vhd.Confidence < ExtentConfidence.Medium || v.Vhd.UnplacedBlocks.Count > 0);
+        return damaged ? ExitCodes.DataErrors : ExitCodes.Success;
+    }
+
+    /// <summary>File names come from on-disk strings: keep uuid characters only.</summary>
+    private static string Sanitize(string name)
+    {
+        var clean = new string(name.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').ToArray());
+        return clean.Length == 0 ? "vdi" : clean;
+    }
+}

@@ -1,0 +1,36 @@
+using SrRescue.Diagnostics;
+using SrRescue.Vhd;
+
+namespace SrRescue.Carving;
+
+/// <summary>
+/// Finds a carved VHD's parent among the other carved VHDs: by the child's parent UUID (the
+/// parent's footer uuid, xenserver-lvhd.md 2.6), else by the LV name its locators give.
+/// </summary>
+public sealed class CarvedParentResolver : IVhdParentResolver
+{
+    private readonly IReadOnlyList<CarvedVdi> _vdis;
+
+    public CarvedParentResolver(IReadOnlyList<CarvedVdi> vdis) => _vdis = vdis;
+
+    public ResolvedParent? Resolve(VhdImage child, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(child);
+        var wanted = child.Header?.ParentUuid ?? Guid.Empty;
+        var byUuid = _vdis.FirstOrDefault(v => v.Vhd.VhdUuid == wanted && wanted != Guid.Empty);
+        if (byUuid is not null)
+        {
+            return new ResolvedParent(byUuid.Lv, byUuid.LvName, true);
+        }
+
+        foreach (var name in ParentName.Candidates(child, new FindingLog()))
+        {
+            if (ParentName.FromDeviceMapper(name) is { } dm && _vdis.FirstOrDefault(v => v.LvName == dm.Lv) is { } byName)
+            {
+                return new ResolvedParent(byName.Lv, byName.LvName, true);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,305 @@
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+
+namespace SrRescue.Carving;
+
+/// <summary>
+/// Rebuilds the logical-to-physical extent map of every carved VHD at once, one logical extent
+/// index per round (vhd.md 6.5): each VHD that still needs extent k scores the free extents after
+/// its extent k-1 (LVM takes free extents in ascending runs, and a thin VDI's later extents come
+/// after its earlier ones); an extent goes to one VHD at most. Where several extents fit about as
+/// well, the allocation order decides (contiguous with k-1, then the lowest) and the choice is
+/// marked Medium with its rivals listed; with no structural evidence at all, Low.
+/// </summary>
+internal sealed class ExtentMapBuilder
+{
+    /// <summary>Candidates within this score of the best are rivals.</summary>
+    private const double RivalMargin = 1.0;
+
+    private readonly IByteSource _pv;
+    private readonly ExtentGrid _grid;
+    private readonly ExtentScorer _scorer;
+    private readonly HashSet<long> _claimed;
+    private readonly FindingLog _log;
+
+    public ExtentMapBuilder(IByteSource pv, ExtentGrid grid, IEnumerable<long> reserved, FindingLog log)
+    {
+        _pv = pv;
+        _grid = grid;
+        _scorer = new ExtentScorer(pv, grid);
+        _claimed = [.. reserved];
+        _log = log;
+    }
+
+    public IReadOnlySet<long> Claimed => _claimed;
+
+    public List<CarvedVhd> Build(IReadOnlyList<VhdStart> starts, IProgress<WorkProgress>? progress)
+    {
+        foreach (var s in starts)
+        {
+            _claimed.Add(s.Pe);
+        }
+
+        var e = _grid.ExtentSizeBytes;
+        var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
+        var baseClaimed = new HashSet<long>(_claimed);
+        var best = Sweep(starts, needed, new Dictionary<long, VhdStart>(), baseClaimed, progress);
+        var sweeps = 1;
+
+        // Repair: where the allocation order had to choose, try each other choice (later choices
+        // greedy again) and keep the map that leaves fewer extents missing and fewer VHDs without
+        // their footer at the end of their data.
+        var improved = best.Penalty > 0;
+        while (improved && best.Penalty > 0 && sweeps < MaxSweeps)
+        {
+            improved = false;
+            foreach (var d in best.Decisions)
+            {
+                foreach (var alt in d.Options.Where(o => o != d.Chosen))
+                {
+                    var forced = best.Forced.Where(f => f.Key < d.Pe).ToDictionary(f => f.Key, f => f.Value);
+                    forced[d.Pe] = alt;
+                    var trial = Sweep(starts, needed, forced, baseClaimed, null);
+                    sweeps++;
+                    if (trial.Penalty < best.Penalty)
+                    {
+                        best = trial;
+                        improved = true;
+                        break;
+                    }
+
+                    if (sweeps >= MaxSweeps)
+                    {
+                        break;
+                    }
+                }
+
+                if (improved || sweeps >= MaxSweeps)
+                {
+                    break;
+                }
+            }
+        }
+
+        _claimed.UnionWith(best.Claimed);
+        foreach (var d in best.Decisions)
+        {
+            _log.Add(Severity.Info, "carve.extent.ambiguous", "PV extent", _grid.OffsetOf(d.Pe),
+                $"extent {d.Pe} fits VHDs {string.Join(", ", d.Options.Select(o => o.VhdUuid))} about as well; given to {d.Chosen.VhdUuid} ({d.Why})", source: _pv.Name);
+        }
+
+        var result = new List<CarvedVhd>();
+        foreach (var s in starts)
+        {
+            var map = best.Maps[s];
+            for (var k = map.Count; k < needed[s]; k++)
+            {
+                map.Add(new CarvedExtent(k, -1, ExtentConfidence.None, 0, ["no free extent fits"], []));
+                _log.Add(Severity.Error, "carve.extent.missing", "carved LV", _grid.OffsetOf(s.Pe),
+                    $"VHD {s.VhdUuid}: no free extent fits logical extent {k}; it reads as zeros", source: _pv.Name);
+            }
+
+            var footer = AddTail(s, map);
+            var unplaced = s.BlocksByOffset().Where(b => Unplaced(map, b.BitmapOffsetBytes / e) || Unplaced(map, (b.BitmapOffsetBytes + 512 + s.BlockSizeBytes - 1) / e))
+                .Select(b => b.Block).ToList();
+            result.Add(new CarvedVhd(s, map, footer, unplaced, _grid));
+        }
+
+        return result;
+    }
+
+    /// <summary>Bound on whole-PV sweeps while repairing ambiguous choices (each reuses cached scores).</summary>
+    private const int MaxSweeps = 400;
+
+    private static bool Unplaced(List<CarvedExtent> map, long le) => le < map.Count && map[(int)le].Pe < 0;
+
+    private sealed record Decision(long Pe, IReadOnlyList<VhdStart> Options, VhdStart Chosen, string Why);
+
+    private sealed record SweepResult(Dictionary<VhdStart, List<CarvedExtent>> Maps, List<Decision> Decisions,
+        Dictionary<long, VhdStart> Forced, HashSet<long> Claimed, int Penalty);
+
+    private readonly Dictionary<(long Start, long K, long Pe, long Prev, long Pe1), ExtentScore> _scores = [];
+    private readonly Dictionary<(long Start, long Pe1), byte[]?> _batmaps = [];
+
+    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (int Agree, int Disagree)> _deep = [];
+
+    private (int Agree, int Disagree) DeepCached(VhdStart s, long k, long pe, long prev)
+    {
+        var key = (s.Pe, k, pe, prev);
+        if (!_deep.TryGetValue(key, out var r))
+        {
+            r = _scorer.DeepRunIn(s, k, pe, prev);
+            _deep[key] = r;
+        }
+
+        return r;
+    }
+
+    private ExtentScore ScoreCached(VhdStart s, long k, long pe, long prev, long pe1)
+    {
+        var key = (s.Pe, k, pe, prev, pe1);
+        if (!_scores.TryGetValue(key, out var sc))
+        {
+            if (!_batmaps.TryGetValue((s.Pe, pe1), out var batmap))
+            {
+                batmap = pe1 < 0 ? null : _scorer.ReadBatmap(s, pe1);
+                _batmaps[(s.Pe, pe1)] = batmap;
+            }
+
+            sc = _scorer.Score(s, k, pe, prev, batmap);
+            _scores[key] = sc;
+        }
+
+        return sc;
+    }
+
+    /// <summary>
+    /// Walks the free extents in ascending order. LVM hands out free extents lowest first, so the
+    /// physical order is the order of allocation: each free extent is the next logical extent of
+    /// one of the VHDs still growing. The bitmap offsets shift by the block stride's excess over
+    /// 2 MiB per extent, so an extent's structure says which logical index it is; when several
+    /// VHDs need that index, a clearly better score wins, then (unless forced) the VHD whose run
+    /// it continues, then the one that grew earliest (lowest previous extent: VDIs grow in turns).
+    /// </summary>
+    private SweepResult Sweep(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<long, VhdStart> forced,
+        HashSet<long> baseClaimed, IProgress<WorkProgress>? progress)
+    {
+        var maps = starts.ToDictionary(s => s, s => new List<CarvedExtent> { new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at byte {s.OffsetBytes}"], []) });
+        var claimed = new HashSet<long>(baseClaimed);
+        var decisions = new List<Decision>();
+        var forcedUsed = new Dictionary<long, VhdStart>(forced);
+        for (long pe = 0; pe < _grid.ExtentCount; pe++)
+        {
+            if (pe % 64 == 0)
+            {
+                progress?.Report(new WorkProgress("placing extents", pe * _grid.ExtentSizeBytes, _grid.ExtentCount * _grid.ExtentSizeBytes));
+            }
+
+            if (claimed.Contains(pe))
+            {
+                continue;
+            }
+
+            var fits = new List<(VhdStart Vhd, ExtentScore Score, long Prev)>();
+            foreach (var s in starts)
+            {
+                var map = maps[s];
+                var prev = map[^1].Pe;
+                if (map.Count >= needed[s] || prev >= pe)
+                {
+                    continue;
+                }
+
+                var sc = ScoreCached(s, map.Count, pe, prev, map.Count >= 2 ? map[1].Pe : -1);
+                if (!sc.Rejected && sc.HasStructure)
+                {
+                    fits.Add((s, sc, prev));
+                }
+            }
+
+            if (fits.Count == 0)
+            {
+                continue;
+            }
+
+            var best = fits.Max(f => f.Score.Score);
+            var rivals = fits.Where(f => f.Score.Score >= best - RivalMargin).ToList();
+            if (rivals.Count > 1)
+            {
+                // Settle with the whole block that runs in from each rival's previous extent.
+                var deep = rivals.Select(r => (Rival: r, Run: DeepCached(r.Vhd, maps[r.Vhd].Count, pe, r.Prev))).ToList();
+                var fewest = deep.Min(d => d.Run.Disagree);
+                rivals = deep.Where(d => d.Run.Disagree == fewest).Select(d => d.Rival).ToList();
+            }
+
+            var chosen = rivals.FirstOrDefault(f => forced.TryGetValue(pe, out var v) && f.Vhd == v);
+            var why = "chosen where the default led to a worse map";
+            if (chosen.Vhd is null)
+            {
+                chosen = rivals.FirstOrDefault(f => f.Prev == pe - 1);
+                why = "it continues that VHD's run (allocation order)";
+            }
+
+            if (chosen.Vhd is null)
+            {
+                chosen = rivals.OrderBy(f => f.Prev).First();
+                why = "that VHD grew earliest (lowest previous extent: VDIs grow in turns)";
+            }
+
+            var others = rivals.Where(f => f.Vhd != chosen.Vhd).ToList();
+            var evidence = chosen.Score.Evidence.ToList();
+            if (others.Count > 0)
+            {
+                decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why));
+                evidence.Add($"fits VHDs {string.Join(", ", others.Select(o => o.Vhd.VhdUuid))} about as well; chosen because {why}");
+            }
+
+            // Which VHDs need which index here depends on every earlier choice: once the allocation
+            // order had to decide anywhere, a lone fit is only as sure as those choices, unless the
+            // extent names its VHD itself (a footer with its uuid).
+            var confidence = others.Count > 0 ? ExtentConfidence.Medium : ExtentConfidence.High;
+            if (confidence == ExtentConfidence.High && decisions.Count > 0 && !chosen.Score.Evidence.Any(x => x.StartsWith(ExtentScorer.FooterEvidence, StringComparison.Ordinal)))
+            {
+                confidence = ExtentConfidence.Medium;
+                evidence.Add("the only VHD this extent fits, but earlier choices by allocation order decided which VHDs still needed this logical extent");
+            }
+
+            var map0 = maps[chosen.Vhd];
+            map0.Add(new CarvedExtent(map0.Count, pe, confidence, chosen.Score.Score, evidence,
+                others.Select(o => o.Vhd.Pe).ToList()));
+            claimed.Add(pe);
+        }
+
+        var penalty = 0;
+        foreach (var s in starts)
+        {
+            var map = maps[s];
+            penalty += (int)(needed[s] - map.Count) * 10;
+            if (map.Count == needed[s] && !_scorer.EndsWithFooter(map[^1].Pe, s.VhdUuid))
+            {
+                penalty += 1;
+            }
+        }
+
+        return new SweepResult(maps, decisions, forcedUsed, claimed, penalty);
+    }
+
+    /// <summary>
+    /// The LV ends with the primary footer (xenserver-lvhd.md 2.3). When the last data extent
+    /// does not end with it, the LV was inflated past its data: the footer is in a later free
+    /// extent, and the free extents between belong to the LV by allocation order (Low).
+    /// </summary>
+    private bool AddTail(VhdStart s, List<CarvedExtent> map)
+    {
+        var last = map[^1].Pe;
+        if (last >= 0 && _scorer.EndsWithFooter(last, s.VhdUuid))
+        {
+            return true;
+        }
+
+        for (var pe = Math.Max(0, last + 1); pe < _grid.ExtentCount; pe++)
+        {
+            if (_claimed.Contains(pe) || !_scorer.EndsWithFooter(pe, s.VhdUuid))
+            {
+                continue;
+            }
+
+            for (var between = last + 1; between < pe; between++)
+            {
+                if (!_claimed.Contains(between))
+                {
+                    map.Add(new CarvedExtent(map.Count, between, ExtentConfidence.Low, 0, ["slack between the data and the primary footer (allocation order)"], []));
+                    _claimed.Add(between);
+                }
+            }
+
+            map.Add(new CarvedExtent(map.Count, pe, ExtentConfidence.High, 8, [$"primary footer at byte {_grid.OffsetOf(pe) + _grid.ExtentSizeBytes - 512}"], []));
+            _claimed.Add(pe);
+            return true;
+        }
+
+        _log.Add(Severity.Warning, "carve.footer.missing", "carved LV", _grid.OffsetOf(map[0].Pe),
+            $"VHD {s.VhdUuid}: no primary footer with its uuid at the end of an extent; the LV is taken to end with its data", source: _pv.Name);
+        return false;
+    }
+}

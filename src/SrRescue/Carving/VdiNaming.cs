@@ -1,0 +1,97 @@
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Vhd;
+using SrRescue.Xen;
+using SrRescue.Xen.Mgt;
+
+namespace SrRescue.Carving;
+
+/// <summary>
+/// Gives each carved VHD its VDI uuid. The footer uuid is not the VDI uuid
+/// (xenserver-lvhd.md 2.5); what survives is: children's parent names
+/// (<c>…-VHD--&lt;uuid&gt;</c>, 2.6), and MGT records (also stale ones past the header's length), whose
+/// <c>snapshot_of</c> ties a snapshot to its VDI: both are children of the same base copy, and the
+/// snapshot leaf is created after the VDI's new leaf (2.7), so it starts on a later extent.
+/// </summary>
+internal static class VdiNaming
+{
+    public static List<CarvedVdi> Name(IByteSource pv, ExtentGrid grid, IReadOnlyList<CarvedVhd> carved, IReadOnlyList<MgtVdiRecord> records, FindingLog log)
+    {
+        var images = carved.ToDictionary(c => c, c =>
+        {
+            var lv = new CarvedLv(pv, grid, c.Pes, $"carved VHD {c.VhdUuid} on {pv.Name}");
+            return (Lv: lv, Image: VhdImage.Open(lv, log, onLv: true));
+        });
+        var byUuid = carved.GroupBy(c => c.VhdUuid).ToDictionary(g => g.Key, g => g.First());
+        var names = new Dictionary<CarvedVhd, (string Uuid, VdiUuidSource Source)>();
+
+        // 1. Children name their parent.
+        foreach (var c in carved.Where(c => c.Start.IsDifferencing))
+        {
+            if (!byUuid.TryGetValue(c.Start.Header.ParentUuid, out var parent) || names.ContainsKey(parent))
+            {
+                continue;
+            }
+
+            foreach (var n in ParentName.Candidates(images[c].Image, new FindingLog()))
+            {
+                if (ParentName.FromDeviceMapper(n) is { } dm && LvName.Parse(dm.Lv).VdiUuid is { } uuid)
+                {
+                    names[parent] = (uuid, VdiUuidSource.ChildLocator);
+                    break;
+                }
+            }
+        }
+
+        var usable = records.Where(r => !r.IsDamaged && Guid.TryParse(r.Uuid, out _)).GroupBy(r => r.Uuid, StringComparer.Ordinal)
+            .Select(g => g.First()).ToList();
+        bool Taken(string uuid) => names.Values.Any(v => string.Equals(v.Uuid, uuid, StringComparison.OrdinalIgnoreCase));
+
+        // 2. A snapshot record and the VDI it is of: the two unnamed children of one base copy.
+        foreach (var snap in usable.Where(r => r.IsASnapshot == true && r.SnapshotOf is not null))
+        {
+            if (Taken(snap.Uuid) || Taken(snap.SnapshotOf!))
+            {
+                continue;
+            }
+
+            var pairs = carved.Where(c => c.Start.IsDifferencing && !names.ContainsKey(c)).GroupBy(c => c.Start.Header.ParentUuid)
+                .Where(g => g.Count() == 2).ToList();
+            if (pairs.Count != 1)
+            {
+                continue;
+            }
+
+            var ordered = pairs[0].OrderBy(c => c.Start.Pe).ToList();
+            names[ordered[0]] = (snap.SnapshotOf!, VdiUuidSource.MgtSnapshotLink);
+            names[ordered[1]] = (snap.Uuid, VdiUuidSource.MgtSnapshotLink);
+        }
+
+        // 3. One record left for one unnamed VHD.
+        var leftRecords = usable.Where(r => !Taken(r.Uuid) && r.IsDeleted != true).ToList();
+        var unnamed = carved.Where(c => !names.ContainsKey(c)).ToList();
+        if (leftRecords.Count == 1 && unnamed.Count == 1)
+        {
+            names[unnamed[0]] = (leftRecords[0].Uuid, VdiUuidSource.MgtLastOne);
+        }
+
+        var candidates = usable.Where(r => !Taken(r.Uuid)).Select(r => r.Uuid).ToList();
+        var result = new List<CarvedVdi>();
+        foreach (var c in carved)
+        {
+            var (uuid, source) = names.TryGetValue(c, out var n) ? n : (c.VhdUuid.ToString(), VdiUuidSource.VhdFooter);
+            if (source == VdiUuidSource.VhdFooter)
+            {
+                log.Add(Severity.Warning, "carve.vdi.unnamed", "carved VHD", grid.OffsetOf(c.Start.Pe),
+                    $"no child locator or MGT record names the VDI of VHD {c.VhdUuid}; its footer uuid stands in" +
+                    (candidates.Count > 0 ? $" (unmatched MGT records: {string.Join(", ", candidates)})" : ""), source: pv.Name);
+            }
+
+            Guid? parent = c.Start.IsDifferencing ? c.Start.Header.ParentUuid : null;
+            result.Add(new CarvedVdi(c, images[c].Lv, images[c].Image, uuid.ToLowerInvariant(), source, parent,
+                source == VdiUuidSource.VhdFooter ? candidates : []));
+        }
+
+        return result;
+    }
+}

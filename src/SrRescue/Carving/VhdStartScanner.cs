@@ -1,0 +1,91 @@
+using System.Buffers.Binary;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Vhd;
+
+namespace SrRescue.Carving;
+
+/// <summary>
+/// Finds every extent that starts a dynamic or differencing VHD: a footer copy whose checksum
+/// verifies (or verifies without the hidden byte), then <c>cxsparse</c> at +512 (vhd.md 6.1).
+/// Reads the first 1.5 KiB of each extent, then the BAT of the ones that match.
+/// </summary>
+internal static class VhdStartScanner
+{
+    /// <summary>Largest BAT read for one carved VHD (2 TiB of 2 MiB blocks).</summary>
+    public const int MaxBatEntries = 1 << 20;
+
+    public static List<VhdStart> Scan(IByteSource pv, ExtentGrid grid, Func<long, bool> skip, FindingLog log, IProgress<WorkProgress>? progress)
+    {
+        var result = new List<VhdStart>();
+        var head = new byte[VhdFooter.Size + DynamicHeader.Size];
+        for (long pe = 0; pe < grid.ExtentCount; pe++)
+        {
+            if (pe % 64 == 0)
+            {
+                progress?.Report(new WorkProgress("finding VHD starts", pe * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
+            }
+
+            if (skip(pe))
+            {
+                continue;
+            }
+
+            var at = grid.OffsetOf(pe);
+            if (pv.ReadFullyAt(at, head) < head.Length || !head.AsSpan(VhdFooter.Size, 8).SequenceEqual(DynamicHeader.Cookie))
+            {
+                continue;
+            }
+
+            var quiet = new FindingLog();
+            var footer = VhdFooter.TryRead(head, at, "footer copy", quiet, pv.Name);
+            var header = DynamicHeader.TryRead(head.AsSpan(VhdFooter.Size), at + VhdFooter.Size, quiet, pv.Name);
+            if (footer is null || header is null || !footer.IsDynamicOrDifferencing
+                || !(footer.ChecksumMatches || footer.ChecksumMatchesWithoutHidden) || header.StoredChecksum != header.ComputedChecksum)
+            {
+                log.Add(Severity.Warning, "carve.start.damaged", "VHD start", at,
+                    $"extent {pe} starts with footer and 'cxsparse' but one of them does not verify; not carved", source: pv.Name);
+                continue;
+            }
+
+            if (header.BlockSizeBytes is < 512 * 8 or > 1u << 28 || (header.BlockSizeBytes & (header.BlockSizeBytes - 1)) != 0)
+            {
+                log.Add(Severity.Warning, "carve.start.block-size", "VHD header", at + VhdFooter.Size + DynamicHeader.Off.BlockSize,
+                    $"block size {header.BlockSizeBytes} is not a power of two this tool carves", source: pv.Name);
+                continue;
+            }
+
+            var (bat, complete) = ReadBat(pv, grid, at, footer, header);
+            if (!complete)
+            {
+                log.Add(Severity.Warning, "carve.start.bat-beyond-extent", "VHD BAT", at + (long)header.TableOffset,
+                    $"the BAT of the VHD at extent {pe} runs past its first extent; only the entries inside it are used", source: pv.Name);
+            }
+
+            result.Add(new VhdStart(pe, at, footer, header, bat, complete));
+        }
+
+        return result;
+    }
+
+    private static (uint[] Bat, bool Complete) ReadBat(IByteSource pv, ExtentGrid grid, long at, VhdFooter footer, DynamicHeader header)
+    {
+        var blocks = (long)((footer.CurrentSizeBytes + header.BlockSizeBytes - 1) / header.BlockSizeBytes);
+        var wanted = (int)Math.Min(Math.Min(blocks, header.MaxTableEntries), MaxBatEntries);
+        if (header.TableOffset >= (ulong)grid.ExtentSizeBytes)
+        {
+            return ([], wanted == 0);
+        }
+
+        var inExtent = (int)Math.Min(wanted, (grid.ExtentSizeBytes - (long)header.TableOffset) / 4);
+        var raw = new byte[inExtent * 4];
+        var got = pv.ReadFullyAt(at + (long)header.TableOffset, raw) / 4;
+        var bat = new uint[got];
+        for (var i = 0; i < got; i++)
+        {
+            bat[i] = BinaryPrimitives.ReadUInt32BigEndian(raw.AsSpan(i * 4));
+        }
+
+        return (bat, got == wanted);
+    }
+}

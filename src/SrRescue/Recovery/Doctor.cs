@@ -32,7 +32,8 @@ public static class Doctor
         var orphans = OrphanVhdProbe.Find(lvm);
         var faults = FaultDetector.Detect(lvm, sr, orphans);
         var (plan, warnings) = new PlanBuilder(sources, lvmBackupFolder, outputDir, lvm, sr).Build(faults);
-        return new Diagnosis(sources, sr.SrUuid, lvm.Vg?.VgName, sr.Mgt?.SrInfo.NameLabel, faults, sr.Vdis, plan, warnings);
+        var vdis = faults.Any(f => f.Id == "F4") ? CarvedInventory.Merge(lvm, sr, log) : sr.Vdis;
+        return new Diagnosis(sources, sr.SrUuid, lvm.Vg?.VgName, sr.Mgt?.SrInfo.NameLabel, faults, vdis, plan, warnings);
     }
 
     /// <summary>A file whose first or last sector is a VHD footer and which carries no LVM label.</summary>

@@ -89,6 +89,38 @@ public sealed class DoctorPlanTests
         }
     }
 
+    [Fact]
+    public void On_sr_recreated_the_plan_carves_every_old_vdi_back()
+    {
+        var expected = Fixtures.Expected("sr_recreated");
+        var image = Fixtures.CopyOfImage("sr_recreated");
+        var outDir = Fixtures.NewTempDir();
+        var json = DoctorTests.Run("sr_recreated", null, outDir, [image]);
+        var steps = json.GetProperty("plan").EnumerateArray().Where(s => s.GetProperty("tool").GetString() == "srrescue").ToList();
+        Assert.Contains(steps, s => s.GetProperty("argv")[1].GetString() == "carve");
+        foreach (var step in steps)
+        {
+            var argv = step.GetProperty("argv").EnumerateArray().Select(a => a.GetString()!).ToArray();
+            var r = Support.Cli.Run(argv[1..]);
+            Assert.True(r.ExitCode is 0 or 1, $"{step.GetProperty("command").GetString()}: {r.Out}{r.Err}");
+        }
+
+        // Three old VDIs' uuids are written nowhere on the disk any more (their LV names are gone,
+        // and MGT records do not link a name to a VHD), so the files are matched by content.
+        var recovered = Directory.GetFiles(Path.Combine(outDir, "carved"), "*.vhd").Select(HashOfExport).ToHashSet();
+        foreach (var vdi in expected.GetProperty("vdis").EnumerateArray())
+        {
+            Assert.Contains(vdi.GetProperty("raw_sha256").GetString()!, recovered);
+        }
+
+        // The doctor lists the carved VDIs; the base copy and the chain's leaf carry their real uuids.
+        var listed = json.GetProperty("vdis").EnumerateArray().Where(v => v.GetProperty("state").GetString() == "carved").ToList();
+        Assert.Equal(expected.GetProperty("vdis").GetArrayLength(), listed.Count);
+        var baseCopy = expected.GetProperty("vdis").EnumerateArray().Single(v => v.GetProperty("hidden").GetBoolean());
+        var ours = Assert.Single(listed, v => v.GetProperty("uuid").GetString() == baseCopy.GetProperty("uuid").GetString());
+        Assert.True(ours.GetProperty("hidden").GetBoolean());
+    }
+
     private static string HashOfExport(string file)
     {
         if (!file.EndsWith(".vhd", StringComparison.Ordinal))

@@ -15,7 +15,10 @@ namespace SrRescue.Partitions;
 /// </summary>
 public static class LostPvSearch
 {
-    public const int ChunkBytes = 8 << 20;
+    public const int ChunkBytes = 16 << 20;
+
+    /// <summary>Each chunk is read as this many pieces in parallel (page-cache copies scale with cores).</summary>
+    private const int ReadParts = 2;
 
     private static readonly ulong MagicWord = BinaryPrimitives.ReadUInt64LittleEndian(LabelHeader.Magic);
 
@@ -50,8 +53,29 @@ public static class LostPvSearch
         return found;
     }
 
-    private static int ReadChunk(IByteSource disk, long pos, byte[] buffer) =>
-        disk.ReadFullyAt(pos, buffer.AsSpan(0, (int)Math.Min(ChunkBytes, disk.Length - pos)));
+    private static int ReadChunk(IByteSource disk, long pos, byte[] buffer)
+    {
+        var want = (int)Math.Min(ChunkBytes, disk.Length - pos);
+        var part = ChunkBytes / ReadParts;
+        var got = new int[ReadParts];
+        Parallel.For(0, ReadParts, i =>
+        {
+            var from = i * part;
+            if (from < want)
+            {
+                got[i] = disk.ReadFullyAt(pos + from, buffer.AsSpan(from, Math.Min(part, want - from)));
+            }
+        });
+
+        // A short read of one part ends the chunk there: what follows it was not read.
+        var total = 0;
+        for (var i = 0; i < ReadParts && total == i * part; i++)
+        {
+            total += got[i];
+        }
+
+        return total;
+    }
 
     /// <summary>Chunks start on a sector boundary, so every label candidate is at a multiple of 512 in the chunk.</summary>
     private static void SearchChunk(ReadOnlySpan<byte> chunk, long chunkOffset, string source, List<FoundPv> found, FindingLog log)

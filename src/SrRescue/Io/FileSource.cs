@@ -8,7 +8,7 @@ namespace SrRescue.Io;
 /// open for writing: a live SR). A block device's size comes from the kernel, because
 /// <c>fstat</c> reports 0 for it.
 /// </summary>
-public sealed class FileSource : IByteSource, IDisposable
+public sealed class FileSource : ISparseSource, IDisposable
 {
     private readonly SafeFileHandle _handle;
 
@@ -61,6 +61,56 @@ public sealed class FileSource : IByteSource, IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>Where the next data is after <paramref name="offset"/>: the holes of a sparse image file are skipped (lseek SEEK_DATA).</summary>
+    public long NextDataOffset(long offset, long limit) => Seek(offset, limit, Whence.Data);
+
+    /// <summary>Where the next hole is after <paramref name="offset"/> (lseek SEEK_HOLE); the end of the file counts as one.</summary>
+    public long NextHoleOffset(long offset, long limit) => Seek(offset, limit, Whence.Hole);
+
+    private long Seek(long offset, long limit, Whence whence)
+    {
+        if (offset >= Math.Min(limit, Length))
+        {
+            return limit;
+        }
+
+        if (!OperatingSystem.IsLinux() || IsBlockDevice)
+        {
+            // "May hold data" is always a correct answer.
+            return whence == Whence.Data ? offset : limit;
+        }
+
+        var ok = false;
+        _handle.DangerousAddRef(ref ok);
+        try
+        {
+            // pread/pwrite never use the file position that lseek moves, so this is safe beside reads.
+            var at = LSeek((int)_handle.DangerousGetHandle(), offset, (int)whence);
+            return at < 0 ? (whence == Whence.Data ? limit : Math.Min(limit, Length)) : Math.Min(at, limit);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return whence == Whence.Data ? offset : limit;
+        }
+        finally
+        {
+            if (ok)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+    }
+
+    private enum Whence
+    {
+        Data = 3,
+        Hole = 4,
+    }
+
+    [DllImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern long LSeek(int fd, long offset, int whence);
 
     /// <summary>The Linux BLKGETSIZE64 ioctl: the size of a block device in bytes.</summary>
     private static class BlockDeviceSize

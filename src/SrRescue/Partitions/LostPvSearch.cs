@@ -31,11 +31,12 @@ public static class LostPvSearch
         var next = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
-            var n = ReadChunk(disk, 0, current);
-            for (long pos = 0; pos < disk.Length && n > 0; pos += ChunkBytes)
+            var pos = NextData(disk, 0);
+            var n = pos < disk.Length ? ReadChunk(disk, pos, current) : 0;
+            for (; pos < disk.Length && n > 0; pos = NextData(disk, pos + ChunkBytes))
             {
                 cancel.ThrowIfCancellationRequested();
-                var nextPos = pos + ChunkBytes;
+                var nextPos = NextData(disk, pos + ChunkBytes);
                 var buffer = next;
                 var prefetch = nextPos < disk.Length ? Task.Run(() => ReadChunk(disk, nextPos, buffer), cancel) : Task.FromResult(0);
                 SearchChunk(current.AsSpan(0, n), pos, disk.Name, found, log);
@@ -52,6 +53,15 @@ public static class LostPvSearch
 
         return found;
     }
+
+    /// <summary>
+    /// The next sector-aligned position that may hold data: holes of a sparse image read as zeros
+    /// and cannot hold a label, so they are skipped without reading.
+    /// </summary>
+    private static long NextData(IByteSource disk, long pos) =>
+        disk is ISparseSource sparse && pos < disk.Length
+            ? sparse.NextDataOffset(pos, disk.Length) / LabelHeader.SectorSize * LabelHeader.SectorSize
+            : pos;
 
     private static int ReadChunk(IByteSource disk, long pos, byte[] buffer)
     {

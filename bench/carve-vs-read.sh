@@ -7,9 +7,8 @@
 # zeroed, 3 VHD VDIs) at byte 0 of a sparse file of IMAGE_GIB GiB, so carving has no metadata and
 # walks the whole extent grid (11 MiB + 4 MiB extents to the end of the file).
 # Not yet: a dozen VDIs spread over the image (the random-SR generator of the tests, scaled up).
-# Measured (2 cores, warm cache, 50 GiB): dd 19.4 s; `srrescue carve` 10.8 s, of which the carving
-# itself (Carver.Carve over 12 797 extents) is 0.17 s: the rest is the label search every LVM
-# command runs when the PV label is gone (LvmInspection.Open reads the whole image for one).
+# Measured (2 cores, warm cache, 50 GiB): dd 14.7 s; `srrescue carve` 0.65 s, of which the carving
+# itself (Carver.Carve over 12 797 extents) is 0.17 s (figures and history in bench/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}

@@ -86,14 +86,7 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
         try
         {
             using var f = FileSource.Open(path);
-            var quiet = new FindingLog();
-            foreach (var at in new[] { f.Length - VhdFooter.Size, 0 })
-            {
-                if (at >= 0 && VhdFooter.TryRead(f.ReadBytes(at, VhdFooter.Size), at, "footer", quiet, path) is { } footer && footer.ChecksumMatches)
-                {
-                    return footer.Uuid;
-                }
-            }
+            return VhdFooter.ReadUuid(f, copyAtStartFirst: false);
         }
         catch (IOException)
         {

@@ -154,6 +154,27 @@ public sealed record VhdFooter
         return f;
     }
 
+    /// <summary>
+    /// The uuid of the VHD in <paramref name="source"/>, from the first footer with a valid
+    /// checksum: the copy at offset 0 first when <paramref name="copyAtStartFirst"/> (an LV, whose
+    /// last sector may be 0xC7 or stale), else the last sector first. Null when neither is a footer.
+    /// </summary>
+    public static Guid? ReadUuid(Io.IByteSource source, bool copyAtStartFirst)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var quiet = new FindingLog();
+        var last = source.Length - Size;
+        foreach (var at in copyAtStartFirst ? new[] { 0, last } : [last, 0])
+        {
+            if (at >= 0 && TryRead(Io.ByteSourceExtensions.ReadBytes(source, at, Size), at, "footer", quiet, source.Name) is { } f && f.ChecksumMatches)
+            {
+                return f.Uuid;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The bytes of this footer with new values, checksum recomputed (for repair and writers).</summary>
     public static byte[] Encode(VhdFooter f)
     {

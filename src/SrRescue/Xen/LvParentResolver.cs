@@ -1,5 +1,4 @@
 using SrRescue.Diagnostics;
-using SrRescue.Io;
 using SrRescue.Vhd;
 
 namespace SrRescue.Xen;
@@ -26,7 +25,7 @@ public sealed class LvParentResolver(SrVolumes volumes) : IVhdParentResolver
             }
 
             var volume = volumes.Open(dm.Lv, log);
-            if (volume is not null && (wanted == Guid.Empty || FooterUuid(volume) == wanted))
+            if (volume is not null && (wanted == Guid.Empty || VhdFooter.ReadUuid(volume, copyAtStartFirst: true) == wanted))
             {
                 return new ResolvedParent(volume, dm.Lv, OnLv: true);
             }
@@ -52,27 +51,12 @@ public sealed class LvParentResolver(SrVolumes volumes) : IVhdParentResolver
         _byUuid = [];
         foreach (var name in volumes.AllLvNames().Where(n => LvName.Parse(n).Kind == LvKind.VhdVdi))
         {
-            if (volumes.Open(name, log) is { } v && FooterUuid(v) is { } uuid)
+            if (volumes.Open(name, log) is { } v && VhdFooter.ReadUuid(v, copyAtStartFirst: true) is { } uuid)
             {
                 _byUuid.TryAdd(uuid, name);
             }
         }
 
         return _byUuid;
-    }
-
-    /// <summary>The footer uuid of an LV holding a VHD: the copy at offset 0, else the last sector.</summary>
-    internal static Guid? FooterUuid(IByteSource lv)
-    {
-        var quiet = new FindingLog();
-        foreach (var at in new[] { 0, lv.Length - VhdFooter.Size })
-        {
-            if (at >= 0 && VhdFooter.TryRead(lv.ReadBytes(at, VhdFooter.Size), at, "footer", quiet, lv.Name) is { } f && f.ChecksumMatches)
-            {
-                return f.Uuid;
-            }
-        }
-
-        return null;
     }
 }

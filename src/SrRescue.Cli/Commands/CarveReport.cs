@@ -38,6 +38,7 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
             j.NullableString("parent_vhd_uuid", v.ParentVhdUuid?.ToString());
             j.NullableString("parent_vdi_uuid", v.ParentVhdUuid is { } p ? result.FindByVhdUuid(p)?.VdiUuid : null);
             w.WriteString("confidence", v.Vhd.Confidence.ToString().ToLowerInvariant());
+            w.WriteString("chain_confidence", result.ChainConfidence(v).ToString().ToLowerInvariant());
             w.WriteBoolean("primary_footer_found", v.Vhd.PrimaryFooterFound);
             w.WriteString("output", x.Path);
             w.WriteString("format", format);
@@ -101,6 +102,14 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
         j.Findings(log);
     }
 
+    /// <summary>The VDI's own confidence, and its chain's where a parent is less sure.</summary>
+    private string Confidence(CarvedVdi v)
+    {
+        var own = v.Vhd.Confidence.ToString().ToLowerInvariant();
+        var chain = result.ChainConfidence(v);
+        return chain == v.Vhd.Confidence ? own : $"{own} (chain {chain.ToString().ToLowerInvariant()})";
+    }
+
     public void Text(TextWriter o, string reportPath)
     {
         o.WriteLine($"Extent grid: pe_start {Units.Bytes(result.Grid.PeStartBytes)}, extents of {Units.Bytes(result.Grid.ExtentSizeBytes)}, {result.Grid.ExtentCount} extents ({result.Grid.Evidence})");
@@ -111,7 +120,7 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
             var v = x.Vdi;
             var parent = v.ParentVhdUuid is { } p ? result.FindByVhdUuid(p)?.VdiUuid ?? $"(vhd {p}, not found)" : "-";
             t.Add(v.VdiUuid, Snake(v.UuidSource.ToString()), v.IsHidden ? "base copy" : v.Vhd.Start.IsDifferencing ? "differencing" : "dynamic",
-                Units.Bytes(v.Image.VirtualSizeBytes), Units.Bytes(v.Vhd.LvSizeBytes), parent, v.Vhd.Confidence.ToString().ToLowerInvariant(),
+                Units.Bytes(v.Image.VirtualSizeBytes), Units.Bytes(v.Vhd.LvSizeBytes), parent, Confidence(v),
                 string.Join(" ", v.Vhd.Segments().Select(s => $"{s.Le}:{s.Pe}x{s.Count}")), Path.GetFileName(x.Path));
         }
 

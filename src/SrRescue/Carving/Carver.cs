@@ -11,6 +11,23 @@ public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<
 {
     public CarvedVdi? FindByVhdUuid(Guid uuid) => Vdis.FirstOrDefault(v => v.Vhd.VhdUuid == uuid);
 
+    /// <summary>
+    /// How sure the disk the VDI's chain reads is: the lowest confidence of any extent of the VDI
+    /// and of its carved parents (a child placed with certainty still reads its parent's guesses).
+    /// </summary>
+    public ExtentConfidence ChainConfidence(CarvedVdi vdi)
+    {
+        ArgumentNullException.ThrowIfNull(vdi);
+        var lowest = vdi.Vhd.Confidence;
+        var seen = new HashSet<Guid> { vdi.Vhd.VhdUuid };
+        for (var p = vdi.ParentVhdUuid; p is { } uuid && seen.Add(uuid) && FindByVhdUuid(uuid) is { } parent; p = parent.ParentVhdUuid)
+        {
+            lowest = parent.Vhd.Confidence < lowest ? parent.Vhd.Confidence : lowest;
+        }
+
+        return lowest;
+    }
+
     /// <summary>The VDI's virtual disk read through its carved parents (fault F4 export).</summary>
     public VhdChain OpenChain(CarvedVdi vdi, FindingLog log)
     {

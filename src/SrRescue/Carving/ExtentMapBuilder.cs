@@ -9,7 +9,9 @@ namespace SrRescue.Carving;
 /// its extent k-1 (LVM takes free extents in ascending runs, and a thin VDI's later extents come
 /// after its earlier ones); an extent goes to one VHD at most. Where several extents fit about as
 /// well, the allocation order decides (contiguous with k-1, then the lowest) and the choice is
-/// marked Medium with its rivals listed; with no structural evidence at all, Low.
+/// marked Medium with its rivals listed; where a later extent contradicts such a choice, Low.
+/// Choices are then revised best-first (missing extents and footers first, then sectors that
+/// contradict their bitmap). Extents a sparse image knows to be holes are never read.
 /// </summary>
 internal sealed class ExtentMapBuilder
 {
@@ -43,40 +45,45 @@ internal sealed class ExtentMapBuilder
         var e = _grid.ExtentSizeBytes;
         var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
         var baseClaimed = new HashSet<long>(_claimed);
+        for (long pe = 0; pe < _grid.ExtentCount; pe++)
+        {
+            if (!baseClaimed.Contains(pe) && _scorer.IsHole(pe))
+            {
+                _holes.Add(pe);
+            }
+        }
+
         var best = Sweep(starts, needed, new Dictionary<long, VhdStart>(), baseClaimed, progress);
         var sweeps = 1;
 
-        // Repair: where the allocation order had to choose, try each other choice (later choices
-        // greedy again) and keep the map that leaves fewer extents missing and fewer VHDs without
-        // their footer at the end of their data.
-        var improved = best.Penalty > 0;
-        while (improved && best.Penalty > 0 && sweeps < MaxSweeps)
+        // Repair: where the allocation order had to choose, try the other choices (later choices
+        // greedy again), best-first over the maps found so far, since two guesses can be wrong
+        // together; keep the map that leaves fewer extents missing and fewer VHDs without their
+        // footer at the end of their data, then the one whose guessed extents disagree less with
+        // the blocks running into them.
+        var queue = new PriorityQueue<SweepResult, (int, int)>();
+        var seen = new HashSet<string> { Signature(best.Forced) };
+        queue.Enqueue(best, (best.Penalty, best.Disagreements));
+        while (queue.TryDequeue(out var current, out _) && (best.Penalty > 0 || best.Disagreements > 0) && sweeps < MaxSweeps)
         {
-            improved = false;
-            foreach (var d in best.Decisions)
+            foreach (var d in current.Decisions)
             {
                 foreach (var alt in d.Options.Where(o => o != d.Chosen))
                 {
-                    var forced = best.Forced.Where(f => f.Key < d.Pe).ToDictionary(f => f.Key, f => f.Value);
+                    var forced = current.Forced.Where(f => f.Key < d.Pe).ToDictionary(f => f.Key, f => f.Value);
                     forced[d.Pe] = alt;
-                    var trial = Sweep(starts, needed, forced, baseClaimed, null);
+                    if (!seen.Add(Signature(forced)) || sweeps >= MaxSweeps)
+                    {
+                        continue;
+                    }
+
+                    var trial = Sweep(starts, needed, forced, baseClaimed, null, (current, d));
                     sweeps++;
-                    if (trial.Penalty < best.Penalty)
+                    queue.Enqueue(trial, (trial.Penalty, trial.Disagreements));
+                    if (trial.Penalty < best.Penalty || (trial.Penalty == best.Penalty && trial.Disagreements < best.Disagreements))
                     {
                         best = trial;
-                        improved = true;
-                        break;
                     }
-
-                    if (sweeps >= MaxSweeps)
-                    {
-                        break;
-                    }
-                }
-
-                if (improved || sweeps >= MaxSweeps)
-                {
-                    break;
                 }
             }
         }
@@ -111,14 +118,18 @@ internal sealed class ExtentMapBuilder
     /// <summary>Bound on whole-PV sweeps while repairing ambiguous choices (each reuses cached scores).</summary>
     private const int MaxSweeps = 400;
 
+    private static string Signature(Dictionary<long, VhdStart> forced) =>
+        string.Join(",", forced.OrderBy(f => f.Key).Select(f => $"{f.Key}:{f.Value.Pe}"));
+
     private static bool Unplaced(List<CarvedExtent> map, long le) => le < map.Count && map[(int)le].Pe < 0;
 
-    private sealed record Decision(long Pe, IReadOnlyList<VhdStart> Options, VhdStart Chosen, string Why);
+    /// <param name="Counts">How many extents each map had when the choice was made (with the next two, the state to resume from).</param>
+    private sealed record Decision(long Pe, IReadOnlyList<VhdStart> Options, VhdStart Chosen, string Why, Dictionary<VhdStart, int> Counts,
+        int DisagreementsBefore, Dictionary<VhdStart, long> MirrorsBefore);
 
     private sealed record SweepResult(Dictionary<VhdStart, List<CarvedExtent>> Maps, List<Decision> Decisions,
-        Dictionary<long, VhdStart> Forced, HashSet<long> Claimed, int Penalty);
+        Dictionary<long, VhdStart> Forced, HashSet<long> Claimed, int Penalty, int Disagreements);
 
-    private readonly Dictionary<(long Start, long K, long Pe, long Prev, long Pe1), ExtentScore> _scores = [];
     private readonly Dictionary<(long Start, long Pe1), byte[]?> _batmaps = [];
 
     private readonly Dictionary<(long Start, long K, long Pe, long Prev), (int Agree, int Disagree)> _deep = [];
@@ -135,10 +146,20 @@ internal sealed class ExtentMapBuilder
         return r;
     }
 
+    /// <summary>Extents a sparse source knows to be holes: never anybody's data.</summary>
+    private readonly HashSet<long> _holes = [];
+
+    private readonly Dictionary<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = [];
+    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (double Score, string? Evidence)> _runIn = [];
+
+    /// <summary>
+    /// The extent's score as logical extent k: its own structure (scored once per VHD, k and
+    /// batmap, whatever came before; most candidates fail here) plus the block running in from k-1.
+    /// </summary>
     private ExtentScore ScoreCached(VhdStart s, long k, long pe, long prev, long pe1)
     {
-        var key = (s.Pe, k, pe, prev, pe1);
-        if (!_scores.TryGetValue(key, out var sc))
+        var key = (s.Pe, k, pe, pe1);
+        if (!_structure.TryGetValue(key, out var own))
         {
             if (!_batmaps.TryGetValue((s.Pe, pe1), out var batmap))
             {
@@ -146,11 +167,22 @@ internal sealed class ExtentMapBuilder
                 _batmaps[(s.Pe, pe1)] = batmap;
             }
 
-            sc = _scorer.Score(s, k, pe, prev, batmap);
-            _scores[key] = sc;
+            own = _scorer.Structure(s, k, pe, batmap);
+            _structure[key] = own;
         }
 
-        return sc;
+        if (own.Rejected)
+        {
+            return own;
+        }
+
+        if (!_runIn.TryGetValue((s.Pe, k, pe, prev), out var runIn))
+        {
+            runIn = _scorer.RunIn(s, k, pe, prev);
+            _runIn[(s.Pe, k, pe, prev)] = runIn;
+        }
+
+        return runIn.Evidence is null ? own : own with { Score = own.Score + runIn.Score, Evidence = [.. own.Evidence, runIn.Evidence] };
     }
 
     /// <summary>
@@ -162,24 +194,49 @@ internal sealed class ExtentMapBuilder
     /// it continues, then the one that grew earliest (lowest previous extent: VDIs grow in turns).
     /// </summary>
     private SweepResult Sweep(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<long, VhdStart> forced,
-        HashSet<long> baseClaimed, IProgress<WorkProgress>? progress)
+        HashSet<long> baseClaimed, IProgress<WorkProgress>? progress, (SweepResult From, Decision At)? resume = null)
     {
         var maps = starts.ToDictionary(s => s, s => new List<CarvedExtent> { new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at byte {s.OffsetBytes}"], []) });
         var claimed = new HashSet<long>(baseClaimed);
         var decisions = new List<Decision>();
         var forcedUsed = new Dictionary<long, VhdStart>(forced);
-        for (long pe = 0; pe < _grid.ExtentCount; pe++)
+        long first = 0;
+
+        // A choice between rivals for logical extent k is checked where it shows: in the chosen
+        // extent, and in the extent each losing rival takes as its k next (its mirror). Both get
+        // the whole block that runs in from k-1; sectors that disagree with its bitmap count
+        // against the map.
+        var disagreements = 0;
+        var mirrors = new Dictionary<VhdStart, long>();
+        if (resume is { } r)
+        {
+            // Everything before the decision is as in the sweep it came from: start there.
+            foreach (var s in starts)
+            {
+                maps[s] = r.From.Maps[s].Take(r.At.Counts[s]).ToList();
+                claimed.UnionWith(maps[s].Select(x => x.Pe));
+            }
+
+            decisions.AddRange(r.From.Decisions.TakeWhile(d => d.Pe < r.At.Pe));
+            disagreements = r.At.DisagreementsBefore;
+            mirrors = new Dictionary<VhdStart, long>(r.At.MirrorsBefore);
+            first = r.At.Pe;
+        }
+
+        var incomplete = starts.Count(s => maps[s].Count < needed[s]);
+        for (var pe = first; pe < _grid.ExtentCount && incomplete > 0; pe++)
         {
             if (pe % 64 == 0)
             {
                 progress?.Report(new WorkProgress("placing extents", pe * _grid.ExtentSizeBytes, _grid.ExtentCount * _grid.ExtentSizeBytes));
             }
 
-            if (claimed.Contains(pe))
+            if (claimed.Contains(pe) || _holes.Contains(pe))
             {
                 continue;
             }
 
+            Prefetch(starts, needed, maps, pe);
             var fits = new List<(VhdStart Vhd, ExtentScore Score, long Prev)>();
             foreach (var s in starts)
             {
@@ -204,11 +261,12 @@ internal sealed class ExtentMapBuilder
 
             var best = fits.Max(f => f.Score.Score);
             var rivals = fits.Where(f => f.Score.Score >= best - RivalMargin).ToList();
+            var fewest = 0;
             if (rivals.Count > 1)
             {
                 // Settle with the whole block that runs in from each rival's previous extent.
                 var deep = rivals.Select(r => (Rival: r, Run: DeepCached(r.Vhd, maps[r.Vhd].Count, pe, r.Prev))).ToList();
-                var fewest = deep.Min(d => d.Run.Disagree);
+                fewest = deep.Min(d => d.Run.Disagree);
                 rivals = deep.Where(d => d.Run.Disagree == fewest).Select(d => d.Rival).ToList();
             }
 
@@ -228,11 +286,30 @@ internal sealed class ExtentMapBuilder
 
             var others = rivals.Where(f => f.Vhd != chosen.Vhd).ToList();
             var evidence = chosen.Score.Evidence.ToList();
+            var contradicted = false;
             if (others.Count > 0)
             {
-                decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why));
+                decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why, maps.ToDictionary(m => m.Key, m => m.Value.Count),
+                    disagreements, new Dictionary<VhdStart, long>(mirrors)));
                 evidence.Add($"fits VHDs {string.Join(", ", others.Select(o => o.Vhd.VhdUuid))} about as well; chosen because {why}");
+                disagreements += fewest;
+                foreach (var o in others)
+                {
+                    mirrors[o.Vhd] = maps[o.Vhd].Count;
+                }
             }
+            else if (mirrors.TryGetValue(chosen.Vhd, out var k) && k == maps[chosen.Vhd].Count)
+            {
+                var run = DeepCached(chosen.Vhd, k, pe, chosen.Prev);
+                disagreements += run.Disagree;
+                contradicted = run.Disagree > 0;
+                if (contradicted)
+                {
+                    evidence.Add($"{run.Disagree} sectors of the block running in disagree with its bitmap: an earlier choice may have been wrong");
+                }
+            }
+
+            mirrors.Remove(chosen.Vhd);
 
             // Which VHDs need which index here depends on every earlier choice: once the allocation
             // order had to decide anywhere, a lone fit is only as sure as those choices, unless the
@@ -244,10 +321,12 @@ internal sealed class ExtentMapBuilder
                 evidence.Add("the only VHD this extent fits, but earlier choices by allocation order decided which VHDs still needed this logical extent");
             }
 
+            confidence = contradicted ? ExtentConfidence.Low : confidence;
             var map0 = maps[chosen.Vhd];
             map0.Add(new CarvedExtent(map0.Count, pe, confidence, chosen.Score.Score, evidence,
                 others.Select(o => o.Vhd.Pe).ToList()));
             claimed.Add(pe);
+            incomplete -= map0.Count == needed[chosen.Vhd] ? 1 : 0;
         }
 
         var penalty = 0;
@@ -261,7 +340,34 @@ internal sealed class ExtentMapBuilder
             }
         }
 
-        return new SweepResult(maps, decisions, forcedUsed, claimed, penalty);
+        return new SweepResult(maps, decisions, forcedUsed, claimed, penalty, disagreements);
+    }
+
+    /// <summary>The first bitmap place each VHD that wants this extent predicts (for its next index and the two beside it), read together.</summary>
+    private void Prefetch(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<VhdStart, List<CarvedExtent>> maps, long pe)
+    {
+        var e = _grid.ExtentSizeBytes;
+        var offsets = new List<long>();
+        foreach (var s in starts)
+        {
+            var map = maps[s];
+            if (map.Count >= needed[s] || map[^1].Pe >= pe || _structure.ContainsKey((s.Pe, map.Count, pe, map.Count >= 2 ? map[1].Pe : -1)))
+            {
+                continue;
+            }
+
+            for (var k = Math.Max(1, map.Count - 1); k <= map.Count + 1; k++)
+            {
+                var lvStart = k * e;
+                var first = s.BitmapsIn(lvStart, lvStart + e);
+                if (!first.IsEmpty)
+                {
+                    offsets.Add(_grid.OffsetOf(pe) + (first[0].BitmapOffsetBytes - lvStart));
+                }
+            }
+        }
+
+        _scorer.Prefetch(offsets);
     }
 
     /// <summary>

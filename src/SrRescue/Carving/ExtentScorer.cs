@@ -40,12 +40,29 @@ internal sealed class ExtentScorer
     /// <param name="batmap">The VHD's batmap bits when its extent 1 is placed and the checksum verifies, else null.</param>
     public ExtentScore Score(VhdStart vhd, long k, long pe, long prevPe, byte[]? batmap = null)
     {
+        var own = Structure(vhd, k, pe, batmap);
+        if (own.Rejected)
+        {
+            return own;
+        }
+
+        var (score, evidence) = RunIn(vhd, k, pe, prevPe);
+        return evidence is null ? own : own with { Score = own.Score + score, Evidence = [.. own.Evidence, evidence] };
+    }
+
+    /// <summary>
+    /// What the extent holds by itself as logical extent k: the batmap header, every bitmap the BAT
+    /// puts in it with its gap and data, a footer with the VHD's uuid at its end. It does not depend
+    /// on the extent chosen before, so the map builder scores it once per (VHD, k, extent).
+    /// </summary>
+    public ExtentScore Structure(VhdStart vhd, long k, long pe, byte[]? batmap)
+    {
         var e = _grid.ExtentSizeBytes;
         var lvStart = k * e;
         var at = _grid.OffsetOf(pe);
         var evidence = new List<string>();
         double score = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent((GapSectors + 1 + CheckedDataSectors) * Sector + 64 * Sector);
+        var buffer = ArrayPool<byte>.Shared.Rent((GapSectors + 1 + CheckedDataSectors) * Sector);
         try
         {
             var batmapAt = vhd.BatmapHeaderOffsetBytes;
@@ -62,38 +79,20 @@ internal sealed class ExtentScorer
                 evidence.Add($"tdbatmap at byte {at + batmapAt - lvStart}");
             }
 
-            foreach (var (block, bitmapAt) in vhd.BlocksByOffset())
+            foreach (var (block, bitmapAt) in vhd.BitmapsIn(lvStart, lvStart + e))
             {
-                var dataStart = bitmapAt + Sector;
-                var dataEnd = dataStart + vhd.BlockSizeBytes;
-                if (bitmapAt >= lvStart && bitmapAt < lvStart + e)
+                var dataEnd = bitmapAt + Sector + vhd.BlockSizeBytes;
+                var (s, reject, what) = ScoreBitmap(buffer, at, bitmapAt - lvStart, dataEnd - lvStart, BatmapFull(batmap, block));
+                if (reject)
                 {
-                    var (s, reject, what) = ScoreBitmap(buffer, at, bitmapAt - lvStart, dataEnd - lvStart, BatmapFull(batmap, block));
-                    if (reject)
-                    {
-                        return new ExtentScore(pe, score + s, true, [$"block {block}: {what}"]);
-                    }
+                    return new ExtentScore(pe, score + s, true, [$"block {block}: {what}"]);
+                }
 
-                    score += s;
-                    evidence.Add($"block {block}: {what}");
-                }
-                else if (dataStart < lvStart && dataEnd > lvStart && prevPe >= 0 && bitmapAt >= lvStart - e)
-                {
-                    // The block runs in from the previous extent: its bitmap there says which of the
-                    // first sectors here hold data.
-                    var bitmap = buffer.AsSpan(0, Sector);
-                    _pv.ReadFullyAt(_grid.OffsetOf(prevPe) + (bitmapAt - (lvStart - e)), bitmap);
-                    var firstSector = (lvStart - dataStart) / Sector;
-                    var count = (int)Math.Min(64, Math.Min((dataEnd - lvStart) / Sector, e / Sector));
-                    var (agree, disagree) = CheckData(buffer, bitmap, firstSector, at, count);
-                    score += (agree * 0.25) - (disagree * 1.0);
-                    evidence.Add($"block {block} runs in: {agree} of {agree + disagree} sectors agree with its bitmap");
-                }
+                score += s;
+                evidence.Add($"block {block}: {what}");
             }
 
-            var tail = buffer.AsSpan(0, Sector);
-            _pv.ReadFullyAt(at + e - Sector, tail);
-            if (VhdFooter.HasCookie(tail) && new Guid(tail.Slice(VhdFooter.Off.Uuid, 16), bigEndian: true) == vhd.VhdUuid)
+            if (FooterUuidAtEnd(pe) == vhd.VhdUuid)
             {
                 score += 8;
                 evidence.Add($"{FooterEvidence} at byte {at + e - Sector}");
@@ -105,6 +104,50 @@ internal sealed class ExtentScorer
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The block that runs in from logical extent k-1 (in <paramref name="prevPe"/>): its bitmap
+    /// there says which of the first sectors of this extent hold data. The first 64 are checked.
+    /// Null evidence when no block runs in.
+    /// </summary>
+    public (double Score, string? Evidence) RunIn(VhdStart vhd, long k, long pe, long prevPe)
+    {
+        var e = _grid.ExtentSizeBytes;
+        var lvStart = k * e;
+        if (prevPe < 0)
+        {
+            return (0, null);
+        }
+
+        foreach (var (block, bitmapAt) in vhd.BitmapsIn(lvStart - e, lvStart))
+        {
+            var dataStart = bitmapAt + Sector;
+            var dataEnd = dataStart + vhd.BlockSizeBytes;
+            if (!(dataStart < lvStart && dataEnd > lvStart))
+            {
+                continue;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(64 * Sector);
+            try
+            {
+                var bitmap = new byte[Sector];
+                _pv.ReadFullyAt(_grid.OffsetOf(prevPe) + (bitmapAt - (lvStart - e)), bitmap);
+                var firstSector = (lvStart - dataStart) / Sector;
+                var count = (int)Math.Min(64, Math.Min((dataEnd - lvStart) / Sector, e / Sector));
+                var data = buffer.AsSpan(0, count * Sector);
+                _pv.ReadFullyAt(_grid.OffsetOf(pe), data);
+                var (agree, disagree) = CheckData(data, bitmap, firstSector, count);
+                return ((agree * 0.25) - (disagree * 1.0), $"block {block} runs in: {agree} of {agree + disagree} sectors agree with its bitmap");
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        return (0, null);
     }
 
     /// <summary>
@@ -121,11 +164,11 @@ internal sealed class ExtentScorer
             return (0, 0);
         }
 
-        foreach (var (_, bitmapAt) in vhd.BlocksByOffset())
+        foreach (var (_, bitmapAt) in vhd.BitmapsIn(lvStart - e, lvStart))
         {
             var dataStart = bitmapAt + Sector;
             var dataEnd = dataStart + vhd.BlockSizeBytes;
-            if (!(dataStart < lvStart && dataEnd > lvStart && bitmapAt >= lvStart - e))
+            if (!(dataStart < lvStart && dataEnd > lvStart))
             {
                 continue;
             }
@@ -162,11 +205,29 @@ internal sealed class ExtentScorer
     private const int ChunkSectors = 512;
 
     /// <summary>Whether the extent ends with a footer carrying this UUID (the LV's end, or an old end).</summary>
-    public bool EndsWithFooter(long pe, Guid uuid)
+    public bool EndsWithFooter(long pe, Guid uuid) => FooterUuidAtEnd(pe) == uuid;
+
+    private readonly Dictionary<long, Guid?> _footerAtEnd = [];
+
+    /// <summary>
+    /// Whether the source knows, without reading, that the whole extent reads as zeros (a hole of
+    /// a sparse image): no bitmap, so no VHD's extent past its first. Other sources: never.
+    /// </summary>
+    public bool IsHole(long pe) =>
+        _pv is ISparseSource sparse && sparse.NextDataOffset(_grid.OffsetOf(pe), _grid.OffsetOf(pe) + _grid.ExtentSizeBytes) >= _grid.OffsetOf(pe) + _grid.ExtentSizeBytes;
+
+    /// <summary>The uuid of the footer in the extent's last sector, if it has one (read once per extent).</summary>
+    private Guid? FooterUuidAtEnd(long pe)
     {
-        Span<byte> tail = stackalloc byte[Sector];
-        _pv.ReadFullyAt(_grid.OffsetOf(pe) + _grid.ExtentSizeBytes - Sector, tail);
-        return VhdFooter.HasCookie(tail) && new Guid(tail.Slice(VhdFooter.Off.Uuid, 16), bigEndian: true) == uuid;
+        if (!_footerAtEnd.TryGetValue(pe, out var uuid))
+        {
+            Span<byte> tail = stackalloc byte[Sector];
+            _pv.ReadFullyAt(_grid.OffsetOf(pe) + _grid.ExtentSizeBytes - Sector, tail);
+            uuid = VhdFooter.HasCookie(tail) ? new Guid(tail.Slice(VhdFooter.Off.Uuid, 16), bigEndian: true) : null;
+            _footerAtEnd[pe] = uuid;
+        }
+
+        return uuid;
     }
 
     private static bool? BatmapFull(byte[]? batmap, int block) =>
@@ -203,52 +264,140 @@ internal sealed class ExtentScorer
     {
         var gapBytes = (int)Math.Min(GapSectors * Sector, inExtent);
         var dataSectors = (int)Math.Clamp((Math.Min(dataEndInExtent, _grid.ExtentSizeBytes) - inExtent - Sector) / Sector, 0, CheckedDataSectors);
-        var span = buffer.AsSpan(0, gapBytes + Sector + (dataSectors * Sector));
-        _pv.ReadFullyAt(extentAt + inExtent - gapBytes, span);
-        var gap = span[..gapBytes];
-        var bitmap = span.Slice(gapBytes, Sector);
-        double score = 0;
+        var at = extentAt + inExtent;
+        if (!_probes.TryGetValue((at, gapBytes, dataSectors), out var probe))
+        {
+            probe = ProbeBitmap(buffer, at, gapBytes, dataSectors);
+            _probes[(at, gapBytes, dataSectors)] = probe;
+            _probed.Add(at);
+        }
+
+        if (!probe.IsBitmap)
+        {
+            return (-5, true, $"no bitmap at byte {at}");
+        }
+
+        if (batmapFull == true && !probe.AllSet)
+        {
+            // The batmap is never ahead of the bitmaps (tapdisk writes it on close, vhd.md 3.3).
+            return (-5, true, $"bitmap at byte {at} is not full though the batmap says the block is");
+        }
+
+        var score = probe.Score - (batmapFull == false && probe.AllSet ? 3 : 0);
+        return (score, false, $"bitmap at byte {at}, {probe.Agree} of {probe.Agree + probe.Disagree} data sectors agree");
+    }
+
+    /// <summary>Largest single read that gathers the bitmap sectors asked about in one extent.</summary>
+    private const int MaxPrefetchBytes = 1 << 20;
+
+    /// <summary>Prefetched sectors that may be bitmaps, until the next prefetch.</summary>
+    private readonly Dictionary<long, byte[]> _prefetched = [];
+
+    /// <summary>Sector offsets known to hold no bitmap (8 bytes each, whatever VHD asks later).</summary>
+    private readonly HashSet<long> _noBitmap = [];
+
+    /// <summary>Bitmap places already probed (their answer is cached).</summary>
+    private readonly HashSet<long> _probed = [];
+
+    /// <summary>
+    /// Reads the sectors at these byte offsets (the first bitmap place each VHD that wants the
+    /// extent predicts, for its next logical index and the ones beside it, which later choices may
+    /// ask for) in as few reads as possible: places for neighbouring indexes lie 8 KiB apart, so
+    /// one read of at most 1 MiB replaces many small ones (on a disk, one seek instead of one per
+    /// VHD). Sectors that cannot be bitmaps are remembered as such; the others are kept until the
+    /// next call.
+    /// </summary>
+    public void Prefetch(List<long> offsets)
+    {
+        _prefetched.Clear();
+        offsets.RemoveAll(o => _probed.Contains(o) || _noBitmap.Contains(o));
+        if (offsets.Count < 2)
+        {
+            return;
+        }
+
+        offsets.Sort();
+        for (var i = 0; i < offsets.Count;)
+        {
+            var j = i;
+            while (j + 1 < offsets.Count && offsets[j + 1] + Sector - offsets[i] <= MaxPrefetchBytes)
+            {
+                j++;
+            }
+
+            var window = new byte[offsets[j] + Sector - offsets[i]];
+            _pv.ReadFullyAt(offsets[i], window);
+            for (var k = i; k <= j; k++)
+            {
+                var sector = window.AsSpan((int)(offsets[k] - offsets[i]), Sector);
+                if (MayBeBitmap(sector))
+                {
+                    _prefetched[offsets[k]] = sector.ToArray();
+                }
+                else
+                {
+                    _noBitmap.Add(offsets[k]);
+                }
+            }
+
+            i = j + 1;
+        }
+    }
+
+    /// <summary>Not all zeros, and at most a few bytes that are neither 0x00 nor 0xFF.</summary>
+    private static bool MayBeBitmap(ReadOnlySpan<byte> sector)
+    {
         var partial = 0;
-        foreach (var b in bitmap)
+        foreach (var b in sector)
         {
             partial += b is 0 or 0xFF ? 0 : 1;
         }
 
-        if (partial > MaxPartialBitmapBytes || !bitmap.ContainsAnyExcept((byte)0))
+        return partial <= MaxPartialBitmapBytes && sector.ContainsAnyExcept((byte)0);
+    }
+
+    /// <summary>What one predicted bitmap place holds, whichever VHD asks: read once per place.</summary>
+    private sealed record BitmapProbe(bool IsBitmap, bool AllSet, double Score, int Agree, int Disagree);
+
+    private readonly Dictionary<(long At, int GapBytes, int DataSectors), BitmapProbe> _probes = [];
+
+    private BitmapProbe ProbeBitmap(byte[] buffer, long at, int gapBytes, int dataSectors)
+    {
+        // The bitmap sector alone first: most places asked about hold none (free extents, other
+        // VHDs' data), and then nothing more is read.
+        var span = buffer.AsSpan(0, gapBytes + Sector + (dataSectors * Sector));
+        var bitmap = span.Slice(gapBytes, Sector);
+        if (_noBitmap.Contains(at))
         {
-            return (-5, true, $"no bitmap at byte {extentAt + inExtent}");
+            return new BitmapProbe(false, false, -5, 0, 0);
         }
 
-        score += 3;
-        var allSet = bitmap.IndexOfAnyExcept((byte)0xFF) < 0;
-        if (batmapFull == true && !allSet)
+        if (_prefetched.TryGetValue(at, out var sector))
         {
-            // The batmap is never ahead of the bitmaps (tapdisk writes it on close, vhd.md 3.3).
-            return (-5, true, $"bitmap at byte {extentAt + inExtent} is not full though the batmap says the block is");
+            sector.CopyTo(bitmap);
+        }
+        else
+        {
+            _pv.ReadFullyAt(at, bitmap);
         }
 
-        if (batmapFull == false && allSet)
+        if (!MayBeBitmap(bitmap))
         {
-            score -= 3;
+            return new BitmapProbe(false, false, -5, 0, 0);
         }
 
+        _pv.ReadFullyAt(at - gapBytes, span);
+        var gap = span[..gapBytes];
+
+        double score = 3;
         if (gapBytes > 0)
         {
             score += gap.ContainsAnyExcept((byte)0) ? -2 : 1;
         }
 
-        var data = span[(gapBytes + Sector)..];
-        var (agree, disagree) = CheckData(data, bitmap, 0, dataSectors);
+        var (agree, disagree) = CheckData(span[(gapBytes + Sector)..], bitmap, 0, dataSectors);
         score += (agree * 0.25) - disagree;
-        return (score, false, $"bitmap at byte {extentAt + inExtent}, {agree} of {agree + disagree} data sectors agree");
-    }
-
-    private (int Agree, int Disagree) CheckData(byte[] buffer, ReadOnlySpan<byte> bitmap, long firstSector, long at, int count)
-    {
-        var copy = bitmap.ToArray();
-        var data = buffer.AsSpan(0, count * Sector);
-        _pv.ReadFullyAt(at, data);
-        return CheckData(data, copy, firstSector, count);
+        return new BitmapProbe(true, bitmap.IndexOfAnyExcept((byte)0xFF) < 0, score, agree, disagree);
     }
 
     /// <summary>

@@ -58,8 +58,48 @@ public sealed record VhdStart(long Pe, long OffsetBytes, VhdFooter Footer, Dynam
         }
     }
 
-    /// <summary>Blocks with their bitmap's LV offset, in bitmap order.</summary>
-    public IReadOnlyList<(int Block, long BitmapOffsetBytes)> BlocksByOffset() =>
-        Bat.Select((b, i) => (Block: i, Sector: b)).Where(x => x.Sector != VhdImage.Unallocated)
-            .Select(x => (x.Block, (long)x.Sector * 512)).OrderBy(x => x.Item2).ToList();
+    /// <summary>
+    /// The sorted blocks, made on first use. A holder set at construction, so that the record's
+    /// equality and hash (it keys dictionaries) never change when it fills.
+    /// </summary>
+    private readonly SortedBlocks _sorted = new();
+
+    private sealed class SortedBlocks
+    {
+        public (int Block, long BitmapOffsetBytes)[]? Value { get; set; }
+    }
+
+    /// <summary>Blocks with their bitmap's LV offset, in bitmap order (sorted once).</summary>
+    public IReadOnlyList<(int Block, long BitmapOffsetBytes)> BlocksByOffset() => Sorted();
+
+    private (int Block, long BitmapOffsetBytes)[] Sorted() =>
+        _sorted.Value ??= Bat.Select((b, i) => (Block: i, Sector: b)).Where(x => x.Sector != VhdImage.Unallocated)
+            .Select(x => (x.Block, (long)x.Sector * 512)).OrderBy(x => x.Item2).ToArray();
+
+    /// <summary>The blocks whose bitmap lies in [<paramref name="fromBytes"/>, <paramref name="toBytes"/>) of the LV, in order.</summary>
+    public ReadOnlySpan<(int Block, long BitmapOffsetBytes)> BitmapsIn(long fromBytes, long toBytes)
+    {
+        var all = Sorted().AsSpan();
+        int lo = FirstAtOrAfter(all, fromBytes), hi = FirstAtOrAfter(all, toBytes);
+        return all[lo..Math.Max(lo, hi)];
+    }
+
+    private static int FirstAtOrAfter(ReadOnlySpan<(int Block, long BitmapOffsetBytes)> sorted, long offset)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid].BitmapOffsetBytes < offset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
 }

@@ -1,7 +1,10 @@
 namespace SrRescue.Io;
 
-/// <summary>A byte range of another source: a partition, or a PV found at an offset inside an image.</summary>
-public sealed class SubRangeSource : IByteSource
+/// <summary>
+/// A byte range of another source: a partition, or a PV found at an offset inside an image. Passes
+/// on where the inner source knows it holds no data (a sparse image's holes).
+/// </summary>
+public sealed class SubRangeSource : ISparseSource
 {
     private readonly IByteSource _inner;
 
@@ -33,5 +36,34 @@ public sealed class SubRangeSource : IByteSource
 
         var want = (int)Math.Min(buffer.Length, Length - offset);
         return _inner.ReadAt(Start + offset, buffer[..want]);
+    }
+
+    public long NextDataOffset(long offset, long limit)
+    {
+        var end = Math.Min(limit, Length);
+        if (offset >= end)
+        {
+            return limit;
+        }
+
+        if (_inner is not ISparseSource sparse)
+        {
+            return offset;
+        }
+
+        var next = sparse.NextDataOffset(Start + offset, Start + end) - Start;
+        return next >= end ? limit : next;
+    }
+
+    public long NextHoleOffset(long offset, long limit)
+    {
+        var end = Math.Min(limit, Length);
+        if (offset >= end)
+        {
+            return Math.Min(Math.Max(offset, Length), limit);
+        }
+
+        var next = _inner is ISparseSource sparse ? sparse.NextHoleOffset(Start + offset, Start + end) - Start : end;
+        return next >= end ? (Length < limit ? Length : limit) : next;
     }
 }

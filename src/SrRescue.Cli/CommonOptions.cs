@@ -21,6 +21,11 @@ internal static class CommonOptions
         Description = "A folder of /etc/lvm/backup or /etc/lvm/archive files to use as further metadata copies.",
     };
 
+    public static Option<bool> NoPvSearch() => new("--no-pv-search")
+    {
+        Description = "A source with no LVM label at its start is the PV itself: do not search the whole source for a PV further in (a lost partition). Saves one full read of a large disk.",
+    };
+
     public static Option<long?> Seqno(string name = "--seqno", string description = "The metadata seqno to use.") => new(name)
     {
         Description = description,

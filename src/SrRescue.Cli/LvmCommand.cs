@@ -5,7 +5,8 @@ namespace SrRescue.Cli;
 
 /// <summary>
 /// A command that reads SOURCE... through the LVM layer: it declares the arguments every such
-/// command has (SOURCE..., --json, --lvm-backup), opens the sources read-only, and closes them.
+/// command has (SOURCE..., --json, --lvm-backup, --no-pv-search), opens the sources read-only,
+/// and closes them.
 /// </summary>
 internal sealed class LvmCommand
 {
@@ -14,7 +15,7 @@ internal sealed class LvmCommand
     public LvmCommand(CliContext ctx, string name, string description, params Symbol[] extra)
     {
         _ctx = ctx;
-        Command = new Command(name, description) { Sources, Json, Backup };
+        Command = new Command(name, description) { Sources, Json, Backup, NoPvSearch };
         foreach (var symbol in extra)
         {
             switch (symbol)
@@ -37,6 +38,8 @@ internal sealed class LvmCommand
 
     public Option<string?> Backup { get; } = CommonOptions.LvmBackup();
 
+    public Option<bool> NoPvSearch { get; } = CommonOptions.NoPvSearch();
+
     public Command Command { get; }
 
     /// <param name="run">Gets the parse result, the opened sources and whether JSON was asked for; returns the exit code.</param>
@@ -52,7 +55,7 @@ internal sealed class LvmCommand
             }
 
             var bar = new Output.ProgressBar(_ctx);
-            using var lvm = LvmInspection.Open(sources, p.GetValue(Backup), bar);
+            using var lvm = LvmInspection.Open(sources, p.GetValue(Backup), bar, searchInside: !p.GetValue(NoPvSearch));
             bar.Done();
             return run(p, lvm, p.GetValue(Json));
         });

@@ -27,10 +27,11 @@ public sealed class LvmInspection : IDisposable
 
     public FindingLog Findings { get; }
 
-    public static LvmInspection Open(IReadOnlyList<string> sources, string? lvmBackupFolder, IProgress<WorkProgress>? progress = null)
+    /// <param name="searchInside">Look for a PV further into a source without a label at its start (reads the whole source).</param>
+    public static LvmInspection Open(IReadOnlyList<string> sources, string? lvmBackupFolder, IProgress<WorkProgress>? progress = null, bool searchInside = true)
     {
         var log = new FindingLog();
-        var pvs = PvSet.Open(sources, log, progress);
+        var pvs = PvSet.Open(sources, log, progress, searchInside);
         try
         {
             return Build(pvs, lvmBackupFolder, log);

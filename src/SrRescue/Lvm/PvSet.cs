@@ -29,10 +29,11 @@ public sealed class PvSet : IDisposable
 
     /// <summary>
     /// Opens and scans every path read-only. A source without an LVM label at its start is
-    /// searched for labels further in (a PV inside a partition whose table is gone, fault F1).
+    /// searched for labels further in (a PV inside a partition whose table is gone, fault F1),
+    /// unless <paramref name="searchInside"/> is false (that search reads the whole source).
     /// I/O errors (missing file, no permission) propagate.
     /// </summary>
-    public static PvSet Open(IReadOnlyList<string> paths, FindingLog log, IProgress<WorkProgress>? progress = null)
+    public static PvSet Open(IReadOnlyList<string> paths, FindingLog log, IProgress<WorkProgress>? progress = null, bool searchInside = true)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var files = new List<FileSource>();
@@ -43,7 +44,7 @@ public sealed class PvSet : IDisposable
                 files.Add(FileSource.Open(path));
             }
 
-            return FromSources(files, files, log, progress);
+            return FromSources(files, files, log, progress, searchInside);
         }
         catch
         {
@@ -57,9 +58,9 @@ public sealed class PvSet : IDisposable
     }
 
     /// <summary>Scans sources that are PVs from byte 0 (tests, embedded images).</summary>
-    public static PvSet FromSources(IReadOnlyList<IByteSource> sources, FindingLog log) => FromSources(sources, [], log, null);
+    public static PvSet FromSources(IReadOnlyList<IByteSource> sources, FindingLog log) => FromSources(sources, [], log, null, true);
 
-    private static PvSet FromSources(IReadOnlyList<IByteSource> sources, List<FileSource> owned, FindingLog log, IProgress<WorkProgress>? progress)
+    private static PvSet FromSources(IReadOnlyList<IByteSource> sources, List<FileSource> owned, FindingLog log, IProgress<WorkProgress>? progress, bool searchInside)
     {
         var scans = new List<PvScan>();
         var pvSources = new List<IByteSource>();
@@ -67,7 +68,13 @@ public sealed class PvSet : IDisposable
         {
             var startLog = new FindingLog();
             var atStart = PvScanner.Scan(s, 0, startLog);
-            var inside = atStart.Label is null ? FindInside(s, log, progress) : [];
+            var inside = atStart.Label is null && searchInside ? FindInside(s, log, progress) : [];
+            if (atStart.Label is null && !searchInside)
+            {
+                log.Add(Severity.Info, "lvm.pv.not-searched", "LVM label", 0,
+                    $"no LVM label at the start of {s.Name}, and no search further in was asked for: the source is taken to be the PV", source: s.Name);
+            }
+
             if (inside.Count == 0)
             {
                 foreach (var f in startLog)

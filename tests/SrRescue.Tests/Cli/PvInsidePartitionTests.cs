@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SrRescue.Tests.Support;
 
 namespace SrRescue.Tests.Cli;
@@ -31,5 +32,17 @@ public sealed class PvInsidePartitionTests
             Assert.True(r.ExitCode == 0, r.Out + r.Err);
             Assert.Equal(vdi.GetProperty("raw_sha256").GetString(), ExportWithQemuImgTests.Sha256(output));
         }
+    }
+
+    [Fact]
+    public void No_pv_search_takes_the_source_as_the_pv_and_says_so()
+    {
+        var image = Fixtures.Image("gpt_local_sr");
+        var scan = Support.Cli.Json("scan", image, "--no-pv-search");
+        var source = Assert.Single(scan.GetProperty("sources").EnumerateArray());
+        Assert.Equal(0, source.GetProperty("pv_offset").GetInt64());
+        Assert.Equal(JsonValueKind.Null, source.GetProperty("label").ValueKind);
+        Assert.Contains(scan.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "lvm.pv.not-searched");
+        Assert.DoesNotContain(scan.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "lvm.pv.inside");
     }
 }

@@ -58,7 +58,7 @@ internal sealed class ExtentMapBuilder
 
         // Repair: where the allocation order had to choose, try the other choices (later choices
         // greedy again), best-first over the maps found so far, since two guesses can be wrong
-        // together; keep the map that leaves fewer extents missing and fewer VHDs without their
+        // together, going on from a better map as soon as one turns up; keep the map that leaves fewer extents missing and fewer VHDs without their
         // footer at the end of their data, then the one whose guessed extents disagree less with
         // the blocks running into them.
         var queue = new PriorityQueue<SweepResult, (int, int)>();
@@ -66,25 +66,31 @@ internal sealed class ExtentMapBuilder
         queue.Enqueue(best, (best.Penalty, best.Disagreements));
         while (queue.TryDequeue(out var current, out _) && (best.Penalty > 0 || best.Disagreements > 0) && sweeps < MaxSweeps)
         {
-            foreach (var d in current.Decisions)
+            var better = false;
+            foreach (var (d, alt) in current.Decisions.SelectMany(d => d.Options.Where(o => o != d.Chosen).Select(o => (d, o))))
             {
-                foreach (var alt in d.Options.Where(o => o != d.Chosen))
+                var forced = current.Forced.Where(f => f.Key < d.Pe).ToDictionary(f => f.Key, f => f.Value);
+                forced[d.Pe] = alt;
+                if (!seen.Add(Signature(forced)))
                 {
-                    var forced = current.Forced.Where(f => f.Key < d.Pe).ToDictionary(f => f.Key, f => f.Value);
-                    forced[d.Pe] = alt;
-                    if (!seen.Add(Signature(forced)) || sweeps >= MaxSweeps)
-                    {
-                        continue;
-                    }
-
-                    var trial = Sweep(starts, needed, forced, baseClaimed, null, (current, d));
-                    sweeps++;
-                    queue.Enqueue(trial, (trial.Penalty, trial.Disagreements));
-                    if (trial.Penalty < best.Penalty || (trial.Penalty == best.Penalty && trial.Disagreements < best.Disagreements))
-                    {
-                        best = trial;
-                    }
+                    continue;
                 }
+
+                var trial = Sweep(starts, needed, forced, baseClaimed, null, (current, d));
+                sweeps++;
+                queue.Enqueue(trial, (trial.Penalty, trial.Disagreements));
+                better = trial.Penalty < best.Penalty || (trial.Penalty == best.Penalty && trial.Disagreements < best.Disagreements);
+                best = better ? trial : best;
+                if (better || sweeps >= MaxSweeps)
+                {
+                    break;
+                }
+            }
+
+            if (better)
+            {
+                // Go on from the better map first; this one's untried choices stay for later.
+                queue.Enqueue(current, (current.Penalty, current.Disagreements));
             }
         }
 

@@ -1,5 +1,6 @@
 using SrRescue.Carving;
 using SrRescue.Diagnostics;
+using SrRescue.Io;
 using SrRescue.Lvm;
 using SrRescue.Tests.Support;
 using SrRescue.Xen;
@@ -101,6 +102,44 @@ public sealed class RandomSrCarveTests(ITestOutputHelper output)
         output.WriteLine($"{full} of {SrCount} random SRs recovered fully ({snapshots} snapshots); {exact} of {vhds} VHDs bit-exact; {placed} of {extents} extents placed right");
         Assert.Empty(unexplained);
         Assert.True(vhds >= 3 * SrCount, "the generator made too few VHDs");
+    }
+
+    /// <summary>
+    /// Holes of a sparse image are skipped unread, and on a block device (no hole information)
+    /// every free extent is probed instead: the maps, confidences and findings must not differ.
+    /// </summary>
+    [Fact]
+    public void Knowing_the_holes_of_a_sparse_image_changes_no_map()
+    {
+        ExternalTool.Require("vgcreate", "lvm2");
+        var dir = Fixtures.NewTempDir();
+        for (var seed = 1; seed <= 3; seed++)
+        {
+            var sr = RandomSrGenerator.Make(seed, dir);
+            using var lvm = LvmInspection.Open([sr.Image], null);
+            var pv = lvm.Pvs.PvSources[0];
+            Assert.True(pv is ISparseSource sparse && sparse.NextDataOffset(0, pv.Length) < pv.Length, "the generated image should be sparse");
+            var reserved = Carver.ReservedPes(lvm, lv => LvName.Parse(lv).Kind != LvKind.VhdVdi);
+            var withHoles = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), reserved, [], new FindingLog());
+            var blindLog = new FindingLog();
+            var blind = Carver.Carve(new HoleBlind(pv), ExtentGrid.Find(pv, lvm), reserved, [], blindLog);
+            Assert.Equal(Describe(withHoles), Describe(blind));
+            Assert.Equal(withHoles.UnaccountedPes, blind.UnaccountedPes);
+            File.Delete(sr.Image);
+        }
+    }
+
+    private static string Describe(CarveResult r) => string.Join("\n", r.Vdis.OrderBy(v => v.Vhd.VhdUuid).Select(v =>
+        $"{v.Vhd.VhdUuid}: {string.Join(",", v.Vhd.Extents.Select(x => $"{x.Pe}/{x.Confidence}"))}"));
+
+    /// <summary>A source that tells no holes, as a block device.</summary>
+    private sealed class HoleBlind(IByteSource inner) : IByteSource
+    {
+        public string Name => inner.Name;
+
+        public long Length => inner.Length;
+
+        public int ReadAt(long offset, Span<byte> buffer) => inner.ReadAt(offset, buffer);
     }
 
     /// <summary>Everything the extents of one map say for it: each extent's score and the run-in from the extent before.</summary>

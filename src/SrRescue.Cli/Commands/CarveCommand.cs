@@ -39,7 +39,7 @@ internal static class CarveCommand
         var grid = ExtentGrid.Find(pv, lvm);
         var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
         var bar = new ProgressBar(ctx);
-        var result = Carver.Carve(pv, grid, Carver.ReservedPes(lvm), mgt, log, bar);
+        var result = Carver.Carve(pv, grid, Carver.ReservedPes(lvm, pv), mgt, log, bar);
         bar.Done();
 
         Directory.CreateDirectory(dir);

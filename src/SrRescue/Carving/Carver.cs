@@ -43,14 +43,13 @@ public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<
 /// </summary>
 public static class Carver
 {
-    /// <summary>Extents given to any LV by any usable metadata copy of the first PV (they are not free).</summary>
-    public static IReadOnlySet<long> ReservedPes(LvmInspection lvm, Func<string, bool>? includeLv = null)
+    /// <summary>Extents of <paramref name="pv"/> that any usable metadata copy gives to any LV (they are not free).</summary>
+    public static IReadOnlySet<long> ReservedPes(LvmInspection lvm, IByteSource pv, Func<string, bool>? includeLv = null)
     {
         ArgumentNullException.ThrowIfNull(lvm);
         var result = new HashSet<long>();
-        var pvs = lvm.Vg?.Newest?.Vg?.Pvs;
-        var pvId = pvs is { Count: > 0 } ? pvs[0].Id : null;
-        if (pvId is null)
+        var pvId = lvm.Pvs.PvUuidOf(pv);
+        if (pvId is null || lvm.Vg is null)
         {
             return result;
         }

@@ -5,9 +5,9 @@ namespace SrRescue.Carving;
 
 /// <summary>
 /// Where the PV's extents lie: <c>pe_start</c> and the extent size. Taken from the newest LVM
-/// metadata when any survives (XenServer re-creates an SR with the same layout, so the new SR's
-/// grid is the old one's too); otherwise the XenServer layout: 10 MiB metadata area,
-/// pe_start 11 MiB, 4 MiB extents (xenserver-lvhd.md 4, vhd.md 6.5).
+/// metadata's entry for that PV when any survives (XenServer re-creates an SR with the same
+/// layout, so the new SR's grid is the old one's too); otherwise the XenServer layout: 10 MiB
+/// metadata area, pe_start 11 MiB, 4 MiB extents (xenserver-lvhd.md 4, vhd.md 6.5).
 /// </summary>
 public sealed record ExtentGrid(long PeStartBytes, long ExtentSizeBytes, long ExtentCount, string Evidence)
 {
@@ -19,12 +19,13 @@ public sealed record ExtentGrid(long PeStartBytes, long ExtentSizeBytes, long Ex
 
     public long OffsetOf(long pe) => checked(PeStartBytes + (pe * ExtentSizeBytes));
 
-    /// <summary>The grid of the first PV: from metadata when it is sane, else the XenServer default.</summary>
+    /// <summary>The grid of this PV: from the metadata's entry for it when that is sane, else the XenServer default.</summary>
     public static ExtentGrid Find(IByteSource pv, LvmInspection? lvm)
     {
         ArgumentNullException.ThrowIfNull(pv);
         var vg = lvm?.Vg?.Newest?.Vg;
-        var pvMeta = vg?.Pvs.Count > 0 ? vg.Pvs[0] : null;
+        var pvId = lvm?.Pvs.PvUuidOf(pv);
+        var pvMeta = vg?.Pvs.FirstOrDefault(p => p.Id == pvId);
         if (vg is not null && pvMeta is not null && vg.ExtentSizeBytes is > 0 and <= MaxExtentSizeBytes
             && pvMeta.PeStartSectors > 0 && pvMeta.PeStartSectors * 512 < pv.Length)
         {

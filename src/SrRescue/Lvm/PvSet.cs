@@ -122,6 +122,23 @@ public sealed class PvSet : IDisposable
         return found;
     }
 
+    /// <summary>
+    /// The UUID of the PV this source is (from its label, or bound by metadata when the label is
+    /// gone), or null when it is not one of <see cref="PvSources"/> or nothing says which PV it is.
+    /// </summary>
+    public string? PvUuidOf(IByteSource source)
+    {
+        for (var i = 0; i < PvSources.Count; i++)
+        {
+            if (ReferenceEquals(PvSources[i], source))
+            {
+                return Pvs[i].PvUuid ?? _bound.FirstOrDefault(b => b.Value == i).Key;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The readable PV with this UUID (dashed form), or null when none of the sources carries it.</summary>
     public IByteSource? FindPv(string pvUuid)
     {

@@ -20,7 +20,7 @@ internal static class CarvedInventory
         }
 
         var pv = lvm.Pvs.PvSources[0];
-        var result = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), Carver.ReservedPes(lvm), sr.Mgt?.Records ?? [], log, null);
+        var result = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), Carver.ReservedPes(lvm, pv), sr.Mgt?.Records ?? [], log, null);
         var carved = result.Vdis.Select(v =>
         {
             var record = sr.Mgt?.Find(v.VdiUuid)?.Best;

@@ -19,7 +19,7 @@ internal static class CarveHarness
         IByteSource pv = lvm.Pvs.PvSources.Count > 0 ? lvm.Pvs.PvSources[0] : FileSource.Open(image);
         var grid = ExtentGrid.Find(pv, lvm);
         var mgt = SrInventory.Build(lvm, log).Mgt?.Records ?? [];
-        var result = Carver.Carve(pv, grid, Carver.ReservedPes(lvm, reserveLv), mgt, log);
+        var result = Carver.Carve(pv, grid, Carver.ReservedPes(lvm, pv, reserveLv), mgt, log);
         return (result, log, lvm);
     }
 

@@ -26,46 +26,53 @@ internal static class VhdStartScanner
                 progress?.Report(new WorkProgress("finding VHD starts", pe * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
             }
 
-            if (skip(pe))
+            if (!skip(pe) && TryRead(pv, grid, pe, head, log) is { } start)
             {
-                continue;
+                result.Add(start);
             }
-
-            var at = grid.OffsetOf(pe);
-            if (pv.ReadFullyAt(at, head) < head.Length || !head.AsSpan(VhdFooter.Size, 8).SequenceEqual(DynamicHeader.Cookie))
-            {
-                continue;
-            }
-
-            var quiet = new FindingLog();
-            var footer = VhdFooter.TryRead(head, at, "footer copy", quiet, pv.Name);
-            var header = DynamicHeader.TryRead(head.AsSpan(VhdFooter.Size), at + VhdFooter.Size, quiet, pv.Name);
-            if (footer is null || header is null || !footer.IsDynamicOrDifferencing
-                || !(footer.ChecksumMatches || footer.ChecksumMatchesWithoutHidden) || header.StoredChecksum != header.ComputedChecksum)
-            {
-                log.Add(Severity.Warning, "carve.start.damaged", "VHD start", at,
-                    $"extent {pe} starts with footer and 'cxsparse' but one of them does not verify; not carved", source: pv.Name);
-                continue;
-            }
-
-            if (header.BlockSizeBytes is < 512 * 8 or > 1u << 28 || (header.BlockSizeBytes & (header.BlockSizeBytes - 1)) != 0)
-            {
-                log.Add(Severity.Warning, "carve.start.block-size", "VHD header", at + VhdFooter.Size + DynamicHeader.Off.BlockSize,
-                    $"block size {header.BlockSizeBytes} is not a power of two this tool carves", source: pv.Name);
-                continue;
-            }
-
-            var (bat, complete) = ReadBat(pv, grid, at, footer, header);
-            if (!complete)
-            {
-                log.Add(Severity.Warning, "carve.start.bat-beyond-extent", "VHD BAT", at + (long)header.TableOffset,
-                    $"the BAT of the VHD at extent {pe} runs past its first extent; only the entries inside it are used", source: pv.Name);
-            }
-
-            result.Add(new VhdStart(pe, at, footer, header, bat, complete));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The VHD that extent <paramref name="pe"/> starts, or null. <paramref name="head"/> is a
+    /// 1.5 KiB buffer for the footer copy and header.
+    /// </summary>
+    public static VhdStart? TryRead(IByteSource pv, ExtentGrid grid, long pe, byte[] head, FindingLog log)
+    {
+        var at = grid.OffsetOf(pe);
+        if (pv.ReadFullyAt(at, head) < head.Length || !head.AsSpan(VhdFooter.Size, 8).SequenceEqual(DynamicHeader.Cookie))
+        {
+            return null;
+        }
+
+        var quiet = new FindingLog();
+        var footer = VhdFooter.TryRead(head, at, "footer copy", quiet, pv.Name);
+        var header = DynamicHeader.TryRead(head.AsSpan(VhdFooter.Size), at + VhdFooter.Size, quiet, pv.Name);
+        if (footer is null || header is null || !footer.IsDynamicOrDifferencing
+            || !(footer.ChecksumMatches || footer.ChecksumMatchesWithoutHidden) || header.StoredChecksum != header.ComputedChecksum)
+        {
+            log.Add(Severity.Warning, "carve.start.damaged", "VHD start", at,
+                $"extent {pe} starts with footer and 'cxsparse' but one of them does not verify; not carved", source: pv.Name);
+            return null;
+        }
+
+        if (header.BlockSizeBytes is < 512 * 8 or > 1u << 28 || (header.BlockSizeBytes & (header.BlockSizeBytes - 1)) != 0)
+        {
+            log.Add(Severity.Warning, "carve.start.block-size", "VHD header", at + VhdFooter.Size + DynamicHeader.Off.BlockSize,
+                $"block size {header.BlockSizeBytes} is not a power of two this tool carves", source: pv.Name);
+            return null;
+        }
+
+        var (bat, complete) = ReadBat(pv, grid, at, footer, header);
+        if (!complete)
+        {
+            log.Add(Severity.Warning, "carve.start.bat-beyond-extent", "VHD BAT", at + (long)header.TableOffset,
+                $"the BAT of the VHD at extent {pe} runs past its first extent; only the entries inside it are used", source: pv.Name);
+        }
+
+        return new VhdStart(pe, at, footer, header, bat, complete);
     }
 
     private static (uint[] Bat, bool Complete) ReadBat(IByteSource pv, ExtentGrid grid, long at, VhdFooter footer, DynamicHeader header)

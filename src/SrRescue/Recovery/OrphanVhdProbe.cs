@@ -1,13 +1,13 @@
-using SrRescue.Io;
+using SrRescue.Carving;
 using SrRescue.Lvm;
 using SrRescue.Vhd;
 
 namespace SrRescue.Recovery;
 
 /// <summary>
-/// Extents that no metadata copy gives to any LV but that start like an LVHD VHD (a footer copy
-/// with a valid checksum, then `cxsparse`): VDIs only carving can bring back (fault F4). Reads
-/// 1 KiB per free extent.
+/// Extents that no metadata copy gives to any LV but start a VHD the carver would take (footer
+/// copy and `cxsparse` header that verify, see <see cref="VhdStartScanner"/>): VDIs only carving
+/// can bring back (fault F4). Reads 1.5 KiB per free extent.
 /// </summary>
 internal static class OrphanVhdProbe
 {
@@ -25,6 +25,7 @@ internal static class OrphanVhdProbe
         var known = vg.Versions.Where(v => v.IsUsable).SelectMany(v => v.Summary!.Lvs).SelectMany(l => l.Ranges)
             .GroupBy(r => r.PvId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var head = new byte[VhdFooter.Size + DynamicHeader.Size];
         foreach (var pv in newest.Pvs)
         {
             var source = lvm.Pvs.FindPv(pv.Id);
@@ -34,24 +35,13 @@ internal static class OrphanVhdProbe
             }
 
             var used = known.GetValueOrDefault(pv.Id) ?? [];
+            var grid = new ExtentGrid(pv.PeStartSectors * 512, newest.ExtentSizeBytes, pv.PeCount, "metadata");
             for (long pe = 0; pe < pv.PeCount; pe++)
             {
-                if (used.Exists(r => pe >= r.FirstPe && pe < r.EndPe))
+                if (!used.Exists(r => pe >= r.FirstPe && pe < r.EndPe)
+                    && VhdStartScanner.TryRead(source, grid, pe, head, new Diagnostics.FindingLog()) is { } start)
                 {
-                    continue;
-                }
-
-                var at = (pv.PeStartSectors * 512) + (pe * newest.ExtentSizeBytes);
-                var head = source.ReadBytes(at, VhdFooter.Size + 8);
-                if (head.Length < VhdFooter.Size + 8 || !head.AsSpan(VhdFooter.Size, 8).SequenceEqual(DynamicHeader.Cookie))
-                {
-                    continue;
-                }
-
-                var footer = VhdFooter.TryRead(head, at, "footer", new Diagnostics.FindingLog(), source.Name);
-                if (footer is { ChecksumMatches: true, IsDynamicOrDifferencing: true })
-                {
-                    result.Add(new Orphan(pv.Id, pe, at, footer.Uuid, (long)Math.Min(footer.CurrentSizeBytes, long.MaxValue)));
+                    result.Add(new Orphan(pv.Id, pe, start.OffsetBytes, start.VhdUuid, (long)Math.Min(start.Footer.CurrentSizeBytes, long.MaxValue)));
                 }
             }
         }

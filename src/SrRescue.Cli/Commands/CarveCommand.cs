@@ -33,13 +33,10 @@ internal static class CarveCommand
 
     private static int Run(CliContext ctx, LvmInspection lvm, string[] sources, string dir, string format, bool json)
     {
-        using var fallback = lvm.Pvs.PvSources.Count == 0 ? FileSource.Open(sources[0]) : null;
-        var pv = lvm.Pvs.PvSources.Count > 0 ? lvm.Pvs.PvSources[0] : fallback!;
         var log = lvm.Findings;
-        var grid = ExtentGrid.Find(pv, lvm);
         var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
         var bar = new ProgressBar(ctx);
-        var result = Carver.Carve(pv, grid, Carver.ReservedPes(lvm, pv), mgt, log, bar);
+        var result = Carver.Carve(lvm, lvm.Pvs.PvSources, mgt, log, bar);
         bar.Done();
 
         Directory.CreateDirectory(dir);

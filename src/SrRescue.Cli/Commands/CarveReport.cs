@@ -53,13 +53,14 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
 
             w.WriteEndArray();
             w.WriteStartArray("segments");
-            foreach (var s in v.Vhd.Segments())
+            foreach (var s in result.Segments(v.Vhd))
             {
                 w.WriteStartObject();
                 w.WriteNumber("le", s.Le);
+                w.WriteString("source", s.Source);
                 w.WriteNumber("pe", s.Pe);
                 w.WriteNumber("count", s.Count);
-                w.WriteNumber("byte_offset", s.Pe < 0 ? -1 : result.Grid.OffsetOf(s.Pe));
+                w.WriteNumber("byte_offset", s.Offset);
                 w.WriteEndObject();
             }
 
@@ -68,9 +69,11 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
             foreach (var e in v.Vhd.Extents)
             {
                 w.WriteStartObject();
+                var place = result.Place(e.Pe);
                 w.WriteNumber("le", e.Le);
-                w.WriteNumber("pe", e.Pe);
-                w.WriteNumber("byte_offset", e.Pe < 0 ? -1 : result.Grid.OffsetOf(e.Pe));
+                w.WriteString("source", place.Source);
+                w.WriteNumber("pe", place.Pe);
+                w.WriteNumber("byte_offset", place.Offset);
                 w.WriteString("confidence", e.Confidence.ToString().ToLowerInvariant());
                 w.WriteNumber("score", Math.Round(e.Score, 2));
                 j.Strings("evidence", e.Evidence);
@@ -92,14 +95,23 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
         w.WriteStartArray("unaccounted_extents");
         foreach (var pe in result.UnaccountedPes)
         {
+            var place = result.Place(pe);
             w.WriteStartObject();
-            w.WriteNumber("pe", pe);
-            w.WriteNumber("byte_offset", result.Grid.OffsetOf(pe));
+            w.WriteString("source", place.Source);
+            w.WriteNumber("pe", place.Pe);
+            w.WriteNumber("byte_offset", place.Offset);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
         j.Findings(log);
+    }
+
+    /// <summary>An extent number, with its source when it is not on the first PV.</summary>
+    private string PeText(long pe)
+    {
+        var place = result.Place(pe);
+        return place.Source == result.Place(0).Source ? $"{place.Pe}" : $"{place.Pe}@{place.Source}";
     }
 
     /// <summary>The VDI's own confidence, and its chain's where a parent is less sure.</summary>
@@ -121,7 +133,7 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
             var parent = v.ParentVhdUuid is { } p ? result.FindByVhdUuid(p)?.VdiUuid ?? $"(vhd {p}, not found)" : "-";
             t.Add(v.VdiUuid, Snake(v.UuidSource.ToString()), v.IsHidden ? "base copy" : v.Vhd.Start.IsDifferencing ? "differencing" : "dynamic",
                 Units.Bytes(v.Image.VirtualSizeBytes), Units.Bytes(v.Vhd.LvSizeBytes), parent, Confidence(v),
-                string.Join(" ", v.Vhd.Segments().Select(s => $"{s.Le}:{s.Pe}x{s.Count}")), Path.GetFileName(x.Path));
+                string.Join(" ", result.Segments(v.Vhd).Select(s => $"{s.Le}:{s.Pe}x{s.Count}" + (s.Pv > 0 ? $"@{s.Source}" : ""))), Path.GetFileName(x.Path));
         }
 
         t.Write(o);
@@ -132,7 +144,7 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
 
         if (result.UnaccountedPes.Count > 0)
         {
-            o.WriteLine($"Extents holding data that nothing claims: {string.Join(", ", result.UnaccountedPes)}");
+            o.WriteLine($"Extents holding data that nothing claims: {string.Join(", ", result.UnaccountedPes.Select(PeText))}");
         }
 
         o.WriteLine($"Report with every extent's evidence: {reportPath}");

@@ -12,6 +12,49 @@ public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<
     public CarvedVdi? FindByVhdUuid(Guid uuid) => Vdis.FirstOrDefault(v => v.Vhd.VhdUuid == uuid);
 
     /// <summary>
+    /// Runs of consecutive extents on one real source: (le, PV index, source, pe, count, byte
+    /// offset), as LVM segments. Missing extents (-1) make runs of their own.
+    /// </summary>
+    public IReadOnlyList<(long Le, int Pv, string Source, long Pe, long Count, long Offset)> Segments(CarvedVhd vhd)
+    {
+        ArgumentNullException.ThrowIfNull(vhd);
+        var segments = new List<(long Le, int Pv, string Source, long Pe, long Count, long Offset)>();
+        foreach (var x in vhd.Extents)
+        {
+            var (pv, pe) = Pv is ExtentSpace space && x.Pe >= 0 ? space.Locate(x.Pe) : (0, x.Pe);
+            var last = segments.Count > 0 ? segments[^1] : default;
+            if (segments.Count > 0 && pe >= 0 && last.Pe >= 0 && last.Pv == pv && last.Pe + last.Count == pe)
+            {
+                segments[^1] = last with { Count = last.Count + 1 };
+            }
+            else
+            {
+                var place = Place(x.Pe);
+                segments.Add((x.Le, pv, place.Source, pe, 1, place.Offset));
+            }
+        }
+
+        return segments;
+    }
+
+    /// <summary>The real source, its extent number and byte offset of carved extent <paramref name="pe"/> (-1: none).</summary>
+    public (string Source, long Pe, long Offset) Place(long pe)
+    {
+        if (pe < 0)
+        {
+            return (Pv.Name, -1, -1);
+        }
+
+        if (Pv is ExtentSpace space)
+        {
+            var (pv, real) = space.Locate(pe);
+            return (space.PvSource(pv).Name, real, space.PvGrid(pv).OffsetOf(real));
+        }
+
+        return (Pv.Name, pe, Grid.OffsetOf(pe));
+    }
+
+    /// <summary>
     /// How sure the disk the VDI's chain reads is: the lowest confidence of any extent of the VDI
     /// and of its carved parents (a child placed with certainty still reads its parent's guesses).
     /// </summary>
@@ -73,6 +116,46 @@ public static class Carver
         return result;
     }
 
+    /// <summary>
+    /// Carves the PVs of one SR: one PV on its own grid; several as one run of extents in the order
+    /// given (<see cref="ExtentSpace"/>), so that LVs spanning them come back whole. Each PV's grid
+    /// and still-mapped extents come from the metadata's entry for it, when any survives. PVs
+    /// whose extent size differs from the first one's are left out, with a finding.
+    /// </summary>
+    public static CarveResult Carve(LvmInspection lvm, IReadOnlyList<IByteSource> pvs, IReadOnlyList<MgtVdiRecord>? mgtRecords,
+        FindingLog log, IProgress<WorkProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(lvm);
+        ArgumentNullException.ThrowIfNull(pvs);
+        ArgumentNullException.ThrowIfNull(log);
+        if (pvs.Count == 0)
+        {
+            throw new ArgumentException("nothing to carve", nameof(pvs));
+        }
+
+        var parts = pvs.Select(pv => (Pv: pv, Grid: ExtentGrid.Find(pv, lvm), PvId: lvm.Pvs.PvUuidOf(pv))).ToList();
+        foreach (var odd in parts.Where(p => p.Grid.ExtentSizeBytes != parts[0].Grid.ExtentSizeBytes).ToList())
+        {
+            log.Add(Severity.Warning, "carve.pv.extent-size", "PV", 0,
+                $"{odd.Pv.Name} has extents of {odd.Grid.ExtentSizeBytes} bytes, {parts[0].Pv.Name} of {parts[0].Grid.ExtentSizeBytes}: not one SR, not carved with it", source: odd.Pv.Name);
+            parts.Remove(odd);
+        }
+
+        if (parts.Count == 1)
+        {
+            return Carve(parts[0].Pv, parts[0].Grid, ReservedPes(lvm, parts[0].Pv), mgtRecords, log, progress);
+        }
+
+        var space = new ExtentSpace(parts.Select(p => (p.Pv, p.Grid, p.PvId)).ToList());
+        var reserved = new HashSet<long>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            reserved.UnionWith(ReservedPes(lvm, parts[i].Pv).Select(pe => space.ToRun(i, pe)));
+        }
+
+        return Carve(space, space.Grid, reserved, mgtRecords, log, progress);
+    }
+
     public static CarveResult Carve(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes, IReadOnlyList<MgtVdiRecord>? mgtRecords,
         FindingLog log, IProgress<WorkProgress>? progress = null)
     {
@@ -87,8 +170,8 @@ public static class Carver
         var unaccounted = Unaccounted(pv, grid, builder.Claimed, progress);
         foreach (var pe in unaccounted)
         {
-            log.Add(Severity.Info, "carve.extent.unaccounted", "PV extent", grid.OffsetOf(pe),
-                $"extent {pe} holds data but no metadata copy and no carved VHD claims it (a raw VDI, a journal, or an uncarvable VHD)", source: pv.Name);
+            ExtentSpace.Log(log, pv, Severity.Info, "carve.extent.unaccounted", "PV extent", grid.OffsetOf(pe),
+                $"{ExtentSpace.Extent(pv, pe)} holds data but no metadata copy and no carved VHD claims it (a raw VDI, a journal, or an uncarvable VHD)");
         }
 
         progress?.Report(new WorkProgress("carving", 1, 1));

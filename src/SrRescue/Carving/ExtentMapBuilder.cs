@@ -97,8 +97,8 @@ internal sealed class ExtentMapBuilder
         _claimed.UnionWith(best.Claimed);
         foreach (var d in best.Decisions)
         {
-            _log.Add(Severity.Info, "carve.extent.ambiguous", "PV extent", _grid.OffsetOf(d.Pe),
-                $"extent {d.Pe} fits VHDs {string.Join(", ", d.Options.Select(o => o.VhdUuid))} about as well; given to {d.Chosen.VhdUuid} ({d.Why})", source: _pv.Name);
+            ExtentSpace.Log(_log, _pv, Severity.Info, "carve.extent.ambiguous", "PV extent", _grid.OffsetOf(d.Pe),
+                $"{ExtentSpace.Extent(_pv, d.Pe)} fits VHDs {string.Join(", ", d.Options.Select(o => o.VhdUuid))} about as well; given to {d.Chosen.VhdUuid} ({d.Why})");
         }
 
         var result = new List<CarvedVhd>();
@@ -108,8 +108,8 @@ internal sealed class ExtentMapBuilder
             for (var k = map.Count; k < needed[s]; k++)
             {
                 map.Add(new CarvedExtent(k, -1, ExtentConfidence.None, 0, ["no free extent fits"], []));
-                _log.Add(Severity.Error, "carve.extent.missing", "carved LV", _grid.OffsetOf(s.Pe),
-                    $"VHD {s.VhdUuid}: no free extent fits logical extent {k}; it reads as zeros", source: _pv.Name);
+                ExtentSpace.Log(_log, _pv, Severity.Error, "carve.extent.missing", "carved LV", _grid.OffsetOf(s.Pe),
+                    $"VHD {s.VhdUuid}: no free extent fits logical extent {k}; it reads as zeros");
             }
 
             var footer = AddTail(s, map);
@@ -202,7 +202,7 @@ internal sealed class ExtentMapBuilder
     private SweepResult Sweep(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<long, VhdStart> forced,
         HashSet<long> baseClaimed, IProgress<WorkProgress>? progress, (SweepResult From, Decision At)? resume = null)
     {
-        var maps = starts.ToDictionary(s => s, s => new List<CarvedExtent> { new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at byte {s.OffsetBytes}"], []) });
+        var maps = starts.ToDictionary(s => s, s => new List<CarvedExtent> { new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at {ExtentSpace.Describe(_pv, s.OffsetBytes)}"], []) });
         var claimed = new HashSet<long>(baseClaimed);
         var decisions = new List<Decision>();
         var forcedUsed = new Dictionary<long, VhdStart>(forced);
@@ -405,13 +405,13 @@ internal sealed class ExtentMapBuilder
                 }
             }
 
-            map.Add(new CarvedExtent(map.Count, pe, ExtentConfidence.High, 8, [$"primary footer at byte {_grid.OffsetOf(pe) + _grid.ExtentSizeBytes - 512}"], []));
+            map.Add(new CarvedExtent(map.Count, pe, ExtentConfidence.High, 8, [$"primary footer at {ExtentSpace.Describe(_pv, _grid.OffsetOf(pe) + _grid.ExtentSizeBytes - 512)}"], []));
             _claimed.Add(pe);
             return true;
         }
 
-        _log.Add(Severity.Warning, "carve.footer.missing", "carved LV", _grid.OffsetOf(map[0].Pe),
-            $"VHD {s.VhdUuid}: no primary footer with its uuid at the end of an extent; the LV is taken to end with its data", source: _pv.Name);
+        ExtentSpace.Log(_log, _pv, Severity.Warning, "carve.footer.missing", "carved LV", _grid.OffsetOf(map[0].Pe),
+            $"VHD {s.VhdUuid}: no primary footer with its uuid at the end of an extent; the LV is taken to end with its data");
         return false;
     }
 }

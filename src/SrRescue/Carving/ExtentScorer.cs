@@ -36,6 +36,9 @@ internal sealed class ExtentScorer
         _grid = grid;
     }
 
+    /// <summary>How evidence names a byte of the carved source (on which PV, when it spans several).</summary>
+    private string Where(long at) => ExtentSpace.Describe(_pv, at);
+
     /// <param name="prevPe">Physical extent already chosen for logical extent k-1.</param>
     /// <param name="batmap">The VHD's batmap bits when its extent 1 is placed and the checksum verifies, else null.</param>
     public ExtentScore Score(VhdStart vhd, long k, long pe, long prevPe, byte[]? batmap = null)
@@ -72,11 +75,11 @@ internal sealed class ExtentScorer
                 _pv.ReadFullyAt(at + (batmapAt - lvStart), cookie);
                 if (!cookie.SequenceEqual(BatmapHeader.Cookie))
                 {
-                    return new ExtentScore(pe, -10, true, [$"no 'tdbatmap' at extent offset {batmapAt - lvStart} (byte {at + batmapAt - lvStart})"]);
+                    return new ExtentScore(pe, -10, true, [$"no 'tdbatmap' at extent offset {batmapAt - lvStart} ({Where(at + batmapAt - lvStart)})"]);
                 }
 
                 score += 10;
-                evidence.Add($"tdbatmap at byte {at + batmapAt - lvStart}");
+                evidence.Add($"tdbatmap at {Where(at + batmapAt - lvStart)}");
             }
 
             foreach (var (block, bitmapAt) in vhd.BitmapsIn(lvStart, lvStart + e))
@@ -95,7 +98,7 @@ internal sealed class ExtentScorer
             if (FooterUuidAtEnd(pe) == vhd.VhdUuid)
             {
                 score += 8;
-                evidence.Add($"{FooterEvidence} at byte {at + e - Sector}");
+                evidence.Add($"{FooterEvidence} at {Where(at + e - Sector)}");
             }
 
             return new ExtentScore(pe, score, false, evidence);
@@ -274,17 +277,17 @@ internal sealed class ExtentScorer
 
         if (!probe.IsBitmap)
         {
-            return (-5, true, $"no bitmap at byte {at}");
+            return (-5, true, $"no bitmap at {Where(at)}");
         }
 
         if (batmapFull == true && !probe.AllSet)
         {
             // The batmap is never ahead of the bitmaps (tapdisk writes it on close, vhd.md 3.3).
-            return (-5, true, $"bitmap at byte {at} is not full though the batmap says the block is");
+            return (-5, true, $"bitmap at {Where(at)} is not full though the batmap says the block is");
         }
 
         var score = probe.Score - (batmapFull == false && probe.AllSet ? 3 : 0);
-        return (score, false, $"bitmap at byte {at}, {probe.Agree} of {probe.Agree + probe.Disagree} data sectors agree");
+        return (score, false, $"bitmap at {Where(at)}, {probe.Agree} of {probe.Agree + probe.Disagree} data sectors agree");
     }
 
     /// <summary>Largest single read that gathers the bitmap sectors asked about in one extent.</summary>

@@ -82,9 +82,9 @@ internal static class VdiNaming
             var (uuid, source) = names.TryGetValue(c, out var n) ? n : (c.VhdUuid.ToString(), VdiUuidSource.VhdFooter);
             if (source == VdiUuidSource.VhdFooter)
             {
-                log.Add(Severity.Warning, "carve.vdi.unnamed", "carved VHD", grid.OffsetOf(c.Start.Pe),
+                ExtentSpace.Log(log, pv, Severity.Warning, "carve.vdi.unnamed", "carved VHD", grid.OffsetOf(c.Start.Pe),
                     $"no child locator or MGT record names the VDI of VHD {c.VhdUuid}; its footer uuid stands in" +
-                    (candidates.Count > 0 ? $" (unmatched MGT records: {string.Join(", ", candidates)})" : ""), source: pv.Name);
+                    (candidates.Count > 0 ? $" (unmatched MGT records: {string.Join(", ", candidates)})" : ""));
             }
 
             Guid? parent = c.Start.IsDifferencing ? c.Start.Header.ParentUuid : null;

@@ -53,23 +53,23 @@ internal static class VhdStartScanner
         if (footer is null || header is null || !footer.IsDynamicOrDifferencing
             || !(footer.ChecksumMatches || footer.ChecksumMatchesWithoutHidden) || header.StoredChecksum != header.ComputedChecksum)
         {
-            log.Add(Severity.Warning, "carve.start.damaged", "VHD start", at,
-                $"extent {pe} starts with footer and 'cxsparse' but one of them does not verify; not carved", source: pv.Name);
+            ExtentSpace.Log(log, pv, Severity.Warning, "carve.start.damaged", "VHD start", at,
+                $"{ExtentSpace.Extent(pv, pe)} starts with footer and 'cxsparse' but one of them does not verify; not carved");
             return null;
         }
 
         if (header.BlockSizeBytes is < 512 * 8 or > 1u << 28 || (header.BlockSizeBytes & (header.BlockSizeBytes - 1)) != 0)
         {
-            log.Add(Severity.Warning, "carve.start.block-size", "VHD header", at + VhdFooter.Size + DynamicHeader.Off.BlockSize,
-                $"block size {header.BlockSizeBytes} is not a power of two this tool carves", source: pv.Name);
+            ExtentSpace.Log(log, pv, Severity.Warning, "carve.start.block-size", "VHD header", at + VhdFooter.Size + DynamicHeader.Off.BlockSize,
+                $"block size {header.BlockSizeBytes} is not a power of two this tool carves");
             return null;
         }
 
         var (bat, complete) = ReadBat(pv, grid, at, footer, header);
         if (!complete)
         {
-            log.Add(Severity.Warning, "carve.start.bat-beyond-extent", "VHD BAT", at + (long)header.TableOffset,
-                $"the BAT of the VHD at extent {pe} runs past its first extent; only the entries inside it are used", source: pv.Name);
+            ExtentSpace.Log(log, pv, Severity.Warning, "carve.start.bat-beyond-extent", "VHD BAT", at + (long)header.TableOffset,
+                $"the BAT of the VHD at {ExtentSpace.Extent(pv, pe)} runs past its first extent; only the entries inside it are used");
         }
 
         return new VhdStart(pe, at, footer, header, bat, complete);

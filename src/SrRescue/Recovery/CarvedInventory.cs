@@ -19,8 +19,7 @@ internal static class CarvedInventory
             return sr.Vdis;
         }
 
-        var pv = lvm.Pvs.PvSources[0];
-        var result = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), Carver.ReservedPes(lvm, pv), sr.Mgt?.Records ?? [], log, null);
+        var result = Carver.Carve(lvm, lvm.Pvs.PvSources, sr.Mgt?.Records ?? [], log, null);
         var carved = result.Vdis.Select(v =>
         {
             var record = sr.Mgt?.Find(v.VdiUuid)?.Best;

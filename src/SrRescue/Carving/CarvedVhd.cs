@@ -33,23 +33,4 @@ public sealed record CarvedVhd(VhdStart Start, IReadOnlyList<CarvedExtent> Exten
 
     /// <summary>The lowest confidence of any extent.</summary>
     public ExtentConfidence Confidence => Extents.Count == 0 ? ExtentConfidence.None : Extents.Min(x => x.Confidence);
-
-    /// <summary>Runs of consecutive physical extents: (le, pe, count), as LVM segments.</summary>
-    public IReadOnlyList<(long Le, long Pe, long Count)> Segments()
-    {
-        var result = new List<(long Le, long Pe, long Count)>();
-        foreach (var x in Extents)
-        {
-            if (result.Count > 0 && x.Pe >= 0 && result[^1].Pe >= 0 && result[^1].Pe + result[^1].Count == x.Pe)
-            {
-                result[^1] = (result[^1].Le, result[^1].Pe, result[^1].Count + 1);
-            }
-            else
-            {
-                result.Add((x.Le, x.Pe, 1));
-            }
-        }
-
-        return result;
-    }
 }

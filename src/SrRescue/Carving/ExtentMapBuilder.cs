@@ -188,7 +188,7 @@ internal sealed class ExtentMapBuilder
             _runIn[(s.Pe, k, pe, prev)] = runIn;
         }
 
-        return runIn.Evidence is null ? own : own with { Score = own.Score + runIn.Score, Evidence = [.. own.Evidence, runIn.Evidence] };
+        return own.WithRunIn(runIn);
     }
 
     /// <summary>

@@ -8,4 +8,8 @@ public sealed record ExtentScore(long Pe, double Score, bool Rejected, IReadOnly
 {
     /// <summary>True when something structural (batmap header, bitmap, footer, data agreeing with a bitmap) was seen.</summary>
     public bool HasStructure => Evidence.Count > 0 && Score > 0;
+
+    /// <summary>This score with what the block running in from the previous extent says (nothing when no block runs in).</summary>
+    public ExtentScore WithRunIn((double Score, string? Evidence) runIn) =>
+        runIn.Evidence is null ? this : this with { Score = Score + runIn.Score, Evidence = [.. Evidence, runIn.Evidence] };
 }

@@ -49,8 +49,7 @@ internal sealed class ExtentScorer
             return own;
         }
 
-        var (score, evidence) = RunIn(vhd, k, pe, prevPe);
-        return evidence is null ? own : own with { Score = own.Score + score, Evidence = [.. own.Evidence, evidence] };
+        return own.WithRunIn(RunIn(vhd, k, pe, prevPe));
     }
 
     /// <summary>

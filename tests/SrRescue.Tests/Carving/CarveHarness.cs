@@ -27,8 +27,12 @@ internal static class CarveHarness
         vdi.GetProperty("segments").EnumerateArray()
             .Select(s => (s.GetProperty("le").GetInt64(), s.GetProperty("pe").GetInt64(), s.GetProperty("count").GetInt64())).ToList();
 
+    /// <summary>The carved LV's segments as (le, pe, count) on its one PV.</summary>
+    private static IEnumerable<(long Le, long Pe, long Count)> Segments(CarveResult result, CarvedVhd vhd) =>
+        result.Segments(vhd).Select(s => (s.Le, s.Pe, s.Count));
+
     public static string Describe(CarveResult r) => string.Join("\n", r.Vdis.Select(v =>
-        $"{v.Vhd.VhdUuid} {v.VdiUuid} ({v.UuidSource}) {string.Join(" ", v.Vhd.Segments().Select(s => $"[{s.Le}:{s.Pe}x{s.Count}]"))} {v.Vhd.Confidence}"));
+        $"{v.Vhd.VhdUuid} {v.VdiUuid} ({v.UuidSource}) {string.Join(" ", r.Segments(v.Vhd).Select(s => $"[{s.Le}:{s.Pe}x{s.Count}]"))} {v.Vhd.Confidence}"));
 
     /// <summary>Every expected VDI is carved with its segments and reads back to raw_sha256 through its chain.</summary>
     public static void AssertAllRecovered(string scenario, CarveResult result, FindingLog log)
@@ -39,7 +43,7 @@ internal static class CarveHarness
         foreach (var vdi in vdis)
         {
             var c = result.FindByVhdUuid(Guid.Parse(vdi.GetProperty("vhd_uuid").GetString()!));
-            Assert.True(c is not null && ExpectedSegments(vdi).SequenceEqual(c.Vhd.Segments()), $"{vdi.GetProperty("vhd_uuid")}\n{Describe(result)}");
+            Assert.True(c is not null && ExpectedSegments(vdi).SequenceEqual(Segments(result, c.Vhd)), $"{vdi.GetProperty("vhd_uuid")}\n{Describe(result)}");
         }
 
         foreach (var vdi in vdis)
@@ -47,7 +51,7 @@ internal static class CarveHarness
             var vhdUuid = Guid.Parse(vdi.GetProperty("vhd_uuid").GetString()!);
             var carved = result.FindByVhdUuid(vhdUuid);
             Assert.True(carved is not null, $"{vhdUuid} not carved\n{Describe(result)}");
-            Assert.True(ExpectedSegments(vdi).SequenceEqual(carved.Vhd.Segments()), $"{vhdUuid}\n{Describe(result)}");
+            Assert.True(ExpectedSegments(vdi).SequenceEqual(Segments(result, carved.Vhd)), $"{vhdUuid}\n{Describe(result)}");
             Assert.Equal(vdi.GetProperty("lv_size").GetInt64(), carved.Vhd.LvSizeBytes);
             var chain = result.OpenChain(carved, log);
             Assert.True(chain.IsComplete, chain.MissingParent);

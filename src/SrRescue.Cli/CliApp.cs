@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using SrRescue.Cli.Commands;
 using SrRescue.Diagnostics;
 
@@ -7,11 +8,38 @@ namespace SrRescue.Cli;
 /// <summary>The `srrescue` command tree and the mapping of failures to exit codes.</summary>
 internal static class CliApp
 {
+    private const string RootDescription = """
+        SrRescue: gets virtual disks back out of damaged XenServer / XCP-ng LVM storage repositories. Sources are only ever read.
+
+        Examples:
+          srrescue demo                                   the doctor on an example SR shipped inside the program
+          srrescue doctor /dev/sdb                        what is wrong and the plan to get the VDIs back
+          srrescue history /dev/sdb                       every metadata copy and what changed between them
+          srrescue export /dev/sdb --vdi UUID -o d.vhd    one VDI as a self-contained VHD
+          srrescue vhd check disk.vhd                     every problem of a VHD file
+        """;
+
+    /// <summary>The words that name a subcommand below the root, e.g. "vhd info".</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent)
+        {
+            names.Insert(0, r.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
+
     public static int Run(string[] args, CliContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        var root = new RootCommand("SrRescue: gets virtual disks back out of damaged XenServer / XCP-ng LVM storage repositories. Sources are only ever read.")
+        // The root is named "srrescue" whatever the executable is called (SrRescue.Cli under
+        // dotnet run, srrescue when installed), so help and usage lines name the real command.
+        var root = new Command("srrescue", RootDescription)
         {
+            new HelpOption(),
+            new VersionOption(),
             ScanCommand.Create(ctx),
             HistoryCommand.Create(ctx),
             ListCommand.Create(ctx),
@@ -39,7 +67,8 @@ internal static class CliApp
             if (command != root)
             {
                 var arguments = string.Concat(command.Arguments.Select(a => $" {a.Name}{(a.Arity.MaximumNumberOfValues > 1 ? "..." : "")}"));
-                ctx.Err.WriteLine($"Usage: srrescue {command.Name}{arguments} [options]; 'srrescue {command.Name} --help' lists them.");
+                var path = CommandPath(parsed.CommandResult);
+                ctx.Err.WriteLine($"Usage: srrescue {path}{arguments} [options]; 'srrescue {path} --help' lists them.");
             }
             else
             {
@@ -54,6 +83,11 @@ internal static class CliApp
             return parsed.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Err, EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
+        {
+            ctx.Err.WriteLine($"srrescue: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (SrRescue.Io.OutputRefusedException e)
         {
             ctx.Err.WriteLine($"srrescue: {e.Message}");
             return ExitCodes.Usage;

@@ -5,11 +5,32 @@ namespace SrRescue.Cli;
 /// <summary>Arguments and options that several commands share, defined once.</summary>
 internal static class CommonOptions
 {
-    public static Argument<string[]> Sources() => new("SOURCE")
+    public static Argument<string[]> Sources()
     {
-        Arity = ArgumentArity.OneOrMore,
-        Description = "Image files or block devices; several are the PVs of one VG. Opened read-only.",
-    };
+        var sources = new Argument<string[]>("SOURCE")
+        {
+            Arity = ArgumentArity.OneOrMore,
+            Description = "Image files or block devices; several are the PVs of one VG. Opened read-only.",
+        };
+        sources.Validators.Add(RefuseOptionLikeTokens);
+        return sources;
+    }
+
+    /// <summary>
+    /// The parser hands a misspelt option to SOURCE..., which then fails as a missing file (an
+    /// I/O error). It is a usage error: name it as an unknown option (a file whose name starts
+    /// with '-' is given as ./-name).
+    /// </summary>
+    public static void RefuseOptionLikeTokens(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (token.Value.Length > 1 && token.Value[0] == '-')
+            {
+                result.AddError($"unknown option {token.Value} (a source whose name starts with '-' is given as ./{token.Value})");
+            }
+        }
+    }
 
     public static Option<bool> Json() => new("--json")
     {

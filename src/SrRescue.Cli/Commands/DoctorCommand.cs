@@ -13,16 +13,17 @@ internal static class DoctorCommand
         var sources = CommonOptions.Sources();
         var json = CommonOptions.Json();
         var backup = CommonOptions.LvmBackup();
+        var noPvSearch = CommonOptions.NoPvSearch();
         var outDir = new Option<string>("--output-dir") { Description = "Where the plan's srrescue steps write their files.", DefaultValueFactory = _ => "recovered" };
         var cmd = new Command("doctor", "Diagnosis: which faults F1-F7 apply, with evidence, and the ordered plan (srrescue commands, then xe commands).")
         {
-            sources, json, backup, outDir,
+            sources, json, backup, noPvSearch, outDir,
         };
         cmd.SetAction(p =>
         {
             var log = new FindingLog();
             var bar = new ProgressBar(ctx);
-            var d = Doctor.Diagnose(p.GetValue(sources)!, p.GetValue(backup), p.GetValue(outDir)!, log, bar);
+            var d = Doctor.Diagnose(p.GetValue(sources)!, p.GetValue(backup), p.GetValue(outDir)!, log, bar, searchInside: !p.GetValue(noPvSearch));
             bar.Done();
             if (p.GetValue(json))
             {

@@ -16,6 +16,7 @@ internal static class PartitionsCommand
     public static Command Create(CliContext ctx)
     {
         var source = new Argument<string>("SOURCE") { Description = "An image file or block device (read-only unless --in-place)." };
+        source.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var json = CommonOptions.Json();
         var find = new Option<bool>("--find") { Description = "Search the whole disk for LVM labels (lost PVs), at every sector." };
         var sectorSize = new Option<int?>("--sector-size") { Description = "512 or 4096; default: where \"EFI PART\" is found, else 512." };

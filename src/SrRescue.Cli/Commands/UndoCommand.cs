@@ -9,6 +9,7 @@ internal static class UndoCommand
     public static Command Create(CliContext ctx)
     {
         var journal = new Argument<string>("JOURNAL") { Description = "An undo journal written by an --in-place command." };
+        journal.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var target = new Option<string?>("--target") { Description = "The disk to restore, when it is no longer at the path the journal names." };
         var cmd = new Command("undo", "Restore the bytes an --in-place write replaced, from its undo journal.") { journal, target };
         cmd.SetAction(p =>

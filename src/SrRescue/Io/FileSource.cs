@@ -29,6 +29,16 @@ public sealed class FileSource : ISparseSource, IDisposable
     public static FileSource Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"the source {path} is a directory; give an image file or a block device");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"the source {path} does not exist", path);
+        }
+
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {

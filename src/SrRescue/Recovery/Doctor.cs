@@ -13,7 +13,7 @@ namespace SrRescue.Recovery;
 /// </summary>
 public static class Doctor
 {
-    public static Diagnosis Diagnose(IReadOnlyList<string> sources, string? lvmBackupFolder, string outputDir, FindingLog log, IProgress<WorkProgress>? progress = null)
+    public static Diagnosis Diagnose(IReadOnlyList<string> sources, string? lvmBackupFolder, string outputDir, FindingLog log, IProgress<WorkProgress>? progress = null, bool searchInside = true)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(log);
@@ -22,7 +22,7 @@ public static class Doctor
             return DiagnoseVhdFiles(sources, outputDir, log);
         }
 
-        using var lvm = LvmInspection.Open(sources, lvmBackupFolder, progress);
+        using var lvm = LvmInspection.Open(sources, lvmBackupFolder, progress, searchInside);
         foreach (var f in lvm.Findings)
         {
             log.Add(f);

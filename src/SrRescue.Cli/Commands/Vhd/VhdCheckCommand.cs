@@ -16,6 +16,7 @@ internal static class VhdCheckCommand
     public static Command Create(CliContext ctx)
     {
         var file = new Argument<string>("FILE") { Description = "A VHD file or LV (opened read-only). Its parent is looked for beside it." };
+        file.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var json = CommonOptions.Json();
         var bitmaps = new Option<bool>("--bitmaps") { Description = "Also read every block and report data in sectors whose bitmap bit is clear (vhd-util check -b). Reads the whole file." };
         var cmd = new Command("check", "Check every structure of a VHD and report every problem, not just the first.") { file, json, bitmaps };

@@ -17,6 +17,7 @@ internal static class VhdConvertCommand
     public static Command Create(CliContext ctx)
     {
         var file = new Argument<string>("FILE") { Description = "A VHD file (opened read-only); its parents are looked for in its folder." };
+        file.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var output = CommonOptions.Output();
         var format = new Option<string>("--format")
         {
@@ -45,7 +46,7 @@ internal static class VhdConvertCommand
         using var leaf = FileSource.Open(r.File);
         using var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(r.File))!);
         var chain = VhdChain.Open(leaf, r.File, resolver, log);
-        EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
+        OutputFile.EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
         if (!chain.IsComplete && !r.AllowMissingParent)
         {
             ctx.Err.WriteLine($"srrescue: the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {r.File}) was not found; nothing written. " +
@@ -98,16 +99,6 @@ internal static class VhdConvertCommand
             // A half-written output is worse than none: it looks like a result.
             TryDelete(r.Output);
             throw;
-        }
-    }
-
-    /// <summary>OutputFile's path check, plus links: an existing output that resolves to a source is refused too.</summary>
-    private static void EnsureNotASource(string output, IReadOnlyList<string> sources)
-    {
-        OutputFile.EnsureNotASource(output, sources);
-        if (File.Exists(output) && File.ResolveLinkTarget(output, returnFinalTarget: true) is { } target)
-        {
-            OutputFile.EnsureNotASource(target.FullName, sources.Select(s => File.ResolveLinkTarget(s, true)?.FullName ?? s));
         }
     }
 

@@ -12,6 +12,7 @@ internal static class VhdInfoCommand
     public static Command Create(CliContext ctx)
     {
         var file = new Argument<string>("FILE") { Description = "A VHD file (opened read-only)." };
+        file.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var json = CommonOptions.Json();
         var cmd = new Command("info", "Every field of a VHD: footers, dynamic header, BAT summary, batmap, parent locators, chain.") { file, json };
         cmd.SetAction(p =>

@@ -88,7 +88,15 @@ internal static class VhdInfoJson
         w.WriteString("cookie", f.IsPoisoned ? "v_poison" : "conectix");
         w.WriteString("features", $"{f.Features:x8}");
         w.WriteString("format_version", $"{f.FormatVersion >> 16}.{f.FormatVersion & 0xFFFF}");
-        w.WriteNumber("data_offset", f.DataOffset);
+        if (f.DataOffset == VhdFooter.NoDataOffset)
+        {
+            w.WriteNull("data_offset");
+        }
+        else
+        {
+            w.WriteNumber("data_offset", f.DataOffset);
+        }
+
         w.WriteString("created", f.CreatedUtc.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
         w.WriteString("creator_app", f.CreatorApp.TrimEnd('\0'));
         w.WriteString("creator_version", $"{f.CreatorVersion >> 16}.{f.CreatorVersion & 0xFFFF}");

@@ -11,7 +11,7 @@ internal static class VhdInfoText
         var f = image.Footer;
         o.WriteLine($"{image.Name}: {f.DiskType.ToString().ToLowerInvariant()} VHD, virtual size {Units.Bytes(image.VirtualSizeBytes)} ({image.VirtualSizeBytes} bytes), file {Units.Bytes(image.Source.Length)}");
         o.WriteLine($"  uuid {f.Uuid}{(image.IsHidden ? ", HIDDEN (a base copy)" : "")}, created {f.CreatedUtc:yyyy-MM-dd HH:mm:ss}Z by '{f.CreatorApp.TrimEnd('\0')}' {f.CreatorVersion >> 16}.{f.CreatorVersion & 0xFFFF}");
-        o.WriteLine($"  geometry {f.Geometry >> 16}/{(f.Geometry >> 8) & 0xFF}/{f.Geometry & 0xFF}, features {f.Features:x8}, data offset {f.DataOffset}");
+        o.WriteLine($"  geometry {f.Geometry >> 16}/{(f.Geometry >> 8) & 0xFF}/{f.Geometry & 0xFF}, features {f.Features:x8}, data offset {(f.DataOffset == VhdFooter.NoDataOffset ? "none (fixed VHD)" : f.DataOffset.ToString())}");
         o.WriteLine($"  footer at the end: {State(image.PrimaryFooter)}; copy at offset 0: {(image.DiskType == VhdDiskType.Fixed ? "none (fixed disk)" : State(image.BackupFooter))}");
         if (image.Header is { } h)
         {

@@ -17,6 +17,7 @@ internal static class VhdRepairCommand
     public static Command Create(CliContext ctx)
     {
         var file = new Argument<string>("FILE") { Description = "The damaged VHD file or LV (opened read-only, never changed)." };
+        file.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Overwrite OUT and orphan files that already exist.");
         var json = CommonOptions.Json();

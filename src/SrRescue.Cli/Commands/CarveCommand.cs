@@ -58,14 +58,17 @@ internal static class CarveCommand
             written.Add(new CarveReport.Written(vdi, path, dataBytes, chain.IsComplete, chain.MissingParent));
         }
 
-        var vgFile = Path.Combine(dir, VgFile);
-        using (var file = OutputFile.Create(vgFile, overwrite: false))
-        using (var writer = new StreamWriter(file))
+        var restore = CarvedRestoreFile.Build(result, lvm, log, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        string? vgFile = null;
+        if (restore.Text is not null)
         {
-            writer.Write(CarvedVgFile.Write(result, lvm, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            vgFile = Path.Combine(dir, VgFile);
+            using var file = OutputFile.Create(vgFile, overwrite: false);
+            using var writer = new StreamWriter(file);
+            writer.Write(restore.Text);
         }
 
-        var report = new CarveReport(sources, format, result, written, log, vgFile);
+        var report = new CarveReport(sources, format, result, written, log, vgFile, restore.IntoVg);
         var reportPath = Path.Combine(dir, ReportFile);
         using (var file = OutputFile.Create(reportPath, overwrite: false))
         using (var writer = new StreamWriter(file))
@@ -82,7 +85,7 @@ internal static class CarveCommand
             report.Text(ctx.Out, reportPath);
         }
 
-        var damaged = result.Vdis.Count == 0 || written.Any(w => !w.ChainComplete)
+        var damaged = result.Vdis.Count == 0 || restore.Text is null || written.Any(w => !w.ChainComplete)
             || result.Vdis.Any(v => v.Vhd.Confidence < ExtentConfidence.Medium || v.Vhd.UnplacedBlocks.Count > 0);
         return damaged ? ExitCodes.DataErrors : ExitCodes.Success;
     }

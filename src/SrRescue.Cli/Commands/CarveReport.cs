@@ -5,7 +5,7 @@ using SrRescue.Diagnostics;
 namespace SrRescue.Cli.Commands;
 
 /// <summary>What `carve` tells: the grid, per VDI its extents with confidence and evidence, the outputs.</summary>
-internal sealed class CarveReport(IReadOnlyList<string> sources, string format, CarveResult result, IReadOnlyList<CarveReport.Written> written, FindingLog log, string metadataFile)
+internal sealed class CarveReport(IReadOnlyList<string> sources, string format, CarveResult result, IReadOnlyList<CarveReport.Written> written, FindingLog log, string? metadataFile, string? metadataIntoVg)
 {
     public sealed record Written(CarvedVdi Vdi, string Path, long DataBytes, bool ChainComplete, string? MissingParent);
 
@@ -15,6 +15,7 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
         var w = j.W;
         j.Strings("sources", sources);
         w.WriteString("metadata_file", metadataFile);
+        w.WriteString("metadata_into_vg", metadataIntoVg);
         w.WriteStartObject("grid");
         w.WriteNumber("pe_start", result.Grid.PeStartBytes);
         w.WriteNumber("extent_size", result.Grid.ExtentSizeBytes);
@@ -148,7 +149,18 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
         }
 
         o.WriteLine($"Report with every extent's evidence: {reportPath}");
-        o.WriteLine($"vgcfgrestore file describing the carved LVs: {metadataFile}");
+        if (metadataFile is null)
+        {
+            o.WriteLine("No vgcfgrestore file was written (see the findings below).");
+        }
+        else if (metadataIntoVg is not null)
+        {
+            o.WriteLine($"vgcfgrestore file: VG {metadataIntoVg} as it is now, with the carved LVs added: {metadataFile}");
+        }
+        else
+        {
+            o.WriteLine($"vgcfgrestore file describing the carved LVs: {metadataFile}");
+        }
         FindingsText.Write(o, log);
     }
 

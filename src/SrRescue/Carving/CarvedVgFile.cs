@@ -16,10 +16,15 @@ namespace SrRescue.Carving;
 /// </summary>
 public static class CarvedVgFile
 {
-    public static string Write(CarveResult result, LvmInspection? lvm, long unixTime)
+    /// <param name="into">
+    /// The VG the carved LVs are to join (its name and id are written), when the disk still has
+    /// one; otherwise the old SR's VG as the children's parent names give it.
+    /// </param>
+    public static string Write(CarveResult result, LvmInspection? lvm, long unixTime, Lvm.Model.VgMetadata? into = null)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var vgName = OldVgName(result) ?? lvm?.Vg?.VgName ?? "VG_XenStorage-carved";
+        var vgName = into?.Name ?? OldVgName(result) ?? lvm?.Vg?.VgName ?? "VG_XenStorage-carved";
+        var vgId = into?.Id is { Length: > 0 } intoId ? intoId : LvmId("vg " + vgName);
         var pvs = Pvs(result, lvm);
         var complete = result.Vdis.Where(v => v.Vhd.Extents.All(x => x.Pe >= 0)).ToList();
         var skipped = result.Vdis.Except(complete).Select(v => v.LvName).ToList();
@@ -38,7 +43,7 @@ public static class CarvedVgFile
         s.Append("contents = \"Text Format Volume Group\"\nversion = 1\n");
         s.Append("description = \"Written by srrescue carve\"\ncreation_host = \"srrescue\"\n");
         s.Append(CultureInfo.InvariantCulture, $"creation_time = {unixTime}\n\n");
-        s.Append(CultureInfo.InvariantCulture, $"{vgName} {{\n\tid = \"{LvmId("vg " + vgName)}\"\n\tseqno = 1\n\tformat = \"lvm2\"\n");
+        s.Append(CultureInfo.InvariantCulture, $"{vgName} {{\n\tid = \"{vgId}\"\n\tseqno = 1\n\tformat = \"lvm2\"\n");
         s.Append("\tstatus = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n\tflags = []\n");
         s.Append(CultureInfo.InvariantCulture, $"\textent_size = {result.Grid.ExtentSizeBytes / 512}\n\tmax_lv = 0\n\tmax_pv = 0\n\tmetadata_copies = 0\n\n");
         s.Append("\tphysical_volumes {\n");

@@ -15,7 +15,7 @@ public static class OutputFile
             throw new OutputRefusedException($"the output {path} is a directory; give a file name");
         }
 
-        if (!overwrite && (File.Exists(path) || File.ResolveLinkTarget(path, false) is not null))
+        if (!overwrite && (Path.Exists(path) || new FileInfo(path).LinkTarget is not null))
         {
             throw new OutputRefusedException($"the output {path} already exists; give --force to overwrite it, or another name");
         }

@@ -44,14 +44,43 @@ public sealed class CarveCliTests
         Assert.DoesNotContain("does not do yet", r.Out, StringComparison.Ordinal);
     }
 
-    /// <summary>The vgcfgrestore file parses as the old VG with every old VHD LV on its expected extents.</summary>
+    [Fact]
+    public void Carve_on_a_healthy_vg_writes_no_restore_file_and_exits_1()
+    {
+        // lost_vdi's metadata copies still describe every LV, so nothing is left to carve; a
+        // restore file without LVs would drop every LV the VG has when applied.
+        var image = Fixtures.Image("lost_vdi");
+        var dir = Path.Combine(Fixtures.NewTempDir(), "carved");
+        var r = Support.Cli.Run("carve", image, "-o", dir, "--json");
+        Assert.Equal(1, r.ExitCode);
+        var json = r.Json();
+        Assert.Empty(json.GetProperty("vdis").EnumerateArray());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("metadata_file").ValueKind);
+        Assert.Contains(json.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "carve.restore.nothing");
+        Assert.False(File.Exists(Path.Combine(dir, "carved-lvs.vg")));
+        var text = Support.Cli.Run("carve", image, "-o", Path.Combine(Fixtures.NewTempDir(), "carved"));
+        Assert.Contains("No vgcfgrestore file was written", text.Out);
+    }
+
+    /// <summary>
+    /// The vgcfgrestore file parses as the VG the disk has now (the re-created SR) with every LV it
+    /// has kept as it is, and every old VHD LV added on its expected extents.
+    /// </summary>
     private static void AssertVgFileDescribesTheOldLvs(string path, System.Text.Json.JsonElement expected)
     {
         var log = new SrRescue.Diagnostics.FindingLog();
         var root = SrRescue.Lvm.Text.ConfigParser.Parse(File.ReadAllText(path), 0, log);
         var vg = SrRescue.Lvm.Model.VgMetadataReader.Read(root, log, 0);
         Assert.True(vg is not null, string.Join("\n", log.Select(f => f.ToString())));
-        Assert.Equal(expected.GetProperty("vg").GetString(), vg.Name);
+        Assert.Equal(expected.GetProperty("new_vg").GetString(), vg.Name);
+        using var lvm = SrRescue.Lvm.LvmInspection.Open([Fixtures.Image("sr_recreated")], null);
+        var now = lvm.Vg!.Newest!.Vg!;
+        foreach (var kept in now.Lvs)
+        {
+            var lv = Assert.Single(vg.Lvs, l => l.Name == kept.Name);
+            Assert.Equal(kept.PhysicalRanges(now), lv.PhysicalRanges(vg));
+        }
+
         Assert.Equal(22528, vg.Pvs[0].PeStartSectors);
         foreach (var e in expected.GetProperty("vdis").EnumerateArray())
         {

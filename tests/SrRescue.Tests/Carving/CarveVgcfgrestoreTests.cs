@@ -18,14 +18,21 @@ public sealed class CarveVgcfgrestoreTests
         Assert.True(carve.ExitCode == 0, carve.Out + carve.Err);
         var json = carve.Json();
         var file = json.GetProperty("metadata_file").GetString()!;
-        var vgName = expected.GetProperty("vg").GetString()!;
+        // The disk holds the re-created SR's VG: the file is that VG with the carved LVs added,
+        // so applying it keeps every LV the new SR has.
+        var vgName = expected.GetProperty("new_vg").GetString()!;
 
         using var loop = LoopDevice.Attach(copy, readOnly: false);
+        var before = Lines(Lvm2.Run("lvs", [loop.Path], "--noheadings", "--separator", "|", "-o", "lv_name,seg_pe_ranges", vgName));
+        Assert.NotEmpty(before);
         var r = Lvm2.Run("vgcfgrestore", [loop.Path], "-f", file, vgName);
         Assert.True(r.ExitCode == 0, r.All);
-        var lvs = Lvm2.Run("lvs", [loop.Path], "--noheadings", "--separator", "|", "-o", "lv_name,seg_pe_ranges", vgName);
-        Assert.True(lvs.ExitCode == 0, lvs.All);
-        var lines = lvs.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split('|')).ToList();
+        var lines = Lines(Lvm2.Run("lvs", [loop.Path], "--noheadings", "--separator", "|", "-o", "lv_name,seg_pe_ranges", vgName));
+        foreach (var kept in before)
+        {
+            Assert.Contains(lines, l => l.SequenceEqual(kept));
+        }
+
         foreach (var v in json.GetProperty("vdis").EnumerateArray())
         {
             var want = v.GetProperty("segments").EnumerateArray()
@@ -34,6 +41,12 @@ public sealed class CarveVgcfgrestoreTests
             Assert.Equal(want, actual);
         }
 
-        Assert.Equal(expected.GetProperty("vdis").GetArrayLength(), lines.Select(p => p[0]).Distinct().Count());
+        Assert.Equal(expected.GetProperty("vdis").GetArrayLength() + before.Select(p => p[0]).Distinct().Count(), lines.Select(p => p[0]).Distinct().Count());
+    }
+
+    private static List<string[]> Lines(ExternalTool.Result lvs)
+    {
+        Assert.True(lvs.ExitCode == 0, lvs.All);
+        return lvs.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split('|')).ToList();
     }
 }

@@ -39,7 +39,7 @@ public sealed class SourcesUntouchedTests
     {
         var a = Fixtures.CopyOfImage("lost_vdi");
         var r = Support.Cli.Run("export", a, "--lv", "MGT", "-o", a, "--force");
-        Assert.Equal(3, r.ExitCode);
+        Assert.Equal(2, r.ExitCode);
         Assert.Contains("is one of the sources", r.Err);
     }
 
@@ -50,7 +50,7 @@ public sealed class SourcesUntouchedTests
         var existing = Path.Combine(Fixtures.NewTempDir(), "exists.bin");
         File.WriteAllText(existing, "keep me");
         var r = Support.Cli.Run("export", a, "--lv", "MGT", "-o", existing);
-        Assert.Equal(3, r.ExitCode);
+        Assert.Equal(2, r.ExitCode);
         Assert.Equal("keep me", File.ReadAllText(existing));
     }
 }

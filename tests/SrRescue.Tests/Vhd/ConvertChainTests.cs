@@ -110,14 +110,14 @@ public sealed class ConvertChainTests
         var before = Directory.EnumerateFiles(dir).ToDictionary(p => p, p => QemuVpc.Sha256File(p));
         var input = Path.Combine(dir, Leaf);
         var same = Support.Cli.Run("vhd", "convert", input, "-o", input, "--format", "raw", "--force");
-        Assert.Equal(3, same.ExitCode);
+        Assert.Equal(2, same.ExitCode);
         Assert.Contains("one of the sources", same.Err);
         var parent = Path.Combine(dir, "bcb0ff68-a527-42e4-85de-685d1b360662.vhd");
         var toParent = Support.Cli.Run("vhd", "convert", input, "-o", parent, "--format", "vhd", "--force");
-        Assert.Equal(3, toParent.ExitCode);
+        Assert.Equal(2, toParent.ExitCode);
         var existing = Path.Combine(dir, "exists.raw");
         File.WriteAllText(existing, "keep");
-        Assert.Equal(3, Support.Cli.Run("vhd", "convert", input, "-o", existing, "--format", "raw").ExitCode);
+        Assert.Equal(2, Support.Cli.Run("vhd", "convert", input, "-o", existing, "--format", "raw").ExitCode);
         Assert.Equal("keep", File.ReadAllText(existing));
         File.Delete(existing);
         Assert.Equal(0, Support.Cli.Run("vhd", "convert", input, "-o", Path.Combine(dir, "ok.vhd"), "--format", "vhd").ExitCode);

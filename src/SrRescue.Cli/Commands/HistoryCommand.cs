@@ -113,31 +113,14 @@ internal static class HistoryCommand
         var removed = lvm.Vg?.Versions.SelectMany(v => v.Changes.Where(c => c.Kind == LvChangeKind.Removed).Select(c => (v, c))).ToList() ?? [];
         if (removed.Count > 0)
         {
-            o.WriteLine("Removed LVs (and whether restore-metadata can bring each back from the copy before its removal):");
+            o.WriteLine("Removed LVs (recoverable from the copy before their removal):");
             foreach (var (v, c) in removed)
             {
                 var before = lvm.Vg!.Versions.LastOrDefault(x => x.Seqno < v.Seqno && x.IsUsable && x.Defines(c.LvName));
-                o.WriteLine($"  {c.LvName}: removed in seqno {v.Seqno}{(before is null ? "; no readable copy defines it any more" : Advice(lvm, before, c.LvName))}");
+                o.WriteLine($"  {c.LvName}: removed in seqno {v.Seqno}{(before is null ? "" : $"; last defined in seqno {before.Seqno} -> srrescue restore-metadata --seqno {before.Seqno} --lv {c.LvName} -o FILE")}");
             }
         }
 
         FindingsText.Write(o, lvm.Findings);
-    }
-
-    /// <summary>The restore-metadata command for a removed LV, only when restore-metadata accepts it (the same rules, run here).</summary>
-    private static string Advice(LvmInspection lvm, MetadataVersion before, string lvName)
-    {
-        if (lvm.Vg?.Newest is not { Vg: { } newest } || before.Vg is null)
-        {
-            return $"; last defined in seqno {before.Seqno}";
-        }
-
-        var plan = RestoreMetadataBuilder.Build(newest, before.Vg, [lvName], force: false, new SrRescue.Diagnostics.FindingLog(),
-            lvm.Vg.Versions.Max(x => x.Seqno), reusedSince: lv => ExtentReuse.Since(lvm.Vg, before.Seqno, lv));
-        return plan.Refused
-            ? $"; last defined in seqno {before.Seqno}, NOT restorable as it is: {(plan.Problems.Count > 0 ? plan.Problems[0] : "refused")}" +
-              (plan.Problems.Count > 1 ? $" (+{plan.Problems.Count - 1} more)" : "") +
-              (plan.Conflicts.Count > 0 ? $"; 'srrescue export --lv {lvName} --seqno {before.Seqno}' reads what is left" : "")
-            : $"; last defined in seqno {before.Seqno} -> srrescue restore-metadata --seqno {before.Seqno} --lv {lvName} -o FILE";
     }
 }

@@ -31,8 +31,7 @@ internal static class RestoreMetadataCommand
             var isForced = p.GetValue(force);
             // Damaged and uncommitted copies count too: the restored seqno must be above all of them.
             var highestSeen = lvm.Vg!.Versions.Max(v => v.Seqno);
-            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings, highestSeen,
-                reusedSince: lv => ExtentReuse.Since(lvm.Vg!, old.Seqno, lv));
+            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings, highestSeen);
             // A refused plan has no text; with --force, conflicts still give a text and are listed.
             var written = plan.Text is not null;
             if (written)

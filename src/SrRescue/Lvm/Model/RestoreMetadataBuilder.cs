@@ -30,8 +30,7 @@ internal static class RestoreMetadataBuilder
     /// </param>
     /// <param name="timeProvider">For creation_time; the system clock by default.</param>
     public static RestorePlan Build(VgMetadata newest, VgMetadata source, IReadOnlyCollection<string>? lvNames, bool force,
-        FindingLog log, long? highestSeqnoSeen = null, TimeProvider? timeProvider = null,
-        Func<string, IReadOnlyList<RestoreConflict>>? reusedSince = null)
+        FindingLog log, long? highestSeqnoSeen = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(newest);
         ArgumentNullException.ThrowIfNull(source);
@@ -59,16 +58,6 @@ internal static class RestoreMetadataBuilder
             state.Soft("lvm.restore.extent-conflict",
                 $"PEs {c.FirstPe}-{c.FirstPe + c.PeCount - 1} of PV {c.PvId} used by {c.LvName} in seqno {source.Seqno} " +
                 $"are now used by {c.OtherLvName}");
-        }
-
-        // Extents another LV used after seqno N and gave back since (ExtentReuse): vgcfgrestore
-        // would take them, but that LV's writes may have overwritten the data.
-        foreach (var c in chosen.SelectMany(l => reusedSince?.Invoke(l.Name) ?? []).Where(r => !conflicts.Any(c => Overlaps(c, r))).ToList())
-        {
-            conflicts.Add(c);
-            state.Soft("lvm.restore.extent-reused",
-                $"PEs {c.FirstPe}-{c.FirstPe + c.PeCount - 1} of PV {c.PvId} used by {c.LvName} in seqno {source.Seqno} " +
-                $"were used by {c.OtherLvName} since (removed again); its writes may have overwritten the data");
         }
 
         var restored = chosen.Select(l => l.Name).ToList();
@@ -204,10 +193,6 @@ internal static class RestoreMetadataBuilder
                 $"LV {lv.Name} uses PEs up to {end - 1} of PV {newPv.Id}, which now has only {newPv.PeCount}");
         }
     }
-
-    private static bool Overlaps(RestoreConflict a, RestoreConflict b) =>
-        a.LvName == b.LvName && a.OtherLvName == b.OtherLvName && a.PvId == b.PvId
-        && a.FirstPe < b.FirstPe + b.PeCount && b.FirstPe < a.FirstPe + a.PeCount;
 
     /// <summary>Every PE range a chosen LV shares with an LV of the newest copy or with another chosen LV.</summary>
     private static List<RestoreConflict> FindConflicts(VgMetadata newest, VgMetadata source, List<LvMetadata> chosen)

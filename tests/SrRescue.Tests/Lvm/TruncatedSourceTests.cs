@@ -32,7 +32,14 @@ public sealed class TruncatedSourceTests
         // LV bytes: LEs 0-2 are 12 MiB, LE 3 starts at PE 23 (byte 108003328); the image ends at 115343360.
         Assert.Equal(12582912 + (115343360 - 108003328), range.GetProperty("offset").GetInt64());
         Assert.Equal(124780544 - 115343360, range.GetProperty("length").GetInt64());
-        var finding = Assert.Single(json.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "source.truncated");
+        var finding = Assert.Single(json.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("code").GetString() == "source.truncated" && f.GetProperty("message").GetString()!.Contains("124780544", StringComparison.Ordinal));
         Assert.Equal(115343360, finding.GetProperty("offset").GetInt64());
+
+        // scan names the truncation of the PV itself: 125 extents from byte 11534336 run to 535822336.
+        var scan = Support.Cli.Json("scan", image);
+        var pvFinding = Assert.Single(scan.GetProperty("findings").EnumerateArray(),
+            f => f.GetProperty("code").GetString() == "source.truncated" && f.GetProperty("message").GetString()!.Contains("535822336", StringComparison.Ordinal));
+        Assert.Equal(115343360, pvFinding.GetProperty("offset").GetInt64());
     }
 }

@@ -117,7 +117,11 @@ internal static class HistoryCommand
             foreach (var (v, c) in removed)
             {
                 var before = lvm.Vg!.Versions.LastOrDefault(x => x.Seqno < v.Seqno && x.IsUsable && x.Defines(c.LvName));
-                o.WriteLine($"  {c.LvName}: removed in seqno {v.Seqno}{(before is null ? "" : $"; last defined in seqno {before.Seqno} -> srrescue restore-metadata --seqno {before.Seqno} --lv {c.LvName} -o FILE")}");
+                var reused = before is null ? [] : ExtentReuse.Find(lvm.Vg!, before.Seqno, c.LvName);
+                var advice = before is null ? ""
+                    : reused.Count == 0 ? $"; last defined in seqno {before.Seqno} -> srrescue restore-metadata --seqno {before.Seqno} --lv {c.LvName} -o FILE"
+                    : $"; last defined in seqno {before.Seqno}, but its extents were later given to {string.Join(", ", reused.Select(r => r.OtherLvName).Distinct(StringComparer.Ordinal))}: not restorable (export gets what is left)";
+                o.WriteLine($"  {c.LvName}: removed in seqno {v.Seqno}{advice}");
             }
         }
 

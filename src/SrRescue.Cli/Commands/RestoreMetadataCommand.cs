@@ -31,7 +31,8 @@ internal static class RestoreMetadataCommand
             var isForced = p.GetValue(force);
             // Damaged and uncommitted copies count too: the restored seqno must be above all of them.
             var highestSeen = lvm.Vg!.Versions.Max(v => v.Seqno);
-            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings, highestSeen);
+            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings, highestSeen,
+                reusedSince: name => ExtentReuse.Find(lvm.Vg!, old.Seqno, name));
             // A refused plan has no text; with --force, conflicts still give a text and are listed.
             var written = plan.Text is not null;
             if (written)
@@ -75,6 +76,7 @@ internal static class RestoreMetadataCommand
             w.WriteNumber("first_pe", c.FirstPe);
             w.WriteNumber("pe_count", c.PeCount);
             w.WriteString("used_by", c.OtherLvName);
+            j.NullableNumber("used_in_seqno", c.Seqno);
             w.WriteEndObject();
         }
 
@@ -88,7 +90,7 @@ internal static class RestoreMetadataCommand
         o.WriteLine($"Volume group {newest.VgName}: newest seqno {newest.Seqno}; LVs taken from seqno {old.Seqno}: {(plan.RestoredLvs.Count == 0 ? "none" : string.Join(", ", plan.RestoredLvs))}");
         foreach (var c in plan.Conflicts)
         {
-            o.WriteLine($"  UNSAFE: {c.LvName} extents {c.FirstPe}-{c.FirstPe + c.PeCount - 1} on PV {c.PvId} are now used by {c.OtherLvName}; that data is probably overwritten");
+            o.WriteLine($"  UNSAFE: {c.LvName} extents {c.FirstPe}-{c.FirstPe + c.PeCount - 1} on PV {c.PvId} {(c.Seqno is { } at ? $"were given to {c.OtherLvName} in seqno {at}" : $"are now used by {c.OtherLvName}")}; that data is probably overwritten");
         }
 
         if (path is null)

@@ -68,9 +68,35 @@ public sealed class LvVolume : IByteSource
 
             var stripeBytes = areas.Length > 1 ? checked((seg.StripeSizeSectors ?? 0) * 512L) : 0;
             runs.Add(new Run(start, bytes, areas, stripeBytes));
+            AddTruncated(areas, start, bytes, unmapped, log);
         }
 
         return new LvVolume($"{lv.Name} of {vg.Name} seqno {vg.Seqno}", length, [.. runs], unmapped);
+    }
+
+    /// <summary>
+    /// A segment whose extents lie past the end of their source (an image shorter than the PV's
+    /// pe_count says): those bytes read as zeros, so they are unmapped and a finding.
+    /// </summary>
+    private static void AddTruncated(Area[] areas, long start, long bytes, List<UnmappedRange> unmapped, FindingLog log)
+    {
+        var areaBytes = bytes / areas.Length;
+        foreach (var a in areas.Where(a => a.Source is not LvVolume))
+        {
+            var have = Math.Max(0, a.Source.Length - a.Offset);
+            if (have >= areaBytes)
+            {
+                continue;
+            }
+
+            log.Add(Severity.Error, "source.truncated", "PV extents", a.Offset + have,
+                $"{a.Source.Name} ends at byte {a.Source.Length}, but extents mapped there run to byte {a.Offset + areaBytes}: bytes {a.Offset + have}-{a.Offset + areaBytes - 1} are missing (the image is truncated)",
+                stored: a.Source.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), computed: $">= {a.Offset + areaBytes}", source: a.Source.Name);
+            // Linear: the exact tail; striped: the whole segment may hold zeros.
+            unmapped.Add(areas.Length == 1
+                ? new UnmappedRange(start + have, bytes - have, $"{a.Source.Name} ends at byte {a.Source.Length}: the source is truncated")
+                : new UnmappedRange(start, bytes, $"a stripe of this segment lies past the end of {a.Source.Name} (truncated at byte {a.Source.Length})"));
+        }
     }
 
     private static Area[]? MapAreas(VgMetadata vg, LvMetadata lv, LvSegment seg, long extentBytes, Func<string, IByteSource?> findPv, FindingLog log, int depth, out string? reason)

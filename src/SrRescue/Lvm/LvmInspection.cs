@@ -56,9 +56,26 @@ public sealed class LvmInspection : IDisposable
         else if (history.Primary?.Newest?.Vg is { } newest)
         {
             pvs.BindUnlabeled(newest, log);
+            ReportTruncated(pvs, newest, log);
         }
 
         return new LvmInspection(pvs, backups, history, log);
+    }
+
+    /// <summary>A PV source shorter than pe_start + pe_count extents: the extents past its end are missing.</summary>
+    private static void ReportTruncated(PvSet pvs, Model.VgMetadata vg, FindingLog log)
+    {
+        foreach (var pv in vg.Pvs)
+        {
+            var source = pvs.FindPv(pv.Id);
+            var need = (pv.PeStartSectors * 512) + (pv.PeCount * vg.ExtentSizeBytes);
+            if (source is not null && need > source.Length)
+            {
+                log.Add(Severity.Error, "source.truncated", "PV", source.Length,
+                    $"PV {pv.Id} ({pv.Key}) on {source.Name} ends at byte {source.Length}, but its {pv.PeCount} extents run to byte {need}: bytes {source.Length}-{need - 1} are missing (the image is truncated)",
+                    stored: source.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), computed: $">= {need}", source: source.Name);
+            }
+        }
     }
 
     public void Dispose() => Pvs.Dispose();

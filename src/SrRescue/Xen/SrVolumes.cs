@@ -63,33 +63,14 @@ public sealed class SrVolumes(LvmInspection lvm)
     /// </summary>
     public IReadOnlyList<(PhysicalExtentRange Range, string OtherLv)> OverwrittenBy(string lvName, long? seqno = null)
     {
-        var result = new List<(PhysicalExtentRange, string)>();
         var version = VersionFor(lvName, seqno);
         var newest = Lvm.Vg?.Newest;
         var mine = version?.Summary?.Lvs.FirstOrDefault(l => l.Name == lvName);
         if (mine is null || newest?.Summary is null || newest.Summary.Lvs.Any(l => l.Id == mine.Id))
         {
-            return result;
+            return [];
         }
 
-        var seen = new HashSet<(string, long, string)>();
-        foreach (var later in Lvm.Vg!.Versions.Where(v => v.IsUsable && v.Seqno > version!.Seqno))
-        {
-            foreach (var other in later.Summary!.Lvs.Where(l => l.Id != mine.Id))
-            {
-                foreach (var theirs in other.Ranges)
-                {
-                    foreach (var range in mine.Ranges)
-                    {
-                        if (range.Intersect(theirs) is { } overlap && seen.Add((overlap.PvId, overlap.FirstPe, other.Name)))
-                        {
-                            result.Add((overlap, other.Name));
-                        }
-                    }
-                }
-            }
-        }
-
-        return result;
+        return [.. ExtentReuse.Find(Lvm.Vg!, version!.Seqno, lvName).Select(c => (new PhysicalExtentRange(c.PvId, c.FirstPe, c.PeCount), c.OtherLvName))];
     }
 }

@@ -8,4 +8,8 @@ namespace SrRescue.Lvm.Model;
 /// <param name="FirstPe">First PE of the shared range on the PV <paramref name="PvId"/>.</param>
 /// <param name="PeCount">Number of shared PEs.</param>
 /// <param name="OtherLvName">The LV that already uses them.</param>
-public sealed record RestoreConflict(string LvName, string PvId, long FirstPe, long PeCount, string OtherLvName);
+public sealed record RestoreConflict(string LvName, string PvId, long FirstPe, long PeCount, string OtherLvName)
+{
+    /// <summary>The seqno in which the other LV first held the range (null: the newest copy).</summary>
+    public long? Seqno { get; init; }
+}

@@ -29,8 +29,12 @@ internal static class RestoreMetadataBuilder
     /// the caller knows one above <paramref name="newest"/>'s.
     /// </param>
     /// <param name="timeProvider">For creation_time; the system clock by default.</param>
+    /// <param name="reusedSince">
+    /// The history's extent-reuse rule (<see cref="ExtentReuse.Find"/>) for a chosen LV: ranges a
+    /// version between the source and the newest gave to another LV. Without it only the newest copy is checked.
+    /// </param>
     public static RestorePlan Build(VgMetadata newest, VgMetadata source, IReadOnlyCollection<string>? lvNames, bool force,
-        FindingLog log, long? highestSeqnoSeen = null, TimeProvider? timeProvider = null)
+        FindingLog log, long? highestSeqnoSeen = null, TimeProvider? timeProvider = null, Func<string, IReadOnlyList<RestoreConflict>>? reusedSince = null)
     {
         ArgumentNullException.ThrowIfNull(newest);
         ArgumentNullException.ThrowIfNull(source);
@@ -53,11 +57,17 @@ internal static class RestoreMetadataBuilder
         var chosen = Choose(newest, source, lvNames, state);
         var pvKeyMap = CheckLvs(newest, source, chosen, state);
         var conflicts = FindConflicts(newest, source, chosen);
+        if (reusedSince is not null)
+        {
+            var known = conflicts.Select(c => (c.LvName, c.PvId, c.FirstPe, c.OtherLvName)).ToHashSet();
+            conflicts.AddRange(chosen.SelectMany(l => reusedSince(l.Name)).Where(c => known.Add((c.LvName, c.PvId, c.FirstPe, c.OtherLvName))));
+        }
+
         foreach (var c in conflicts)
         {
             state.Soft("lvm.restore.extent-conflict",
                 $"PEs {c.FirstPe}-{c.FirstPe + c.PeCount - 1} of PV {c.PvId} used by {c.LvName} in seqno {source.Seqno} " +
-                $"are now used by {c.OtherLvName}");
+                (c.Seqno is { } at ? $"were given to {c.OtherLvName} in seqno {at}" : $"are now used by {c.OtherLvName}"));
         }
 
         var restored = chosen.Select(l => l.Name).ToList();

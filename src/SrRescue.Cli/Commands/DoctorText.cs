@@ -53,7 +53,7 @@ internal static class DoctorText
         var n = 1;
         foreach (var step in d.Plan)
         {
-            var who = step.Tool switch { StepTool.SrRescue => step.WritesToDisk ? "WRITES TO THE DISK, undo journal first" : "reads only", StepTool.Lvm => step.WritesToDisk ? "WRITES TO THE DISK" : "lvm2, changes nothing", _ => "XenServer" };
+            var who = step.Tool switch { StepTool.SrRescue => step.WritesToDisk ? "WRITES TO THE DISK, undo journal first" : "reads only", StepTool.Lvm => step.WritesToDisk ? "WRITES TO THE DISK" : "lvm2, changes nothing", StepTool.QemuImg => "qemu-img, reads only", _ => "XenServer" };
             o.WriteLine($"  {n++,2}. {step.CommandLine}");
             o.WriteLine($"      ({who}) {step.Why}");
         }

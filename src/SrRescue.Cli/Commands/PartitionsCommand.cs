@@ -40,12 +40,30 @@ internal static class PartitionsCommand
             var log = new FindingLog();
             PartitionInspection report;
             var bar = new ProgressBar(ctx);
+            ContainerFormat? container;
             using (var disk = FileSource.Open(path))
             {
+                container = ContainerFormat.Detect(disk);
                 report = PartitionInspection.Inspect(disk, log, p.GetValue(find), ss, bar);
             }
 
             bar.Done();
+            if (container is not null)
+            {
+                // A container's header is where a raw disk's tables would be: a "proposed table"
+                // for it would overwrite that header. Nothing is written, nothing proposed.
+                ctx.Err.WriteLine($"srrescue: {container.Describe(path)}; no partition table is proposed or written for it");
+                if (p.GetValue(json))
+                {
+                    using var j = new JsonOut(ctx.Out, "partitions");
+                    j.W.WriteString("container", container.Name);
+                    log.Add(Severity.Error, "source.container", "source", 0, container.Describe(path), source: path);
+                    j.Findings(log);
+                }
+
+                return ExitCodes.DataErrors;
+            }
+
             var proposal = report.Proposal;
             string? tableFile = p.GetValue(writeTable);
             if (tableFile is not null && proposal.HasChanges)

@@ -68,7 +68,13 @@ public sealed class PvSet : IDisposable
         {
             var startLog = new FindingLog();
             var atStart = PvScanner.Scan(s, 0, startLog);
-            var inside = atStart.Label is null && searchInside ? FindInside(s, log, progress) : [];
+            var container = atStart.Label is null ? ContainerFormat.Detect(s) : null;
+            if (container is not null)
+            {
+                log.Add(Severity.Error, "source.container", "source", 0, container.Describe(s.Name), source: s.Name);
+            }
+
+            var inside = atStart.Label is null && searchInside && container is null ? FindInside(s, log, progress) : [];
             if (atStart.Label is null && !searchInside)
             {
                 log.Add(Severity.Info, "lvm.pv.not-searched", "LVM label", 0,

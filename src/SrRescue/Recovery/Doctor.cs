@@ -17,6 +17,11 @@ public static class Doctor
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(log);
+        if (ContainerSources.Diagnose(sources, outputDir, log) is { } containers)
+        {
+            return containers;
+        }
+
         if (sources.Count > 0 && sources.All(LooksLikeVhdFile))
         {
             return DiagnoseVhdFiles(sources, outputDir, log);

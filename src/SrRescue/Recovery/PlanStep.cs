@@ -11,6 +11,9 @@ public enum StepTool
 
     /// <summary>A XenServer xe command on the pool master.</summary>
     Xe,
+
+    /// <summary>qemu-img: reads a container image (qcow2, VMDK, VHDX, VDI), writes a new raw file.</summary>
+    QemuImg,
 }
 
 /// <summary>

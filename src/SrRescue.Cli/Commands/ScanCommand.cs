@@ -67,7 +67,7 @@ internal static class ScanCommand
                 j.NullableNumber("committed_seqno", committed?.Seqno);
                 j.NullableNumber("committed_offset", committed?.OffsetBytes);
                 w.WriteNumber("copies", a.Copies.Count);
-                w.WriteNumber("damaged_copies", a.Copies.Count(c => c.IsDamaged));
+                w.WriteNumber("damaged_copies", a.Copies.Count(c => c.HasDamage));
                 w.WriteEndObject();
             }
 
@@ -122,7 +122,7 @@ internal static class ScanCommand
                 var committed = a.Copies.FirstOrDefault(c => c.IsCommitted);
                 var header = a.Header is null ? "header unreadable" : a.Header.ChecksumMatches ? "header ok" : "header checksum wrong";
                 var current = committed is null ? "no committed copy" : $"committed seqno {committed.Seqno} at byte {committed.OffsetBytes}";
-                o.WriteLine($"    metadata area {a.Number} at byte {a.StartBytes}, {Units.Bytes(a.SizeBytes)}: {header}, {current}, {a.Copies.Count} copies in the ring ({a.Copies.Count(c => c.IsDamaged)} damaged)");
+                o.WriteLine($"    metadata area {a.Number} at byte {a.StartBytes}, {Units.Bytes(a.SizeBytes)}: {header}, {current}, {a.Copies.Count} copies in the ring ({a.Copies.Count(c => c.HasDamage)} damaged)");
             }
         }
 

@@ -66,6 +66,17 @@ public sealed record MetadataCopy
 
     public bool IsDamaged => Damage is not null;
 
+    /// <summary>
+    /// The one notion of a damaged copy that scan, history and the doctor report: unreadable or
+    /// cut (<see cref="Damage"/>), or pointed at by a slot whose stored CRC does not match the text
+    /// (lvm2 refuses such a copy with "checksum mismatch"). A copy with only a CRC mismatch is
+    /// still read, as the best text there is, but never reported as intact.
+    /// </summary>
+    public bool HasDamage => IsDamaged || SlotChecksumMatches == false;
+
+    /// <summary>Why <see cref="HasDamage"/> is true, in words; null when it is not.</summary>
+    public string? DamageText => Damage ?? (SlotChecksumMatches == false ? "the CRC stored in the mda header slot does not match the text" : null);
+
     /// <summary>The text as found, without the NUL (for damaged copies: as far as it could be read).</summary>
     public required string Text { get; init; }
 }

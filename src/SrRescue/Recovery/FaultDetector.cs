@@ -13,6 +13,7 @@ internal static class FaultDetector
     public static List<Fault> Detect(LvmInspection lvm, SrInventory sr, IReadOnlyList<OrphanVhdProbe.Orphan> orphans)
     {
         var faults = new List<Fault>();
+        SourceFaults.Detect(lvm, faults);
         DetectLostTable(lvm, faults);
         DetectWipedMetadata(lvm, faults);
         DetectDeletedVdis(lvm, sr, faults);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using SrRescue.Cli.Commands;
+using SrRescue.Cli.Output;
 using SrRescue.Diagnostics;
 
 namespace SrRescue.Cli;
@@ -34,6 +35,10 @@ internal static class CliApp
     public static int Run(string[] args, CliContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(args);
+        var stdout = new WatchedWriter(ctx.Out);
+        ctx = ctx with { Out = stdout };
+
         // The root is named "srrescue" whatever the executable is called (SrRescue.Cli under
         // dotnet run, srrescue when installed), so help and usage lines name the real command.
         var root = new Command("srrescue", RootDescription)
@@ -56,6 +61,27 @@ internal static class CliApp
         };
 
         var parsed = root.Parse(args);
+        var path = CommandPath(parsed.CommandResult);
+        var json = args.TakeWhile(a => a != "--").Contains("--json");
+
+        // Under --json stdout holds one document whatever happens: a command that stops before
+        // printing its report gets the error document of its schema.
+        int Stop(int exitCode, string kind, string message, Finding? finding = null, FindingLog? findings = null)
+        {
+            ctx.Err.WriteLine($"srrescue: {message}");
+            if (findings is not null)
+            {
+                FindingsText.Write(ctx.Err, findings);
+            }
+
+            if (json && !stdout.HasWritten && path.Length > 0)
+            {
+                ErrorDocument.Write(stdout, path, exitCode, kind, message, finding, findings?.Snapshot());
+            }
+
+            return exitCode;
+        }
+
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors)
@@ -67,7 +93,6 @@ internal static class CliApp
             if (command != root)
             {
                 var arguments = string.Concat(command.Arguments.Select(a => $" {a.Name}{(a.Arity.MaximumNumberOfValues > 1 ? "..." : "")}"));
-                var path = CommandPath(parsed.CommandResult);
                 ctx.Err.WriteLine($"Usage: srrescue {path}{arguments} [options]; 'srrescue {path} --help' lists them.");
             }
             else
@@ -75,32 +100,43 @@ internal static class CliApp
                 ctx.Err.WriteLine("Usage: srrescue <command> SOURCE... [options]; 'srrescue --help' lists the commands.");
             }
 
+            if (json && path.Length > 0)
+            {
+                ErrorDocument.Write(stdout, path, ExitCodes.Usage, "usage", parsed.Errors[0].Message, null, null);
+            }
+
             return ExitCodes.Usage;
         }
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Err, EnableDefaultExceptionHandler = false });
+            var code = parsed.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Err, EnableDefaultExceptionHandler = false });
+            if (json && !stdout.HasWritten && code != ExitCodes.Success && path.Length > 0)
+            {
+                ErrorDocument.Write(stdout, path, code, "stopped", "the command stopped before its report; stderr says why", null, null);
+            }
+
+            return code;
         }
         catch (UsageException e)
         {
-            ctx.Err.WriteLine($"srrescue: {e.Message}");
-            return ExitCodes.Usage;
+            return Stop(ExitCodes.Usage, "usage", e.Message);
         }
         catch (SrRescue.Io.OutputRefusedException e)
         {
-            ctx.Err.WriteLine($"srrescue: {e.Message}");
-            return ExitCodes.Usage;
+            return Stop(ExitCodes.Usage, "usage", e.Message);
+        }
+        catch (StoppedException e)
+        {
+            return Stop(ExitCodes.DataErrors, "data", e.Message, findings: e.Findings);
         }
         catch (CorruptDataException e)
         {
-            ctx.Err.WriteLine($"srrescue: {e.Finding}");
-            return ExitCodes.DataErrors;
+            return Stop(ExitCodes.DataErrors, "data", e.Finding.ToString(), e.Finding);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            ctx.Err.WriteLine($"srrescue: {e.Message}");
-            return ExitCodes.Io;
+            return Stop(ExitCodes.Io, "io", e.Message);
         }
     }
 }

@@ -66,9 +66,7 @@ internal static class ExportCommand
             chain = VhdChain.Open(volume, lvName, new LvParentResolver(volumes), lvm.Findings, onLv: true);
             if (!chain.IsComplete && !r.AllowMissingParent)
             {
-                ctx.Err.WriteLine($"srrescue: the parent {chain.MissingParent} of {lvName}'s chain was not found; nothing written. --allow-missing-parent exports what the chain found holds, the rest as zeros.");
-                FindingsText.Write(ctx.Err, lvm.Findings);
-                return ExitCodes.DataErrors;
+                throw new StoppedException($"the parent {chain.MissingParent} of {lvName}'s chain was not found; nothing written. --allow-missing-parent exports what the chain found holds, the rest as zeros.", lvm.Findings);
             }
 
             data = chain.Disk;

@@ -17,17 +17,19 @@ internal sealed class JsonOut : IDisposable
     public JsonOut(TextWriter target, string command)
     {
         _target = target;
-        W = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = true });
+        W = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         W.WriteStartObject();
         W.WriteString("schema", $"srrescue.{command}/1");
     }
 
     public Utf8JsonWriter W { get; }
 
-    public void Findings(FindingLog log)
+    public void Findings(FindingLog log) => Findings(log.Snapshot());
+
+    public void Findings(IEnumerable<Finding> findings)
     {
         W.WriteStartArray("findings");
-        foreach (var f in log.Snapshot())
+        foreach (var f in findings)
         {
             W.WriteStartObject();
             W.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
@@ -105,8 +107,19 @@ internal sealed class JsonOut : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends and prints the document, unless a failure left it half written (an object or array
+    /// still open): then nothing is printed and the CLI's error handler prints the error document.
+    /// </summary>
     public void Dispose()
     {
+        if (W.CurrentDepth != 1)
+        {
+            W.Dispose();
+            _buffer.Dispose();
+            return;
+        }
+
         W.WriteEndObject();
         W.Flush();
         _target.WriteLine(Encoding.UTF8.GetString(_buffer.ToArray()));

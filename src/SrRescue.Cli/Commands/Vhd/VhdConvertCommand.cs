@@ -49,15 +49,13 @@ internal static class VhdConvertCommand
         OutputFile.EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
         if (!chain.IsComplete && !r.AllowMissingParent)
         {
-            ctx.Err.WriteLine($"srrescue: the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {r.File}) was not found; nothing written. " +
-                "--allow-missing-parent writes what the chain found holds (the rest as zeros) and lists those ranges.");
-            FindingsText.Write(ctx.Err, log);
-            return ExitCodes.DataErrors;
+            throw new StoppedException($"the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {r.File}) was not found; nothing written. " +
+                "--allow-missing-parent writes what the chain found holds (the rest as zeros) and lists those ranges.", log);
         }
 
         if (r.Format == "vhd" && chain.Disk.Length > DynamicVhdWriter.MaxVirtualSizeBytes)
         {
-            throw new UsageException($"the virtual disk is {chain.Disk.Length} bytes, more than a VHD holds ({DynamicVhdWriter.MaxVirtualSizeBytes}); use --format raw");
+            throw new StoppedException($"the virtual disk is {chain.Disk.Length} bytes, more than a VHD holds ({DynamicVhdWriter.MaxVirtualSizeBytes}); use --format raw", log);
         }
 
         var missing = MissingParentRanges.Find(chain);

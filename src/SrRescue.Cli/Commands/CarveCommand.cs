@@ -86,7 +86,7 @@ internal static class CarveCommand
         }
 
         var damaged = result.Vdis.Count == 0 || restore.Text is null || written.Any(w => !w.ChainComplete)
-            || result.Vdis.Any(v => v.Vhd.Confidence < ExtentConfidence.Medium || v.Vhd.UnplacedBlocks.Count > 0);
+            || result.Vdis.Any(v => result.ChainConfidence(v) < ExtentConfidence.High || v.Vhd.UnplacedBlocks.Count > 0);
         return damaged ? ExitCodes.DataErrors : ExitCodes.Success;
     }
 

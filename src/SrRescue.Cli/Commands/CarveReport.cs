@@ -143,6 +143,13 @@ internal sealed class CarveReport(IReadOnlyList<string> sources, string format, 
             o.WriteLine($"  {x.Vdi.VdiUuid}: blocks not placed (read as zeros): {string.Join(", ", x.Vdi.Vhd.UnplacedBlocks)}");
         }
 
+        var guessed = written.Where(w => result.ChainConfidence(w.Vdi) < ExtentConfidence.High).Select(w => w.Vdi.VdiUuid).ToList();
+        if (guessed.Count > 0)
+        {
+            o.WriteLine($"NOT SURE: {guessed.Count} of {written.Count} VDI(s) have extents the structures could not tell apart from another VHD's, chosen by allocation order: " +
+                $"{string.Join(", ", guessed)}. Check each (e.g. fsck or mount -o ro of a copy) before trusting it; the report lists every extent's rivals.");
+        }
+
         if (result.UnaccountedPes.Count > 0)
         {
             o.WriteLine($"Extents holding data that nothing claims: {string.Join(", ", result.UnaccountedPes.Select(PeText))}");

@@ -47,7 +47,9 @@ internal static class DoctorText
         o.WriteLine("WHAT TO DO, IN THIS ORDER");
         if (d.Plan.Count == 0)
         {
-            o.WriteLine("  Nothing to do.");
+            o.WriteLine(d.Faults.Any(f => f.Id is not ("F6" or "F7"))
+                ? "  Nothing SrRescue can recover from these sources (see above)."
+                : "  Nothing to do.");
         }
 
         var n = 1;

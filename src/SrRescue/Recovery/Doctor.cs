@@ -36,8 +36,22 @@ public static class Doctor
         var sr = SrInventory.Build(lvm, log);
         var orphans = OrphanVhdProbe.Find(lvm);
         var faults = FaultDetector.Detect(lvm, sr, orphans);
-        var (plan, warnings) = new PlanBuilder(sources, lvmBackupFolder, outputDir, lvm, sr).Build(faults);
-        var vdis = faults.Any(f => f.Id == "F4") ? CarvedInventory.Merge(lvm, sr, log) : sr.Vdis;
+
+        // Carving finds what no metadata copy knows: VDIs of an old SR (F4), or every VDI when no
+        // metadata copy and no backup is left (F3 without a VG). Its finds are listed and planned.
+        var noVg = lvm.Vg is null && lvm.BackupCopies.Count == 0;
+        var vdis = faults.Any(f => f.Id == "F4") || noVg ? CarvedInventory.Merge(lvm, sr, log) : sr.Vdis;
+        if (noVg && SourceFaults.NothingOfAnSr(lvm, sources, vdis, searchInside) is { } nothing)
+        {
+            return new Diagnosis(sources, null, null, null, [nothing], [], [], []);
+        }
+
+        if (noVg)
+        {
+            FaultDetector.AddCarveResult(faults, vdis);
+        }
+
+        var (plan, warnings) = new PlanBuilder(sources, lvmBackupFolder, outputDir, lvm, sr).Build(faults, vdis.Where(v => v.State == VdiState.Carved).ToList());
         return new Diagnosis(sources, sr.SrUuid, lvm.Vg?.VgName, sr.Mgt?.SrInfo.NameLabel, faults, vdis, plan, warnings);
     }
 

@@ -25,6 +25,23 @@ internal static class FaultDetector
         return faults;
     }
 
+    /// <summary>F3 without any metadata copy or backup: what carving the data area found, the only VDIs there are.</summary>
+    public static void AddCarveResult(List<Fault> faults, IReadOnlyList<SrVdi> vdis)
+    {
+        var i = faults.FindIndex(f => f.Id == "F3" && f.Kind == "mda-wiped");
+        if (i < 0)
+        {
+            return;
+        }
+
+        var carved = vdis.Where(v => v.State == VdiState.Carved).ToList();
+        List<string> evidence = [.. faults[i].Evidence];
+        evidence.Add(carved.Count == 0
+            ? "carving the data area found no VHD: no VDI can be rebuilt from these sources"
+            : $"carving the data area finds {carved.Count} VDI(s) by their VHD structures: {string.Join(", ", carved.Select(v => v.Uuid))}");
+        faults[i] = faults[i] with { Evidence = evidence };
+    }
+
     /// <summary>F1: a PV found by its label inside a disk whose partition table is gone.</summary>
     private static void DetectLostTable(LvmInspection lvm, List<Fault> faults)
     {

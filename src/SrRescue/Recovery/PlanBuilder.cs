@@ -15,7 +15,8 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
     private readonly List<string> _warnings = [];
     private readonly List<(SrVdi Vdi, string File)> _exports = [];
 
-    public (IReadOnlyList<PlanStep> Steps, IReadOnlyList<string> Warnings) Build(IReadOnlyList<Fault> faults)
+    /// <param name="carved">The VDIs carving finds (F4, or F3 with no metadata copy left): carved into new files, then imported.</param>
+    public (IReadOnlyList<PlanStep> Steps, IReadOnlyList<string> Warnings) Build(IReadOnlyList<Fault> faults, IReadOnlyList<SrVdi> carved)
     {
         var kinds = faults.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         PartitionTableFiles(kinds);
@@ -41,7 +42,7 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
                 $"'srrescue export {string.Join(' ', sources)} --vdi {vdi.Uuid} --format raw -o FILE' gets what is left, with the reused ranges named");
         }
 
-        if (kinds.Contains("F4"))
+        if (kinds.Contains("F4") || carved.Count > 0)
         {
             Carve();
         }
@@ -65,7 +66,7 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
         }
         else
         {
-            Import();
+            Import(carved);
         }
 
         AddStandingWarnings();
@@ -134,6 +135,8 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
         _exports.Add((vdi, file));
     }
 
+    private string CarvedFolder => Path.Combine(outputDir, "carved");
+
     /// <summary>F4: VDIs no metadata copy knows are carved out of the data area into new files, before anything writes to the disk.</summary>
     private void Carve()
     {
@@ -143,9 +146,9 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
             args.AddRange(["--lvm-backup", backupFolder]);
         }
 
-        args.AddRange(["-o", Path.Combine(outputDir, "carved")]);
+        args.AddRange(["-o", CarvedFolder]);
         _steps.Add(new PlanStep(StepTool.SrRescue, args,
-            "some VDIs are known to no metadata copy (F4): carving rebuilds each from its VHD structures and writes it, chain coalesced, with a report of every extent's evidence and confidence; do not write to this disk before it has run"));
+            "some VDIs are known to no metadata copy: carving rebuilds each from its VHD structures and writes it, chain coalesced, with a report of every extent's evidence and confidence; do not write to this disk before it has run"));
     }
 
     /// <summary>One restore-metadata + vgcfgrestore round per seqno the deleted LVs were last defined in.</summary>
@@ -239,9 +242,12 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
             : $"<partition 3 of {source}>";
     }
 
-    private void Import()
+    private void Import(IReadOnlyList<SrVdi> carved)
     {
-        foreach (var (vdi, file) in _exports)
+        // Carved VDIs come out of the carve step coalesced, one file per VDI named by its uuid;
+        // a hidden one is a parent that its children's files already hold.
+        var carvedFiles = carved.Where(v => !v.Hidden).Select(v => (v, Path.Combine(CarvedFolder, $"{v.Uuid}.vhd")));
+        foreach (var (vdi, file) in _exports.Concat(carvedFiles))
         {
             var size = (vdi.VirtualSizeBytes ?? vdi.LvSizeBytes ?? 0).ToString(CultureInfo.InvariantCulture);
             var name = vdi.NameLabel ?? $"recovered {vdi.Uuid}";

@@ -41,6 +41,25 @@ internal static class SourceFaults
         }
     }
 
+    /// <summary>
+    /// Sources with no LVM label, no metadata copy, no backup and no VHD the carver could take
+    /// (an empty file, /dev/null, a zeroed or foreign disk): they hold no SR, and the doctor says
+    /// so instead of a plan. Null when any of those is there.
+    /// </summary>
+    public static Fault? NothingOfAnSr(LvmInspection lvm, IReadOnlyList<string> sources, IReadOnlyList<Xen.SrVdi> carved, bool searchedInside)
+    {
+        if (lvm.Pvs.Pvs.Any(p => p.Label is not null) || lvm.Pvs.Copies.Any() || carved.Count > 0)
+        {
+            return null;
+        }
+
+        var evidence = sources.Select(s => $"{s}: no LVM label in sectors 0-3{(searchedInside ? ", none inside it either" : "")}, no metadata area, and carving found no VHD at any extent of the XenServer layout").ToList();
+        evidence.Add(searchedInside
+            ? "nothing of an SR is on these sources: check that the right disk or LUN was given (srrescue partitions SOURCE --find lists what the disk holds)"
+            : "nothing of an SR is at the start of these sources; without --no-pv-search the doctor also looks for a PV inside them");
+        return new Fault("SOURCE", "no-sr", "No LVM PV and no VHD found: these sources hold no SR", evidence);
+    }
+
     private static IEnumerable<string> LvsOn(Lvm.Model.VgMetadata vg, Lvm.Model.PvMetadata pv)
     {
         var names = vg.Lvs.Where(l => l.PhysicalRanges(vg).Any(r => r.PvId == pv.Id)).Select(l => l.Name).ToList();

@@ -12,9 +12,15 @@ public sealed class CarveCliTests
         var image = Fixtures.Image("sr_recreated");
         var dir = Path.Combine(Fixtures.NewTempDir(), "carved");
         var r = Support.Cli.Run("carve", image, "-o", dir, "--format", "raw", "--json");
-        Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        // sr_recreated's VHDs have full bitmaps over random data: at three extents the structures fit
+        // two VHDs equally and the allocation order chose (rightly here). A guess is a doubt:
+        // warnings and exit 1, never exit 0.
+        Assert.True(r.ExitCode == 1, r.Out + r.Err);
         var json = r.Json();
         Assert.Equal("srrescue.carve/1", json.GetProperty("schema").GetString());
+        var ambiguous = json.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("code").GetString() == "carve.extent.ambiguous").ToList();
+        Assert.NotEmpty(ambiguous);
+        Assert.All(ambiguous, f => Assert.Equal("warning", f.GetProperty("severity").GetString()));
         Assert.Equal(4194304, json.GetProperty("grid").GetProperty("extent_size").GetInt64());
         var vdis = json.GetProperty("vdis").EnumerateArray().ToList();
         var expected = Fixtures.Expected("sr_recreated").GetProperty("vdis").EnumerateArray().ToList();

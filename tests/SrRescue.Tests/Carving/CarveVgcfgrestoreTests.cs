@@ -15,7 +15,8 @@ public sealed class CarveVgcfgrestoreTests
         var copy = Fixtures.CopyOfImage("sr_recreated");
         var dir = Path.Combine(Fixtures.NewTempDir(), "carved");
         var carve = Support.Cli.Run("carve", copy, "-o", dir, "--json");
-        Assert.True(carve.ExitCode == 0, carve.Out + carve.Err);
+        // Exit 1: some extents were chosen by allocation order (carve.extent.ambiguous); the map is right all the same.
+        Assert.True(carve.ExitCode == 1, carve.Out + carve.Err);
         var json = carve.Json();
         var file = json.GetProperty("metadata_file").GetString()!;
         // The disk holds the re-created SR's VG: the file is that VG with the carved LVs added,

@@ -24,7 +24,7 @@ public static class Doctor
 
         if (sources.Count > 0 && sources.All(LooksLikeVhdFile))
         {
-            return DiagnoseVhdFiles(sources, outputDir, log);
+            return VhdFileDoctor.Diagnose(sources, outputDir, log);
         }
 
         using var lvm = LvmInspection.Open(sources, lvmBackupFolder, progress, searchInside);
@@ -74,53 +74,5 @@ public static class Doctor
         }
 
         return VhdFooter.HasCookie(head) || VhdFooter.HasCookie(f.ReadBytes(f.Length - VhdFooter.Size, VhdFooter.Size));
-    }
-
-    private static Diagnosis DiagnoseVhdFiles(IReadOnlyList<string> sources, string outputDir, FindingLog log)
-    {
-        var faults = new List<Fault>();
-        var plan = new List<PlanStep>();
-        var evidence = new List<string>();
-        foreach (var path in sources)
-        {
-            using var source = FileSource.Open(path);
-            using var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var fileLog = new FindingLog();
-            var report = VhdChecker.Check(source, fileLog, new VhdCheckOptions { ParentResolver = resolver });
-            foreach (var f in fileLog)
-            {
-                log.Add(f);
-            }
-
-            if (report.IsClean)
-            {
-                continue;
-            }
-
-            evidence.AddRange(report.Findings.Where(f => f.Severity != Severity.Info).Select(f => $"{Path.GetFileName(path)}: {f.Message} at byte {f.Offset} [{f.Code}]"));
-            var repaired = Path.Combine(outputDir, Path.GetFileNameWithoutExtension(path) + ".repaired.vhd");
-            plan.Add(new PlanStep(StepTool.SrRescue, ["srrescue", "vhd", "repair", path, "-o", repaired],
-                "a repaired copy: footers, checksums, header fields and orphaned blocks put back where the structures say; the report lists every block"));
-            var raw = Path.Combine(outputDir, Path.GetFileNameWithoutExtension(path) + ".raw");
-            var parentMissing = report.Findings.Any(f => f.Code == "vhd.chain.parent-missing");
-            List<string> convert = ["srrescue", "vhd", "convert", parentMissing ? path : repaired, "-o", raw, "--format", "raw"];
-            if (parentMissing)
-            {
-                convert.Add("--allow-missing-parent");
-            }
-
-            plan.Add(new PlanStep(StepTool.SrRescue, convert, parentMissing
-                ? "the parent is missing: put it beside the child (any name; it is matched by uuid) and convert again; until then this exports what the child holds"
-                : "the whole virtual disk as a sparse raw file, for checking or for import"));
-            plan.Add(new PlanStep(StepTool.Xe, ["xe", "vdi-create", "sr-uuid=<TARGET-SR-UUID>", $"name-label={Path.GetFileNameWithoutExtension(path)}", $"virtual-size={report.VirtualSizeBytes}", "type=user"], "a new VDI for the repaired disk"));
-            plan.Add(new PlanStep(StepTool.Xe, ["xe", "vdi-import", "uuid=<NEW-VDI-UUID>", $"filename={repaired}", "format=vhd"], "copies the repaired VHD into it"));
-        }
-
-        if (evidence.Count > 0)
-        {
-            faults.Add(new Fault("F5", "vhd-damaged", "VHD structures damaged: vhd-util check fails", evidence));
-        }
-
-        return new Diagnosis(sources, null, null, null, faults, [], plan, []);
     }
 }

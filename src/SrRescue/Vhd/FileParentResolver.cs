@@ -26,9 +26,9 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
         {
             foreach (var path in PathsFor(name))
             {
-                if (File.Exists(path) && (wanted == Guid.Empty || FooterUuid(path) == wanted))
+                if (File.Exists(path) && (wanted == Guid.Empty || FooterUuid(path, out _) == wanted))
                 {
-                    return Open(path);
+                    return Open(path, wanted, log, child);
                 }
             }
         }
@@ -37,7 +37,7 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
         {
             log.Add(Severity.Info, "vhd.chain.parent-by-uuid", "VHD parent", -1,
                 $"no locator names an existing file; {Path.GetFileName(match)} is the parent by its footer uuid {wanted}", source: child.Name);
-            return Open(match);
+            return Open(match, wanted, log, child);
         }
 
         return null;
@@ -71,7 +71,7 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
         _byUuid = [];
         foreach (var file in Directory.EnumerateFiles(_folder).Take(MaxFolderFiles))
         {
-            if (FooterUuid(file) is { } uuid)
+            if (FooterUuid(file, out _) is { } uuid)
             {
                 _byUuid.TryAdd(uuid, file);
             }
@@ -80,13 +80,14 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
         return _byUuid;
     }
 
-    /// <summary>The footer UUID of a file, from its last sector or sector 0; null when it is no VHD.</summary>
-    private static Guid? FooterUuid(string path)
+    /// <summary>The footer UUID of a file, from its last sector or sector 0, leniently (<see cref="VhdFooter.ReadUuidLeniently"/>); null when it is no VHD.</summary>
+    private static Guid? FooterUuid(string path, out bool checksumMatches)
     {
+        checksumMatches = false;
         try
         {
             using var f = FileSource.Open(path);
-            return VhdFooter.ReadUuid(f, copyAtStartFirst: false);
+            return VhdFooter.ReadUuidLeniently(f, out checksumMatches);
         }
         catch (IOException)
         {
@@ -98,8 +99,14 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
         return null;
     }
 
-    private ResolvedParent Open(string path)
+    private ResolvedParent Open(string path, Guid wanted, FindingLog log, VhdImage child)
     {
+        if (wanted != Guid.Empty && FooterUuid(path, out var ok) == wanted && !ok)
+        {
+            log.Add(Severity.Warning, "vhd.chain.parent-footer-checksum", "VHD parent", -1,
+                $"{Path.GetFileName(path)}: no footer copy passes its checksum, but its uuid {wanted} is the child's parent uuid: it is read as the parent, with the findings its own check gives", source: child.Name);
+        }
+
         var f = FileSource.Open(path);
         _opened.Add(f);
         return new ResolvedParent(f, path, OnLv: false);

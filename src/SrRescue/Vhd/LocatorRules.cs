@@ -24,6 +24,14 @@ internal static class LocatorRules
         var seen = new HashSet<uint>();
         var footerAt = v.LengthBytes - VhdFooter.Size;
         var parentName = HeaderRules.DecodeParentName(h.Raw) ?? h.ParentName;
+        var headerFile = BaseName(parentName);
+        if (headerFile.Length == 0)
+        {
+            // The locators are not wrong for naming a parent the header no longer names.
+            log.Add(Severity.Warning, "vhd.header.parent-name-missing", "VHD header", v.HeaderAt + DynamicHeader.Off.ParentName,
+                "the differencing header has no parent unicode name (zeroed or blank): only the locators and the parent uuid say which file the parent is", "", "the parent's file name");
+        }
+
         for (var i = 0; i < DynamicHeader.LocatorCount; i++)
         {
             var loc = h.Locators[i];
@@ -95,8 +103,12 @@ internal static class LocatorRules
             }
 
             paths.Add(path);
-            var file = path[(path.LastIndexOf('/') + 1)..];
-            if (!string.Equals(file, parentName, StringComparison.Ordinal))
+            // blktap stores the parent's basename in the header, Windows tools may store a full
+            // path (vhd.md 2.1); Windows locators (W2ku absolute, W2ru relative ".\name.vhd") name
+            // files case-insensitively. Compare basenames, as Windows does for its own locators.
+            var file = BaseName(path);
+            var comparison = loc.PlatformCode == ParentLocator.MacX ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+            if (headerFile.Length > 0 && !string.Equals(file, headerFile, comparison))
             {
                 log.Add(Severity.Warning, "vhd.locator.name-mismatch", What, (long)loc.DataOffset,
                     $"{loc.CodeName} locator {i} names the parent '{file}' but the header says '{parentName}'", file, parentName);
@@ -179,6 +191,13 @@ internal static class LocatorRules
         }
 
         return found.Name;
+    }
+
+    /// <summary>The last component of a path written with / or \ (Windows).</summary>
+    private static string BaseName(string path)
+    {
+        var p = path.TrimEnd('\0').Replace('\\', '/');
+        return p[(p.LastIndexOf('/') + 1)..];
     }
 
     private static string? Decode(ParentLocator loc, byte[] data)

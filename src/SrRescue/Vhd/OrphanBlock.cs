@@ -28,6 +28,9 @@ public sealed record OrphanBlock
     /// <summary>The block it was put back as, or null when it was not placed.</summary>
     public int? PlacedAsBlock { get; init; }
 
+    /// <summary>Placed by inference from the write order (bitmaps that continue, neighbours in the file), not proved by a structure.</summary>
+    public bool Inferred { get; init; }
+
     /// <summary>Why it was placed there, or why it could not be.</summary>
     public required string Evidence { get; init; }
 

@@ -6,7 +6,8 @@ namespace SrRescue.Vhd;
 /// narrow it: the batmap marks only full blocks (vhd.md 3.4), and it is never ahead of the BAT, so
 /// a block it marks full was allocated; and where the surviving entries show blocks were allocated
 /// in block order (an import, a coalesce), an orphan lies between its physical neighbours' blocks.
-/// An orphan is put back only when one position is left for it and for no other orphan.
+/// An orphan is put back only when one position is left for it and for no other orphan; what is
+/// left after that may be inferred from the write order (<see cref="OrphanWriteRuns"/>, marked).
 /// </summary>
 internal static class OrphanPlacement
 {
@@ -30,10 +31,14 @@ internal static class OrphanPlacement
         public int CandidateCount { get; set; }
 
         public string Evidence { get; set; } = "";
+
+        /// <summary>Placed by <see cref="OrphanWriteRuns"/>: an inference from the write order, not a proof.</summary>
+        public bool Inferred { get; set; }
     }
 
     /// <summary>Places what can be placed (sets <see cref="Orphan.Block"/> and the BAT entry); returns the blocks known lost.</summary>
-    public static List<LostBlock> Place(List<Orphan> orphans, uint[] bat, Func<int, bool> batmapFull)
+    /// <param name="edgesOf">Whether an allocated block's first and last sectors are present; null leaves out the write-run inference.</param>
+    public static List<LostBlock> Place(List<Orphan> orphans, uint[] bat, Func<int, bool> batmapFull, Func<int, (bool First, bool Last)>? edgesOf = null)
     {
         var gaps = new List<int>();
         for (var i = 0; i < bat.Length; i++)
@@ -53,6 +58,13 @@ internal static class OrphanPlacement
             foreach (var o in orphans.Where(o => o.Block is not null))
             {
                 bat[o.Block!.Value] = (uint)o.Found.BitmapSector;
+            }
+
+            if (edgesOf is not null)
+            {
+                // A block the batmap marks full holds only a full orphan; a full orphan may be any free block.
+                var free = gaps.Where(g => bat[g] == VhdImage.Unallocated).ToHashSet();
+                OrphanWriteRuns.Place(orphans, bat, free, edgesOf, (o, b) => o.IsFull || !batmapFull(b));
             }
         }
 

@@ -24,7 +24,9 @@ internal sealed class OrphanScanner
     private OrphanScanner(IByteSource source) => _source = source;
 
     /// <param name="SectorsSet">Bits set in its bitmap (sectors present).</param>
-    public readonly record struct Found(long BitmapSector, int SectorsSet, bool IsFull);
+    /// <param name="FirstSet">The block's first sector is present.</param>
+    /// <param name="LastSet">The block's last sector is present.</param>
+    public readonly record struct Found(long BitmapSector, int SectorsSet, bool IsFull, bool FirstSet = false, bool LastSet = false);
 
     /// <param name="bat">The repaired BAT: the blocks already known.</param>
     public static List<Found> Scan(IByteSource source, uint[] bat, long endOfHeadersBytes, int bitmapSectors, int sectorsPerBlock, AllocationGrid grid)
@@ -58,7 +60,8 @@ internal sealed class OrphanScanner
             if (LooksLikeBitmap(bitmap) && (inside || FewPartialBytes(bitmap)))
             {
                 var set = BitmapDataCheck.CountSet(bitmap, sectorsPerBlock);
-                found.Add(new Found(s, set, set == sectorsPerBlock));
+                var (first, last) = BitmapEdges(bitmap, sectorsPerBlock);
+                found.Add(new Found(s, set, set == sectorsPerBlock, first, last));
                 s = grid.AtOrAfter(s + footprintSectors);
                 continue;
             }
@@ -74,6 +77,14 @@ internal sealed class OrphanScanner
         }
 
         return found;
+    }
+
+    /// <summary>Whether a block's first and last sectors are present, by its bitmap (sector n is byte n >> 3, mask 0x80 >> (n & 7): vhd.md conventions).</summary>
+    public static (bool First, bool Last) BitmapEdges(ReadOnlySpan<byte> bitmap, int sectorsPerBlock)
+    {
+        var last = sectorsPerBlock - 1;
+        return (bitmap.Length > 0 && (bitmap[0] & 0x80) != 0,
+            last >> 3 < bitmap.Length && (bitmap[last >> 3] & (0x80 >> (last & 7))) != 0);
     }
 
     /// <summary>

@@ -175,6 +175,34 @@ public sealed record VhdFooter
         return null;
     }
 
+    /// <summary>
+    /// The uuid of a footer copy that verifies, else of one that has the cookie but fails its
+    /// checksum (<paramref name="checksumMatches"/> false): a parent is matched by uuid with the
+    /// same leniency a child is read with, since 128 bits that equal the child's parent uuid are
+    /// better evidence than a checksum.
+    /// </summary>
+    public static Guid? ReadUuidLeniently(Io.IByteSource source, out bool checksumMatches)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        checksumMatches = true;
+        if (ReadUuid(source, copyAtStartFirst: false) is { } sure)
+        {
+            return sure;
+        }
+
+        checksumMatches = false;
+        var quiet = new FindingLog();
+        foreach (var at in new[] { source.Length - Size, 0 })
+        {
+            if (at >= 0 && TryRead(Io.ByteSourceExtensions.ReadBytes(source, at, Size), at, "footer", quiet, source.Name) is { } f)
+            {
+                return f.Uuid;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The bytes of this footer with new values, checksum recomputed (for repair and writers).</summary>
     public static byte[] Encode(VhdFooter f)
     {

@@ -41,5 +41,8 @@ public sealed record VhdRepairReport
     public IEnumerable<OrphanBlock> Unplaced => Orphans.Where(o => o.PlacedAsBlock is null);
 
     /// <summary>Nothing was lost, nothing kept only in part, every orphan put back.</summary>
-    public bool AllRecovered => Lost.Count == 0 && Partial.Count == 0 && Orphans.All(o => o.PlacedAsBlock is not null);
+    public bool AllRecovered => Lost.Count == 0 && Partial.Count == 0 && Orphans.All(o => o.PlacedAsBlock is not null && !o.Inferred);
+
+    /// <summary>Orphans put back by inference (<see cref="OrphanBlock.Inferred"/>): to be checked before the disk is trusted.</summary>
+    public IEnumerable<OrphanBlock> InferredPlacements => Orphans.Where(o => o.PlacedAsBlock is not null && o.Inferred);
 }

@@ -84,7 +84,7 @@ public static class VhdRepairer
         var bat = batFix.Bat;
         var orphans = OrphanScanner.Scan(damaged, bat, v1.EndOfHeadersBytes, v1.BitmapSectors, (int)v1.SectorsPerBlock, grid)
             .Select(f => Describe(f, v1, sourceBytes)).ToList();
-        var lost = batFix.Lost.Concat(OrphanPlacement.Place(orphans, bat, b => v1.BatmapValid && v1.BatmapSaysFull(b))).ToList();
+        var lost = batFix.Lost.Concat(OrphanPlacement.Place(orphans, bat, b => v1.BatmapValid && v1.BatmapSaysFull(b), b => BitmapEdges(damaged, bat[b], v1))).ToList();
         var partial = batFix.Partial.Concat(orphans.Where(o => o.Block is not null && o.DataPresent < v1.BlockSizeBytes)
             .Select(o => new PartialBlock(o.Block!.Value, o.Found.BitmapSector * VhdImage.SectorSize, o.DataPresent, v1.BlockSizeBytes))).ToList();
         var placed = orphans.Where(o => o.Block is not null).ToList();
@@ -159,6 +159,13 @@ public static class VhdRepairer
         return VhdChecker.Inspect(view, new VhdCheckOptions { OnLv = options.OnLv }, new FindingLog());
     }
 
+    private static (bool First, bool Last) BitmapEdges(IByteSource source, uint bitmapSector, VhdInspection v)
+    {
+        var bitmap = new byte[v.BitmapSectors * VhdImage.SectorSize];
+        var n = source.ReadFullyAt(bitmapSector * (long)VhdImage.SectorSize, bitmap);
+        return OrphanScanner.BitmapEdges(bitmap.AsSpan(0, n), (int)v.SectorsPerBlock);
+    }
+
     private static OrphanPlacement.Orphan Describe(OrphanScanner.Found f, VhdInspection v, long sourceBytes)
     {
         var dataAt = (f.BitmapSector + v.BitmapSectors) * VhdImage.SectorSize;
@@ -191,6 +198,7 @@ public static class VhdRepairer
             CandidateBlocks = o.Candidates,
             CandidateCount = o.CandidateCount,
             PlacedAsBlock = o.Block,
+            Inferred = o.Inferred,
             Evidence = o.Evidence,
             SavedAs = saved,
         };

@@ -63,17 +63,18 @@ public sealed class VhdCheckRepairCliTests
         var j = r.Json();
         Assert.Equal("srrescue.vhd-repair/1", j.GetProperty("schema").GetString());
         Assert.Equal(4, j.GetProperty("orphans_found").GetInt32());
-        Assert.Equal(1, j.GetProperty("orphans_placed").GetInt32());
+        Assert.Equal(3, j.GetProperty("orphans_placed").GetInt32()); // block 12 proved, 11 and 13 inferred
+        Assert.Equal(2, j.GetProperty("orphans").EnumerateArray().Count(o => o.GetProperty("inferred").GetBoolean()));
         Assert.False(j.GetProperty("all_recovered").GetBoolean());
         Assert.True(j.GetProperty("output_check").GetProperty("clean").GetBoolean());
         var unplaced = j.GetProperty("orphans").EnumerateArray().Where(o => o.GetProperty("placed_as_block").ValueKind == System.Text.Json.JsonValueKind.Null).ToList();
-        Assert.Equal(3, unplaced.Count);
+        Assert.Single(unplaced);
         foreach (var o in unplaced)
         {
             var saved = o.GetProperty("saved_as").GetString()!;
             Assert.Equal($"{output}.orphan-{o.GetProperty("bitmap_offset").GetInt64()}.bin", saved);
             Assert.Equal(2 << 20, new FileInfo(saved).Length);
-            Assert.Equal(10, o.GetProperty("candidate_count").GetInt32());
+            Assert.Equal(10, o.GetProperty("candidate_count").GetInt32()); // any free block but the full one
         }
 
         Assert.Equal(before, Hash(source));
@@ -84,6 +85,7 @@ public sealed class VhdCheckRepairCliTests
         var forced = Support.Cli.Run("vhd", "repair", source, "-o", output, "--force");
         Assert.Equal(1, forced.ExitCode);
         Assert.Contains("PUT BACK    block 12", forced.Out, StringComparison.Ordinal);
+        Assert.Contains("INFERRED    block 11", forced.Out, StringComparison.Ordinal);
         Assert.Contains("NOT PLACED", forced.Out, StringComparison.Ordinal);
         Assert.Contains("PARTIAL RECOVERY", forced.Out, StringComparison.Ordinal);
     }

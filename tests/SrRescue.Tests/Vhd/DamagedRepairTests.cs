@@ -95,10 +95,14 @@ public sealed class DamagedRepairTests
             Assert.NotEmpty(o.Evidence);
         }
 
-        // The batmap marks block 12 full and only one orphan is full: that one, and only that one, goes back.
-        var placed = Assert.Single(report.Placed);
-        Assert.Equal(truth[placed.BitmapOffsetBytes], placed.PlacedAsBlock);
-        Assert.Equal(12, placed.PlacedAsBlock);
+        // The batmap marks block 12 full and only one orphan is full: that one goes back, proved.
+        // Blocks 11 and 13 go back by inference (their bitmaps continue into blocks 10, 12 and 12),
+        // marked as such; block 4 has only a file neighbour for it and stays saved beside the output.
+        Assert.All(report.Placed, o => Assert.Equal(truth[o.BitmapOffsetBytes], o.PlacedAsBlock));
+        var proved = Assert.Single(report.Placed, o => !o.Inferred);
+        Assert.Equal(12, proved.PlacedAsBlock);
+        Assert.Equal([11, 13], report.InferredPlacements.Select(o => o.PlacedAsBlock!.Value).Order());
+        Assert.Equal(4, truth[Assert.Single(report.Unplaced).BitmapOffsetBytes]);
         Assert.All(report.Unplaced, o => Assert.True(o.CandidateCount > 1));
         Assert.Empty(report.Lost);
         Assert.Empty(report.Partial);
@@ -117,7 +121,7 @@ public sealed class DamagedRepairTests
         var want = new byte[2 << 20];
         for (var i = 0; i < damaged.Bat.Count; i++)
         {
-            if (damaged.Bat[i] == VhdImage.Unallocated && i != 12)
+            if (damaged.Bat[i] == VhdImage.Unallocated && report.Placed.All(o => o.PlacedAsBlock != i))
             {
                 continue;
             }

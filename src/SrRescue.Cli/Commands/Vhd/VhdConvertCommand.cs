@@ -31,12 +31,17 @@ internal static class VhdConvertCommand
         {
             Description = "When a parent of the chain cannot be found, write what the chain found holds; the ranges that needed the parent are written as zeros and listed.",
         };
+        var parentDir = new Option<string?>("--parent-dir")
+        {
+            Description = "The folder the chain's parents are looked for in (default: FILE's folder), e.g. the original folder for a repaired copy written elsewhere.",
+            HelpName = "DIR",
+        };
         var cmd = new Command("convert", "Convert a VHD (with its chain) to a sparse raw disk or to one dynamic VHD.")
         {
-            file, output, format, force, json, allowMissing,
+            file, output, format, force, json, allowMissing, parentDir,
         };
         cmd.SetAction(p => Run(ctx, new ConvertRequest(
-            p.GetValue(file)!, p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing)), p.GetValue(json)));
+            p.GetValue(file)!, p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing), p.GetValue(parentDir)), p.GetValue(json)));
         return cmd;
     }
 
@@ -44,7 +49,13 @@ internal static class VhdConvertCommand
     {
         var log = new FindingLog();
         using var leaf = FileSource.Open(r.File);
-        using var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(r.File))!);
+        var folder = r.ParentDir ?? Path.GetDirectoryName(Path.GetFullPath(r.File))!;
+        if (!Directory.Exists(folder))
+        {
+            throw new UsageException($"--parent-dir {folder}: no such folder");
+        }
+
+        using var resolver = new FileParentResolver(folder);
         var chain = VhdChain.Open(leaf, r.File, resolver, log);
         OutputFile.EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
         if (!chain.IsComplete && !r.AllowMissingParent)
@@ -114,5 +125,5 @@ internal static class VhdConvertCommand
         }
     }
 
-    private sealed record ConvertRequest(string File, string Output, string Format, bool Force, bool AllowMissingParent);
+    private sealed record ConvertRequest(string File, string Output, string Format, bool Force, bool AllowMissingParent, string? ParentDir);
 }

@@ -9,8 +9,9 @@ namespace SrRescue.Cli.Commands.Vhd;
 /// <summary>
 /// `vhd repair FILE -o OUT [--force] [--json]`: a repaired copy in a new file (the source is only
 /// read), orphaned blocks that cannot be placed saved as OUT.orphan-&lt;offset&gt;.bin, and the
-/// repaired file checked again. Exit 0 when everything was recovered, 1 when something was lost,
-/// kept only in part, or could not be put back.
+/// repaired file checked again. Exit 0 when everything was recovered and the copy checks clean of
+/// errors, 1 when something was lost, kept only in part, could not be put back, or the check of the
+/// copy still finds an error (a parent that is missing).
 /// </summary>
 internal static class VhdRepairCommand
 {
@@ -75,7 +76,9 @@ internal static class VhdRepairCommand
                 VhdRepairText.Write(ctx.Out, report, path, outPath, after);
             }
 
-            return report.AllRecovered ? ExitCodes.Success : ExitCodes.DataErrors;
+            // The report agrees with the check of the copy: a repaired child whose parent is still
+            // missing (or any error the check finds) is not "everything recovered".
+            return report.AllRecovered && after.Errors == 0 ? ExitCodes.Success : ExitCodes.DataErrors;
         });
         return cmd;
     }

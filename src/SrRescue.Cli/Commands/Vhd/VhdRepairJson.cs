@@ -43,6 +43,7 @@ internal static class VhdRepairJson
             w.WriteBoolean("full", o.IsFull);
             w.WriteNumber("data_bytes_present", o.DataBytesPresent);
             j.NullableNumber("placed_as_block", o.PlacedAsBlock);
+            w.WriteBoolean("inferred", o.Inferred);
             w.WriteStartArray("candidate_blocks");
             foreach (var c in o.CandidateBlocks)
             {
@@ -80,7 +81,7 @@ internal static class VhdRepairJson
         }
 
         w.WriteEndArray();
-        w.WriteBoolean("all_recovered", r.AllRecovered);
+        w.WriteBoolean("all_recovered", r.AllRecovered && after.Errors == 0);
         w.WriteStartObject("output_check");
         w.WriteBoolean("clean", after.IsClean);
         w.WriteNumber("errors", after.Errors);

@@ -42,9 +42,19 @@ internal static class VhdRepairText
             : $"Check of {output}: {after.Errors} errors, {after.Warnings} warnings ({string.Join(", ", after.Findings.Where(f => f.Severity != Diagnostics.Severity.Info).Select(f => f.Code).Distinct(StringComparer.Ordinal))}); 'srrescue vhd check {output}' shows them.");
         o.WriteLine();
         var unplaced = r.Unplaced.ToList();
-        if (r.AllRecovered)
+        if (r.AllRecovered && after.Errors == 0)
         {
             o.WriteLine("Result: everything was recovered.");
+            return;
+        }
+
+        if (r.AllRecovered)
+        {
+            var parentMissing = after.Findings.Any(f => f.Code == "vhd.chain.parent-missing");
+            o.WriteLine($"Result: NOT COMPLETE: the file's own structures were repaired, but the check of the copy finds {after.Errors} {(after.Errors == 1 ? "error" : "errors")}" +
+                (parentMissing
+                    ? $": its parent is missing, so the disk it describes is incomplete. Put the parent beside {source} (any name; it is matched by uuid), then 'srrescue vhd convert {source} -o DISK.vhd --format vhd' writes the whole disk."
+                    : $"; 'srrescue vhd check {output}' shows them."));
             return;
         }
 
@@ -52,6 +62,12 @@ internal static class VhdRepairText
         if (unplaced.Count > 0)
         {
             parts.Add($"{unplaced.Count} orphaned {(unplaced.Count == 1 ? "block" : "blocks")} could not be put back (saved beside the output)");
+        }
+
+        var inferred = r.InferredPlacements.ToList();
+        if (inferred.Count > 0)
+        {
+            parts.Add($"{inferred.Count} orphaned {(inferred.Count == 1 ? "block was" : "blocks were")} put back by inference from the write order, not proved (block {string.Join(", ", inferred.Select(b => b.PlacedAsBlock))}): check the disk (fsck or mount -o ro of a copy) before trusting it");
         }
 
         if (r.Lost.Count > 0)
@@ -64,7 +80,8 @@ internal static class VhdRepairText
             parts.Add($"{r.Partial.Count} {(r.Partial.Count == 1 ? "block was" : "blocks were")} kept only in part");
         }
 
-        o.WriteLine($"Result: PARTIAL RECOVERY: {string.Join("; ", parts)}.");
+        var onlyInferred = inferred.Count > 0 && parts.Count == 1;
+        o.WriteLine($"Result: {(onlyInferred ? "RECOVERED, NOT PROVED" : "PARTIAL RECOVERY")}: {string.Join("; ", parts)}.");
         if (unplaced.FirstOrDefault(u => u.SavedAs is not null) is { } example)
         {
             o.WriteLine("  An orphan file holds the block's data as found. Once you know which block N it is, put it into a raw copy:");
@@ -79,7 +96,7 @@ internal static class VhdRepairText
         o.WriteLine($"Blocks: {r.BlocksKept} kept from the BAT; {r.Orphans.Count} orphaned {(r.Orphans.Count == 1 ? "block" : "blocks")} found (data whose BAT entry was lost), {r.Placed.Count()} put back");
         foreach (var b in r.Placed)
         {
-            o.WriteLine($"  PUT BACK    block {b.PlacedAsBlock} from byte {b.BitmapOffsetBytes} ({b.SectorsPresent} sectors): {b.Evidence}");
+            o.WriteLine($"  {(b.Inferred ? "INFERRED   " : "PUT BACK   ")} block {b.PlacedAsBlock} from byte {b.BitmapOffsetBytes} ({b.SectorsPresent} sectors): {b.Evidence}");
         }
 
         foreach (var b in r.Unplaced)

@@ -34,7 +34,7 @@ internal static class DoctorCommand
                 DoctorText.Write(ctx.Out, d, log);
             }
 
-            return d.Faults.Any(f => f.Id is not ("F6" or "F7")) ? ExitCodes.DataErrors : ExitCodes.Success;
+            return d.Faults.Any(f => !f.IsInformational) ? ExitCodes.DataErrors : ExitCodes.Success;
         });
         return cmd;
     }

@@ -14,7 +14,7 @@ internal static class DoctorText
             : $"SR {d.SrUuid}{(d.SrName is null ? "" : $" \"{d.SrName}\"")} (volume group {d.VgName}) on {string.Join(", ", d.Sources)}");
         o.WriteLine();
         o.WriteLine("WHAT IS WRONG");
-        var problems = d.Faults.Where(f => f.Id is not ("F6" or "F7")).ToList();
+        var problems = d.Faults.Where(f => !f.IsInformational).ToList();
         if (problems.Count == 0)
         {
             o.WriteLine("  No damage found.");
@@ -47,7 +47,7 @@ internal static class DoctorText
         o.WriteLine("WHAT TO DO, IN THIS ORDER");
         if (d.Plan.Count == 0)
         {
-            o.WriteLine(d.Faults.Any(f => f.Id is not ("F6" or "F7"))
+            o.WriteLine(d.Faults.Any(f => !f.IsInformational)
                 ? "  Nothing SrRescue can recover from these sources (see above)."
                 : "  Nothing to do.");
         }

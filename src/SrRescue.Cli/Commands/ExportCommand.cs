@@ -51,6 +51,14 @@ internal static class ExportCommand
             ?? throw new UsageException(r.Seqno is { } n
                 ? $"the copy with seqno {n} does not define {lvName} (or is damaged)"
                 : $"no metadata copy defines an LV named {lvName}; see 'srrescue history' for the LVs each copy has");
+        // A mirror, RAID or thin LV has no extent map of its own: a file of zeros would look like
+        // an export. Say which LV holds the data instead.
+        if (version.Vg?.FindLv(lvName) is { } lvMeta && lvMeta.Segments.Count > 0 && lvMeta.Segments.All(s => !s.IsStriped)
+            && SrRescue.Lvm.Model.UnmappedLvAdvice.For(version.Vg, lvMeta) is { } advice)
+        {
+            throw new StoppedException($"{advice}; nothing written", lvm.Findings);
+        }
+
         var volume = volumes.Open(lvName, lvm.Findings, version.Seqno)!;
         var kind = LvName.Parse(lvName).Kind;
         var format = r.Format ?? (r.Lv is not null ? "lv" : kind == LvKind.VhdVdi ? "vhd" : "raw");

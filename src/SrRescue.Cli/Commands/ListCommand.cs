@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Lvm;
 using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands;
@@ -30,6 +31,11 @@ internal static class ListCommand
             else
             {
                 WriteText(ctx.Out, sr);
+                if (sr.Vdis.Count == 0)
+                {
+                    WriteNoVdiHint(ctx.Out, lvm);
+                }
+
                 FindingsText.Write(ctx.Out, lvm.Findings);
             }
 
@@ -48,5 +54,21 @@ internal static class ListCommand
         }
 
         table.Write(o);
+    }
+
+    /// <summary>Why the table is empty, and what the sources hold instead.</summary>
+    private static void WriteNoVdiHint(TextWriter o, LvmInspection lvm)
+    {
+        if (lvm.Vg?.Newest?.Vg is not { } vg)
+        {
+            o.WriteLine("No LVM metadata was read, so no VDI is known: 'srrescue doctor' says what is wrong, 'srrescue carve' finds VHDs without metadata.");
+            return;
+        }
+
+        var lvs = vg.Lvs.Select(l => l.Name).ToList();
+        var shown = string.Join(", ", lvs.Take(12)) + (lvs.Count > 12 ? $", ... ({lvs.Count} in all)" : "");
+        o.WriteLine(LvName.SrUuidOf(vg.Name) is null
+            ? $"VG {vg.Name} is not a XenServer SR (its name does not start with {LvName.VgPrefix}), so it has no VDIs. Its LVs: {(lvs.Count == 0 ? "none" : shown)}; 'srrescue scan' lists them, 'srrescue export SOURCE... --lv NAME -o FILE' writes one."
+            : $"VG {vg.Name} holds no VDI LV (VHD-*, LV-*, QCOW2-*) in its newest metadata (seqno {vg.Seqno}). Its LVs: {(lvs.Count == 0 ? "none" : shown)}; 'srrescue history' shows VDIs of older copies.");
     }
 }

@@ -19,6 +19,13 @@ internal static class FaultDetector
         DetectDeletedVdis(lvm, sr, faults);
         DetectMissingMetadata(lvm, sr, orphans, faults);
         DetectDamagedVhds(sr, faults);
+        if (NotAnSr(lvm) is { } plain)
+        {
+            // A plain LVM VG: no MGT, no VDIs, no xe steps; say what it is and how its LVs export.
+            faults.Add(plain);
+            return faults;
+        }
+
         faults.Add(Names(sr));
         faults.Add(new Fault("F7", "reattach", "Getting the disks back into XenServer",
             ["the plan below ends with the xe commands, with the SR's real uuid"]));
@@ -148,6 +155,26 @@ internal static class FaultDetector
             faults.Add(new Fault("F5", "vhd-damaged", "VHD structures damaged: vhd-util check fails, the SR scan fails (SR_BACKEND_FAILURE_46)",
                 [.. damaged.Select(v => $"{v.LvName}: {string.Join("; ", v.Vhd!.Problems)}")]));
         }
+    }
+
+    /// <summary>True when the VG's name says it is a XenServer SR (VG_XenStorage-&lt;uuid&gt;), or when no VG name is known.</summary>
+    public static bool IsXenSr(LvmInspection lvm) => lvm.Vg?.VgName is not { } name || LvName.SrUuidOf(name) is not null;
+
+    /// <summary>A VG that is not an SR: its name, its LVs, and which of them export as they are.</summary>
+    private static Fault? NotAnSr(LvmInspection lvm)
+    {
+        if (IsXenSr(lvm) || lvm.Vg?.Newest?.Vg is not { } vg)
+        {
+            return null;
+        }
+
+        var evidence = new List<string>
+        {
+            $"VG {vg.Name} does not have the name XenServer gives an SR ({LvName.VgPrefix}<sr uuid>): its LVs are plain LVM volumes, with no VDIs, no MGT and nothing for xe to attach",
+            $"{vg.Lvs.Count} LV(s) in the newest metadata (seqno {vg.Seqno}); 'srrescue export SOURCE... --lv NAME -o FILE' writes one as stored",
+        };
+        evidence.AddRange(vg.Lvs.Where(l => l.IsVisible).Select(l => Lvm.Model.UnmappedLvAdvice.For(vg, l)).OfType<string>());
+        return new Fault("VG", "not-an-sr", $"VG {vg.Name} is a plain LVM volume group, not a XenServer SR", evidence);
     }
 
     /// <summary>F6: what MGT still knows of the names.</summary>

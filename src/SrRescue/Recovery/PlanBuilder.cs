@@ -59,7 +59,12 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
             RestoreFromBackup();
         }
 
-        // 3. XenServer.
+        // 3. XenServer, when the VG is an SR at all.
+        if (!FaultDetector.IsXenSr(lvm))
+        {
+            return (_steps, _warnings);
+        }
+
         if (inPlace)
         {
             Reattach();

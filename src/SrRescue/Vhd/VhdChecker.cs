@@ -80,6 +80,13 @@ public static class VhdChecker
             v.Log.Add(Severity.Error, "vhd.file-size", "VHD", len - (len % VhdImage.SectorSize),
                 "the file size is not a whole number of sectors (nor 511 bytes over, as legacy footers are): the file is truncated or has junk appended", len.ToString(), "a multiple of 512");
         }
+        else if (len % VhdImage.SectorSize == 511)
+        {
+            // Virtual PC before 2004 wrote 511-byte footers; a file cut by its last (reserved, zero)
+            // byte looks the same. Nothing is lost either way, but say which was read.
+            v.Log.Add(Severity.Info, "vhd.footer.legacy-511", "VHD footer", len - 511,
+                "the file ends with a 511-byte footer (legacy Virtual PC, or a 512-byte footer cut by its last reserved byte); read as one padded with a zero");
+        }
 
         if (len < VhdFooter.Size)
         {

@@ -16,32 +16,28 @@ public sealed class PvScannerCorruptionTests
     private static readonly Lazy<byte[]> Sample = new(() => Samples.Bytes("s2_pv1_first1MiB.img.gz"));
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(511)]
-    [InlineData(512)]
-    [InlineData(544)]
-    [InlineData(600)]
-    [InlineData(1024)]
-    [InlineData(4096)]
-    [InlineData(4100)]
-    [InlineData(4608)]
-    [InlineData(10752)]
-    [InlineData(10753 + 1000)]
-    [InlineData(500_000)]
-    public void Truncation_at_each_boundary_gives_findings_only(int length)
+    [InlineData(0, "lvm.label.missing", 0)]
+    [InlineData(511, "lvm.label.missing", 0)]
+    [InlineData(512, "lvm.label.missing", 0)]
+    [InlineData(544, "lvm.label.missing", 0)]
+    [InlineData(600, "lvm.label.missing", 0)]
+    [InlineData(1024, "lvm.mda.outside", 4096)]
+    [InlineData(4096, "lvm.mda.outside", 4096)]
+    [InlineData(4100, "lvm.mda.truncated", 4096)]
+    [InlineData(4608, "lvm.mda.size-range", 4096)]
+    [InlineData(10752, "lvm.mda.size-range", 4096)]
+    [InlineData(10753 + 1000, "lvm.mda.size-range", 4096)]
+    [InlineData(500_000, "lvm.mda.size-range", 4096)]
+    public void Truncation_at_each_boundary_gives_the_finding_of_the_cut_structure(int length, string code, long offset)
     {
         var log = new FindingLog();
         var scan = Scan(Sample.Value.AsSpan(0, length).ToArray(), log);
-        Assert.NotNull(scan);
         if (length < 1024)
         {
             Assert.Null(scan.Label);
         }
 
-        if (length is > 4608 and < 1044480)
-        {
-            Assert.Contains(log, f => f.Code is "lvm.mda.size-range");
-        }
+        Assert.True(log.Any(f => f.Code == code && f.Offset == offset), $"no {code} at byte {offset}: {string.Join("; ", log)}");
     }
 
     [Fact]
@@ -72,20 +68,24 @@ public sealed class PvScannerCorruptionTests
     }
 
     [Fact]
-    public void Every_byte_flip_in_the_label_sector_and_mda_header_is_survived()
+    public void Every_byte_flip_in_the_label_sector_and_mda_header_is_a_finding_at_that_structure()
     {
+        // Both sectors are covered by a CRC (label: bytes 20-511, mda header: 4-511) or hold the
+        // magic and fields the CRC starts after, so every flip must be named at its structure.
         foreach (var at in Enumerable.Range(512, 512).Concat(Enumerable.Range(4096, 512)))
         {
             var bytes = (byte[])Sample.Value.Clone();
             bytes[at] ^= 0xA5;
             var log = new FindingLog();
-            var scan = Scan(bytes, log);
-            Assert.NotNull(scan);
+            Scan(bytes, log);
+            var (from, to) = at < 1024 ? (0L, 1024L) : (4096L, 4608L);
+            Assert.True(log.Any(f => f.Severity != Severity.Info && f.Offset >= from && f.Offset < to),
+                $"flip at byte {at}: no finding in bytes {from}-{to - 1}: {string.Join("; ", log)}");
         }
     }
 
     [Fact]
-    public void Huge_sizes_in_every_location_field_are_bounded()
+    public void Huge_sizes_in_every_location_field_are_bounded_and_named()
     {
         foreach (var field in new[] { 64, 72, 80, 104, 112, 120, 128 })
         {
@@ -94,16 +94,20 @@ public sealed class PvScannerCorruptionTests
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(sector.AsSpan(field), ulong.MaxValue - 7);
             LabelTestData.FixLabelCrc(sector);
             sector.CopyTo(bytes, 512);
-            var scan = Scan(bytes, new FindingLog());
-            Assert.NotNull(scan);
+            var log = new FindingLog();
+            Scan(bytes, log);
+            Assert.True(log.Any(f => f.Severity != Severity.Info && f.Offset >= 512 && f.Offset < 1024 && f.Code.StartsWith("lvm.", StringComparison.Ordinal)),
+                $"label field {field}: {string.Join("; ", log)}");
         }
 
         foreach (var field in new[] { 24, 32, 40, 48, 64, 72 })
         {
             var bytes = (byte[])Sample.Value.Clone();
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(4096 + field), ulong.MaxValue - 7);
-            var scan = Scan(bytes, new FindingLog());
-            Assert.NotNull(scan);
+            var log = new FindingLog();
+            Scan(bytes, log);
+            Assert.True(log.Any(f => f.Severity != Severity.Info && f.Offset >= 4096 && f.Offset < 4608),
+                $"mda header field {field}: {string.Join("; ", log)}");
         }
     }
 
@@ -122,8 +126,12 @@ public sealed class PvScannerCorruptionTests
             }
 
             var watch = Stopwatch.StartNew();
-            Assert.NotNull(Scan(bytes, new FindingLog()));
+            var log = new FindingLog();
+            var scan = Scan(bytes, log);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+            // Random bytes are no PV: no committed copy is believed, and the scan says why.
+            Assert.DoesNotContain(scan.Copies, c => c.IsCommitted && !c.IsDamaged);
+            Assert.Contains(log, f => f.Severity == Severity.Error);
         }
     }
 

@@ -17,11 +17,14 @@ public sealed class VhdCorruptionTests
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
 
     /// <summary>Runs check (with bitmaps and a parent resolver) and repair; fails on anything but findings or CorruptDataException.</summary>
-    internal static void Survives(IByteSource source, IVhdParentResolver? resolver = null)
+    /// <param name="damaged">False for the one cut that loses nothing: the last (reserved, zero) byte, which leaves a legacy 511-byte footer.</param>
+    internal static void Survives(IByteSource source, IVhdParentResolver? resolver = null, bool damaged = true)
     {
         var clock = Stopwatch.StartNew();
         var r = VhdChecker.Check(source, new FindingLog(), new VhdCheckOptions { CheckBitmaps = true, ParentResolver = resolver, NowUtc = Now });
-        Assert.NotNull(r);
+        // Every input here is damaged: a check that calls it clean would be a wrong answer.
+        Assert.True(r.IsClean != damaged, $"{source.Name}: check {(damaged ? "found nothing" : "found problems where nothing is lost")}");
+        Assert.All(r.Findings.Where(f => f.Severity != Severity.Info), f => Assert.StartsWith("vhd.", f.Code, StringComparison.Ordinal));
         try
         {
             var report = VhdRepairer.Repair(source, Stream.Null, new VhdRepairOptions(), new FindingLog());
@@ -49,7 +52,17 @@ public sealed class VhdCorruptionTests
 
     [Theory]
     [MemberData(nameof(Boundaries))]
-    public void Truncation_at_every_structure_boundary(long length) => Survives(new DamagedVhds.Mutated(Dynamic, length));
+    public void Truncation_at_every_structure_boundary(long length)
+    {
+        var legacyFooter = length == Length(Dynamic) - 1;
+        Survives(new DamagedVhds.Mutated(Dynamic, length), damaged: !legacyFooter);
+        if (legacyFooter)
+        {
+            var log = new FindingLog();
+            VhdChecker.Check(new DamagedVhds.Mutated(Dynamic, length), log);
+            Assert.Contains(log, f => f.Code == "vhd.footer.legacy-511" && f.Offset == length - 511);
+        }
+    }
 
     [Fact]
     public void Truncating_a_differencing_child_inside_its_locators()

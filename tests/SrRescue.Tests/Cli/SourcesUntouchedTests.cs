@@ -2,7 +2,7 @@ using SrRescue.Tests.Support;
 
 namespace SrRescue.Tests.Cli;
 
-/// <summary>Safety rule: every command leaves its sources byte-identical.</summary>
+/// <summary>Safety rule: every command that reads a source leaves it byte-identical (undo alone writes, and only what its journal says; demo reads only its embedded image).</summary>
 public sealed class SourcesUntouchedTests
 {
     [Fact]
@@ -23,6 +23,14 @@ public sealed class SourcesUntouchedTests
             ["diff", a, b, "--from", "20", "--to", "22"],
             ["restore-metadata", a, b, "--seqno", "21", "-o", Path.Combine(dir, "r.vg")],
             ["export", a, b, "--lv", lost, "-o", Path.Combine(dir, "lost.vhd")],
+            ["export", a, b, "--lv", lost, "--format", "raw", "-o", Path.Combine(dir, "lost.raw"), "--json"],
+            ["list", a, b],
+            ["list", a, b, "--json"],
+            ["doctor", a, b, "--output-dir", Path.Combine(dir, "doctor")],
+            ["doctor", a, b, "--output-dir", Path.Combine(dir, "doctor2"), "--json"],
+            ["carve", a, b, "-o", Path.Combine(dir, "carved")],
+            ["partitions", a, "--find", "--write-table", Path.Combine(dir, "table.bin")],
+            ["partitions", b, "--find", "--json"],
         };
         foreach (var args in runs)
         {
@@ -32,6 +40,37 @@ public sealed class SourcesUntouchedTests
 
         var after = (ExportWithQemuImgTests.Sha256(a), ExportWithQemuImgTests.Sha256(b), File.GetLastWriteTimeUtc(a), File.GetLastWriteTimeUtc(b));
         Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public void Every_vhd_command_leaves_the_vhd_files_byte_identical()
+    {
+        // A damaged child with its parent beside it: info, check, repair and convert all read both.
+        var dir = VhdFiles.Extract("vhd_damaged", "c-bat-orphans.vhd.gz", "f-child.vhd.gz", "f-parent.vhd.gz");
+        var files = new[] { "c-bat-orphans.vhd", "f-child.vhd", "f-parent.vhd" }.Select(f => Path.Combine(dir, f)).ToArray();
+        var before = files.Select(f => (ExportWithQemuImgTests.Sha256(f), File.GetLastWriteTimeUtc(f))).ToList();
+        var output = Fixtures.NewTempDir();
+        var n = 0;
+        foreach (var file in files)
+        {
+            foreach (var args in new[]
+            {
+                new[] { "vhd", "info", file },
+                ["vhd", "check", file, "--bitmaps", "--json"],
+                ["vhd", "repair", file, "-o", Path.Combine(output, $"{n}.repaired.vhd")],
+                ["vhd", "convert", file, "-o", Path.Combine(output, $"{n}.raw"), "--format", "raw", "--allow-missing-parent"],
+                ["vhd", "convert", file, "-o", Path.Combine(output, $"{n}.vhd"), "--format", "vhd", "--allow-missing-parent"],
+                ["doctor", file, "--output-dir", Path.Combine(output, $"doctor{n}")],
+            })
+            {
+                var r = Support.Cli.Run(args);
+                Assert.True(r.ExitCode is 0 or 1, $"{string.Join(' ', args)}: exit {r.ExitCode} {r.Err}");
+            }
+
+            n++;
+        }
+
+        Assert.Equal(before, files.Select(f => (ExportWithQemuImgTests.Sha256(f), File.GetLastWriteTimeUtc(f))).ToList());
     }
 
     [Fact]

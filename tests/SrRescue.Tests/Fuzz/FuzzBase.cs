@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SrRescue.Lvm;
 using SrRescue.Tests.Support;
 using SrRescue.Vhd;
@@ -6,43 +7,74 @@ namespace SrRescue.Tests.Fuzz;
 
 /// <summary>
 /// An image the fuzzer damages, with the byte ranges of its named structures (from the library's
-/// own field offsets where it has them) and the commands that read it. {src} and {out} in the
-/// commands stand for the damaged copy and a fresh output path.
+/// own field offsets where it has them) and the commands that read it. {src} stands for the
+/// damaged copy, {src2} for an undamaged copy of <see cref="Second"/> (the other PV of a two-PV
+/// VG), {out} for a fresh output path, {backup} for the fixture's lvm-backup folder.
 /// </summary>
 internal sealed record FuzzBase(string Name, string Path, long Length, bool BigEndian,
     IReadOnlyList<(string Target, long Start, long Length)> Fields, IReadOnlyList<string[]> Commands)
 {
-    /// <summary>lost_vdi (made by lvm2 and blktap): label, PV header, mda header, the ring, MGT, a VHD's structures.</summary>
-    public static FuzzBase LostVdi()
+    /// <summary>Where the image's metadata area header is, for damage to the metadata text; null for images without one.</summary>
+    public long? MdaAt { get; init; }
+
+    /// <summary>A second source given undamaged beside the damaged one, or null.</summary>
+    public string? Second { get; init; }
+
+    public string? BackupFolder { get; init; }
+
+    /// <summary>Every image the harness damages: each SR fixture, the VHD files, and partition tables made by sgdisk and sfdisk.</summary>
+    public static FuzzBase[] All() =>
+    [
+        Lvm("lost_vdi"), Lvm("ring_wrapped"), Lvm("snapshot_chain"), Lvm("sr_recreated"), Lvm("multi_pv", "disk0.img", "disk1.img"),
+        Lvm("mda_wiped_with_backup"), Lvm("gpt_local_sr"), DynamicVhd(), DifferencingVhd(), Gpt(), MbrWithLogicals(),
+    ];
+
+    /// <summary>
+    /// An SR fixture (made by lvm2 and blktap): label, PV header, mda header, its slots, the ring,
+    /// MGT and the first extents, at the PV's offset (a PV in a partition: gpt_local_sr).
+    /// </summary>
+    public static FuzzBase Lvm(string scenario, string image = "disk.img", string? second = null)
     {
-        var path = Fixtures.Image("lost_vdi");
-        const long Label = LabelHeader.SectorSize;
-        const long Mda = 4096;
-        const long PeStart = 11L << 20;
-        const long Mgt = PeStart; // MGT is the VG's first LV (xenserver-lvhd.md)
-        return new FuzzBase("lost_vdi", path, new FileInfo(path).Length, BigEndian: false,
+        var path = Fixtures.Image(scenario, image);
+        var expected = Fixtures.Expected(scenario);
+        var pv = expected.GetProperty("pvs").EnumerateArray().First(p => p.GetProperty("image").GetString() == image);
+        var at = pv.TryGetProperty("offset", out var o) ? o.GetInt64() : 0;
+        var peStart = at + pv.GetProperty("pe_start").GetInt64();
+        var label = at + LabelHeader.SectorSize;
+        var mda = at + 4096;
+        var seqno = expected.GetProperty("seqno").GetInt64();
+        var vdi = expected.GetProperty("vdis").EnumerateArray().Select(v => v.GetProperty("uuid").GetString()).FirstOrDefault() ?? "00000000-0000-0000-0000-000000000000";
+        string[] src = second is null ? ["{src}"] : ["{src}", "{src2}"];
+        string[] backup = scenario == "mda_wiped_with_backup" ? ["--lvm-backup", "{backup}"] : [];
+        string S(long n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new FuzzBase(scenario, path, new FileInfo(path).Length, BigEndian: false,
         [
-            ("label header", Label + LabelHeader.Off.Id, LabelHeader.Size),
-            ("pv header", Label + LabelHeader.Size, PvHeader.Off.DeviceSize + 64),
-            ("mda header", Mda + MdaHeader.Off.Checksum, MdaHeader.Size),
-            ("mda slots", Mda + MdaHeader.Off.Slot0, 48),
-            ("metadata ring", Mda + MdaHeader.Size, 96 << 10),
-            ("MGT", Mgt, 8192),
-            ("first extents", PeStart + (4L << 20), 8L << 20),
+            ("label header", label + LabelHeader.Off.Id, LabelHeader.Size),
+            ("pv header", label + LabelHeader.Size, PvHeader.Off.DeviceSize + 64),
+            ("mda header", mda + MdaHeader.Off.Checksum, MdaHeader.Size),
+            ("mda slots", mda + MdaHeader.Off.Slot0, 48),
+            ("metadata ring", mda + MdaHeader.Size, 96 << 10),
+            ("MGT", peStart, 8192), // MGT is the VG's first LV (xenserver-lvhd.md)
+            ("first extents", peStart + (4L << 20), 8L << 20),
         ],
         [
-            ["scan", "{src}", "--json"],
-            ["history", "{src}", "--json"],
-            ["list", "{src}", "--json"],
-            ["doctor", "{src}", "--json", "--output-dir", "{out}"],
-            ["show-metadata", "{src}", "--seqno", "26"],
-            ["diff", "{src}", "--from", "25", "--to", "27", "--json"],
-            ["restore-metadata", "{src}", "--seqno", "26", "-o", "{out}", "--json"],
-            ["export", "{src}", "--lv", "MGT", "-o", "{out}", "--json"],
-            ["export", "{src}", "--vdi", "d68a9ac7-a858-4141-aee8-93a9cec769fd", "--format", "raw", "-o", "{out}", "--json"],
+            ["scan", .. src, .. backup, "--json"],
+            ["history", .. src, .. backup, "--json"],
+            ["list", .. src, .. backup, "--json"],
+            ["doctor", .. src, .. backup, "--json", "--output-dir", "{out}"],
+            ["show-metadata", .. src, .. backup, "--seqno", S(seqno)],
+            ["diff", .. src, .. backup, "--from", S(Math.Max(1, seqno - 1)), "--to", S(seqno), "--json"],
+            ["restore-metadata", .. src, .. backup, "--seqno", S(Math.Max(1, seqno - 1)), "-o", "{out}", "--json"],
+            ["export", .. src, .. backup, "--lv", "MGT", "-o", "{out}", "--json"],
+            ["export", .. src, .. backup, "--vdi", vdi!, "--format", "raw", "-o", "{out}", "--json"],
             ["partitions", "{src}", "--find", "--json"],
-            ["carve", "{src}", "-o", "{out}", "--json"],
-        ]);
+            ["carve", .. src, .. backup, "-o", "{out}", "--json"],
+        ])
+        {
+            MdaAt = mda,
+            Second = second is null ? null : Fixtures.Image(scenario, second),
+            BackupFolder = backup.Length > 0 ? Fixtures.PathOf(scenario, "lvm-backup") : null,
+        };
     }
 
     /// <summary>A dynamic VHD made by blktap (vhd_damaged's a-footer-c7.orig.vhd): footers, header, BAT, batmap, first block.</summary>
@@ -75,4 +107,72 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
             ["doctor", "{src}", "--json", "--output-dir", "{out}"],
         ]);
     }
+
+    private static readonly string[][] PartitionCommands =
+    [
+        ["partitions", "{src}", "--json"],
+        ["partitions", "{src}", "--find", "--json"],
+        ["partitions", "{src}", "--find", "--write-table", "{out}", "--json"],
+        ["doctor", "{src}", "--json", "--output-dir", "{out}"],
+        ["scan", "{src}", "--json"],
+    ];
+
+    /// <summary>A GPT made by sgdisk on a 64 MiB image: protective MBR, header, entries, backup header (counts and sizes are the fields that matter).</summary>
+    public static FuzzBase Gpt()
+    {
+        var path = Made("gpt.img", 64L << 20, file => ExternalTool.RunChecked(ExternalTool.Require("sgdisk", "gdisk"), "-n1:2048:+8M", "-t1:8300", "-n2:0:+16M", "-t2:8e00", file));
+        var length = new FileInfo(path).Length;
+        return new FuzzBase("gpt", path, length, BigEndian: false,
+        [
+            ("protective MBR entry", 446, 16),
+            ("GPT header", 512, 92),
+            ("GPT entry count and size", 512 + 80, 8),
+            ("GPT entries", 1024, 256),
+            ("backup GPT header", length - 512, 92),
+        ], PartitionCommands);
+    }
+
+    /// <summary>An MBR with an extended partition and two logical ones made by sfdisk: the EBR chain (its links can be made to loop) and the primary entries.</summary>
+    public static FuzzBase MbrWithLogicals()
+    {
+        var path = Made("mbr.img", 64L << 20, file =>
+        {
+            var sfdisk = ExternalTool.Require("sfdisk", "fdisk");
+            var script = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, "mbr.sfdisk");
+            File.WriteAllText(script, "label: dos\nstart=2048, size=16384, type=83\nstart=18432, type=5\nstart=20480, size=8192, type=8e\nstart=30720, size=8192, type=83\n");
+            var r = ExternalTool.Run("sh", ["-c", $"{sfdisk} --no-reread --no-tell-kernel {file} < {script}"]);
+            Assert.True(r.ExitCode == 0, r.All);
+        });
+        return new FuzzBase("mbr with logicals", path, new FileInfo(path).Length, BigEndian: false,
+        [
+            ("MBR entries", 446, 64),
+            ("first EBR", (18432L * 512) + 446, 32),
+            ("second EBR", ((18432L + 10240) * 512) + 446, 32),
+        ], PartitionCommands);
+    }
+
+    /// <summary>An image made once per test run by a real tool (sgdisk, sfdisk) in the fixtures' work folder.</summary>
+    private static string Made(string name, long size, Action<string> make)
+    {
+        lock (MadeLock)
+        {
+            var path = System.IO.Path.Combine(Fixtures.NewTempDir(), name);
+            if (MadeImages.TryGetValue(name, out var done))
+            {
+                return done;
+            }
+
+            using (var f = File.Create(path))
+            {
+                f.SetLength(size);
+            }
+
+            make(path);
+            MadeImages[name] = path;
+            return path;
+        }
+    }
+
+    private static readonly Lock MadeLock = new();
+    private static readonly Dictionary<string, string> MadeImages = [];
 }

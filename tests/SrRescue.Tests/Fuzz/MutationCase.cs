@@ -4,7 +4,8 @@ namespace SrRescue.Tests.Fuzz;
 
 /// <summary>
 /// One damaged input: a base image, the structure hit, and how (bit flips, a run of 0x00 or 0xFF,
-/// a hostile integer at a field, or a cut at a structure boundary). Everything follows from the
+/// a hostile integer at a field, a cut at a structure boundary, or damage to the metadata text
+/// written back with matching checksums, <see cref="MetadataTextMutation"/>). Everything follows from the
 /// seed and the case number, so a failing case is replayed by its id alone.
 /// </summary>
 internal sealed record MutationCase(int Seed, int Number, FuzzBase Base, string Target, string Kind, long Offset, byte[] Bytes, long? CutTo)
@@ -22,6 +23,12 @@ internal sealed record MutationCase(int Seed, int Number, FuzzBase Base, string 
         var b = bases[random.Next(bases.Count)];
         var (target, start, length) = b.Fields[random.Next(b.Fields.Count)];
         var offset = start + (length <= 1 ? 0 : random.NextInt64(length));
+        if (b.MdaAt is { } mda && random.Next(6) == 0)
+        {
+            var variant = MetadataTextMutation.Variants[random.Next(MetadataTextMutation.Variants.Length)];
+            return new MutationCase(seed, number, b, "metadata text", $"text {variant}", mda, [], null);
+        }
+
         switch (random.Next(5))
         {
             case 0:
@@ -65,6 +72,12 @@ internal sealed record MutationCase(int Seed, int Number, FuzzBase Base, string 
         if (CutTo is { } cut)
         {
             f.SetLength(Math.Min(cut, f.Length));
+            return;
+        }
+
+        if (Kind.StartsWith("text ", StringComparison.Ordinal))
+        {
+            MetadataTextMutation.Apply(f, Offset, Kind[5..], new Random(HashCode.Combine(Seed, Number, "text") & int.MaxValue));
             return;
         }
 

@@ -16,7 +16,9 @@ namespace SrRescue.Tests.Fuzz;
 /// </summary>
 public sealed class MutationFuzzTests
 {
-    public const int DefaultCases = 72;
+    public const int DefaultCases = 240;
+
+    private static readonly Lazy<FuzzBase[]> AllBases = new(FuzzBase.All);
 
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(60);
 
@@ -46,7 +48,7 @@ public sealed class MutationFuzzTests
         var seed = EnvInt("SRRESCUE_FUZZ_SEED", 1);
         var cases = EnvInt("SRRESCUE_FUZZ_CASES", DefaultCases);
         var first = EnvInt("SRRESCUE_FUZZ_FIRST", 0);
-        FuzzBase[] bases = [FuzzBase.LostVdi(), FuzzBase.DynamicVhd(), FuzzBase.DifferencingVhd()];
+        var bases = AllBases.Value;
         var failures = new List<string>();
         for (var n = first + batch; n < first + cases; n += Batches_)
         {
@@ -67,9 +69,17 @@ public sealed class MutationFuzzTests
         var dir = Fixtures.NewTempDir();
         var src = Path.Combine(dir, "source" + Path.GetExtension(c.Base.Path));
         c.WriteTo(src);
-        var before = Fingerprint(src, c);
+        var before = Fingerprint(src, c.Offset);
+        var src2 = Path.Combine(dir, "source2" + Path.GetExtension(c.Base.Second ?? ""));
+        if (c.Base.Second is { } second)
+        {
+            Support.ExternalTool.RunChecked("cp", "--sparse=always", second, src2);
+        }
+
+        var before2 = c.Base.Second is null ? null : Fingerprint(src2, 0);
         var command = c.Base.Commands[random.Next(c.Base.Commands.Count)];
-        var args = command.Select(a => a.Replace("{src}", src, StringComparison.Ordinal).Replace("{out}", Path.Combine(dir, "out"), StringComparison.Ordinal)).ToArray();
+        var args = command.Select(a => a.Replace("{src}", src, StringComparison.Ordinal).Replace("{src2}", src2, StringComparison.Ordinal)
+            .Replace("{backup}", c.Base.BackupFolder ?? "", StringComparison.Ordinal).Replace("{out}", Path.Combine(dir, "out"), StringComparison.Ordinal)).ToArray();
         var what = $"[{c.Id}; srrescue {string.Join(' ', command)}]";
         var clock = Stopwatch.StartNew();
         var task = Task.Run(() => Support.Cli.Run(args));
@@ -118,7 +128,7 @@ public sealed class MutationFuzzTests
             }
         }
 
-        if (!before.SequenceEqual(Fingerprint(src, c)))
+        if (!before.SequenceEqual(Fingerprint(src, c.Offset)) || (before2 is not null && !before2.SequenceEqual(Fingerprint(src2, 0))))
         {
             return $"{what} changed its source";
         }
@@ -128,12 +138,12 @@ public sealed class MutationFuzzTests
     }
 
     /// <summary>SHA-256 of the structures' region, the damaged window and the tail, with length and mtime: what a command could have written to.</summary>
-    private static byte[] Fingerprint(string path, MutationCase c)
+    private static byte[] Fingerprint(string path, long damagedAt)
     {
         using var f = File.OpenRead(path);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
-        foreach (var (start, length) in new[] { (0L, 24L << 20), (c.Offset - (1 << 20), 2L << 20), (f.Length - (1 << 20), 1L << 20) })
+        foreach (var (start, length) in new[] { (0L, 24L << 20), (damagedAt - (1 << 20), 2L << 20), (f.Length - (1 << 20), 1L << 20) })
         {
             f.Position = Math.Clamp(start, 0, f.Length);
             for (var left = length; left > 0;)

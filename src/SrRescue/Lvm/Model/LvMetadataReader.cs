@@ -17,6 +17,13 @@ internal static class LvMetadataReader
     {
         var errorsBefore = ctx.ErrorCount;
         var structure = $"LV {lv.Key}";
+        if (!LvmNames.IsValidName(lv.Key))
+        {
+            // lvm2 takes only [a-zA-Z0-9+_.-] (lib/misc/lvm-string.c validate_name): bytes past
+            // ASCII or control characters here are damage, not a name.
+            ctx.Add(Severity.Warning, "lvm.lv.bad-name", structure, lv.Offset, "the LV name is not a valid LVM name", stored: lv.Key);
+        }
+
         var id = ctx.GetString(lv, "id", Prefix, structure, Severity.Error) ?? "";
         var status = ctx.GetStringList(lv, "status", Prefix, structure, Severity.Error);
         var flags = ctx.GetStringList(lv, "flags", Prefix, structure, missing: null);

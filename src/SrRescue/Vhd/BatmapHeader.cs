@@ -63,6 +63,14 @@ public sealed record BatmapHeader
         {
             log.Add(Severity.Error, "vhd.batmap.encrypted", "VHD batmap header", at + Off.KeyhashCookie, "the VHD is encrypted (blktap keyhash set): its data cannot be read without the key", source: source);
         }
+        else if (raw[Off.KeyhashCookie] != 0)
+        {
+            // vhd.md 3.4: the cookie is 1 (a key) or 0 (none). Anything else is damage, and whether
+            // the data is ciphertext is then unknown.
+            log.Add(Severity.Warning, "vhd.batmap.keyhash-cookie", "VHD batmap header", at + Off.KeyhashCookie,
+                "the keyhash cookie is neither 0 (no key) nor 1 (encrypted): the header is damaged; the data is read as plain, which is wrong if the VHD was encrypted",
+                $"0x{raw[Off.KeyhashCookie]:x2}", "0x00 or 0x01", source);
+        }
 
         return h;
     }

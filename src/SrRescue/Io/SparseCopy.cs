@@ -31,7 +31,14 @@ public static class SparseCopy
         ArgumentNullException.ThrowIfNull(output);
         var cursor = new ChunkCursor(source, progress);
         output.SetLength(0);
-        output.SetLength(source.Length);
+        try
+        {
+            output.SetLength(source.Length);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new IOException($"{output.Name}: the file system cannot hold a file of {source.Length} bytes (the size {source.Name} claims)", e);
+        }
         var handle = output.SafeFileHandle;
         var workers = Math.Clamp(Environment.ProcessorCount, 1, MaxWorkers);
         long written = 0;

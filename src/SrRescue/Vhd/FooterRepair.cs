@@ -19,7 +19,7 @@ internal static class FooterRepair
         var valid = fromPrimary ? v.PrimaryValid : v.BackupValid;
         var f = chosen;
         var headerAt = v.HeaderAt >= 0 ? (ulong)v.HeaderAt : f.DataOffset;
-        if (!valid || (f.IsDynamicOrDifferencing && f.DataOffset != headerAt))
+        if (!valid || (f.IsDynamicOrDifferencing && f.DataOffset != headerAt) || PlausibleSize(v, f, f.DiskType, out _) != f.CurrentSizeBytes)
         {
             f = Fix(v, chosen, headerAt, actions);
         }
@@ -84,7 +84,13 @@ internal static class FooterRepair
             Changed(VhdFooter.Off.CreatorVersion, "creator version", $"0x{f.CreatorVersion:x8}", $"0x{creatorVersion:x8}", "tapdisk refuses versions newer than 1.3");
         }
 
-        var chs = VhdGeometry.ForSize(f.CurrentSizeBytes);
+        var size = PlausibleSize(v, f, type, out var sizeWhy);
+        if (size != f.CurrentSizeBytes)
+        {
+            Changed(VhdFooter.Off.CurrentSize, "current size", f.CurrentSizeBytes.ToString(), size.ToString(), sizeWhy);
+        }
+
+        var chs = VhdGeometry.ForSize(size);
         var geometry = f.Geometry > chs ? chs : f.Geometry;
         if (geometry != f.Geometry)
         {
@@ -122,6 +128,7 @@ internal static class FooterRepair
             DiskType = type,
             DataOffset = dataOffset,
             CreatorVersion = creatorVersion,
+            CurrentSizeBytes = size,
             Geometry = geometry,
             SavedState = saved,
             Hidden = hidden,
@@ -135,6 +142,47 @@ internal static class FooterRepair
         }
 
         return fixedFooter with { StoredChecksum = checksum, ComputedChecksum = checksum, Raw = encoded };
+    }
+
+    /// <summary>
+    /// The current size, unless it cannot be right (issue 15: a size of 2^63 made convert and repair
+    /// run on, or crash sizing an 8 EiB file): a fixed VHD's data is the file less its footer; a
+    /// dynamic one's is at most what its BAT covers and what a VHD holds, and then the footer's
+    /// original size is taken when it fits, else the BAT's cover.
+    /// </summary>
+    private static ulong PlausibleSize(VhdInspection v, VhdFooter f, VhdDiskType type, out string why)
+    {
+        why = "";
+        var size = f.CurrentSizeBytes;
+        if (type == VhdDiskType.Fixed)
+        {
+            var data = (ulong)Math.Max(0, v.LengthBytes - VhdFooter.Size);
+            why = "a fixed VHD's disk is the file less its footer";
+            return size > data ? data : size;
+        }
+
+        if (v.HeaderRaw is not { } raw || !raw.AsSpan(0, 8).SequenceEqual(DynamicHeader.Cookie))
+        {
+            return size;
+        }
+
+        var entries = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(raw.AsSpan(DynamicHeader.Off.MaxTableEntries));
+        var block = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(raw.AsSpan(DynamicHeader.Off.BlockSize));
+        var cover = Math.Min((ulong)entries * block, (ulong)DynamicVhdWriter.MaxVirtualSizeBytes);
+        if (block == 0 || size <= cover || size <= (ulong)DynamicVhdWriter.MaxVirtualSizeBytes)
+        {
+            // A size the BAT does not cover but a VHD can hold: the header may be what is wrong.
+            return size;
+        }
+
+        if (f.OriginalSizeBytes > 0 && f.OriginalSizeBytes <= cover && f.OriginalSizeBytes % VhdImage.SectorSize == 0)
+        {
+            why = $"more than a VHD holds and than the BAT covers ({cover} bytes): the footer's original size";
+            return f.OriginalSizeBytes;
+        }
+
+        why = "more than a VHD holds: what the BAT covers (max_table_entries x block size)";
+        return cover;
     }
 
     private static string Describe(VhdFooter? f, bool killed) =>

@@ -148,6 +148,15 @@ public sealed class VhdImage
         if (!footer.IsDynamicOrDifferencing)
         {
             AddAll(log, primaryLog);
+            var data = (ulong)Math.Max(0, source.Length - VhdFooter.Size);
+            if (footer.CurrentSizeBytes > data)
+            {
+                // The same rule vhd check applies (VhdChecker): a fixed disk is its file less the footer.
+                log.Add(Severity.Error, "vhd.fixed.truncated", "VHD", Math.Max(0, source.Length - VhdFooter.Size),
+                    $"a fixed disk of {footer.CurrentSizeBytes} bytes needs that much data before its footer; the file holds {data}: the file is cut or the size is damaged ('srrescue vhd repair' sets the size to what the file holds)",
+                    data.ToString(), footer.CurrentSizeBytes.ToString(), name);
+            }
+
             return new VhdImage(source, footer, primary, null, null, [], null, null, false, name);
         }
 
@@ -251,15 +260,26 @@ public sealed class VhdImage
         return header;
     }
 
+    /// <summary>The finding of a size no VHD and no BAT can have (convert refuses to write such a disk).</summary>
+    public const string SizeImplausible = "vhd.footer.size-implausible";
+
     private static uint[] ReadBat(IByteSource source, VhdFooter footer, DynamicHeader header, FindingLog log, string name)
     {
         // blktap reads ceil(current_size / block) entries even when max_table_entries is larger (vhd.md 3.1).
-        var needed = (long)((footer.CurrentSizeBytes + header.BlockSizeBytes - 1) / header.BlockSizeBytes);
+        // Divide first: a size near 2^64 must not wrap round to a small count.
+        var neededBlocks = (footer.CurrentSizeBytes / header.BlockSizeBytes) + (footer.CurrentSizeBytes % header.BlockSizeBytes == 0 ? 0UL : 1UL);
+        var needed = (long)Math.Min(neededBlocks, long.MaxValue);
         var count = Math.Min(needed, header.MaxTableEntries);
         if (needed > header.MaxTableEntries)
         {
             log.Add(Severity.Error, "vhd.header.bat-too-small", "VHD dynamic header", 512 + DynamicHeader.Off.MaxTableEntries,
                 "max_table_entries does not cover the virtual size; the rest of the disk reads as unallocated", header.MaxTableEntries.ToString(), needed.ToString(), name);
+            if (footer.CurrentSizeBytes > (ulong)DynamicVhdWriter.MaxVirtualSizeBytes)
+            {
+                log.Add(Severity.Error, SizeImplausible, "VHD footer", VhdFooter.Off.CurrentSize,
+                    $"the current size is more than a VHD holds ({DynamicVhdWriter.MaxVirtualSizeBytes} bytes) and than the BAT covers ({(ulong)header.MaxTableEntries * header.BlockSizeBytes} bytes): the size is damaged; 'srrescue vhd repair' writes a copy with a size that fits",
+                    footer.CurrentSizeBytes.ToString(), $"<= {(ulong)header.MaxTableEntries * header.BlockSizeBytes}", name);
+            }
         }
 
         var fits = header.TableOffset < (ulong)source.Length ? (source.Length - (long)header.TableOffset) / 4 : 0;

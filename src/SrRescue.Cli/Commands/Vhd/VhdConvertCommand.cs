@@ -58,6 +58,11 @@ internal static class VhdConvertCommand
         using var resolver = new FileParentResolver(folder);
         var chain = VhdChain.Open(leaf, r.File, resolver, log);
         OutputFile.EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
+        if (log.FirstOrDefault(f => f.Code is VhdImage.SizeImplausible or "vhd.fixed.truncated") is { } size)
+        {
+            throw new StoppedException($"{size.Message}; nothing written", log);
+        }
+
         if (!chain.IsComplete && !r.AllowMissingParent)
         {
             throw new StoppedException($"the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {r.File}) was not found; nothing written. " +

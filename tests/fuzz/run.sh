@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
-# The mutation harness beyond CI's 72 cases: tests/fuzz/run.sh [CASES] [SEED]
-# Runs MutationFuzzTests with SRRESCUE_FUZZ_CASES=CASES (default 2000) and SRRESCUE_FUZZ_SEED=SEED
-# (default 1). A failure prints the case id ("seed S case N: ..."); replay it alone with
+# The mutation harness beyond CI's cases: tests/fuzz/run.sh [CASES] [SEED] [JOBS]
+# Runs MutationFuzzTests over cases 0..CASES-1 of seed SEED (defaults 2000 and 1), split into JOBS
+# test processes side by side (default: the number of cores). A failure prints the case id
+# ("seed S case N: ..."); replay it alone with
 #   SRRESCUE_FUZZ_SEED=S SRRESCUE_FUZZ_FIRST=N SRRESCUE_FUZZ_CASES=1 dotnet test tests/SrRescue.Tests --filter MutationFuzz
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/../.."
-export SRRESCUE_FUZZ_CASES="${1:-2000}"
-export SRRESCUE_FUZZ_SEED="${2:-1}"
-echo "mutation fuzz: seed $SRRESCUE_FUZZ_SEED, $SRRESCUE_FUZZ_CASES cases"
+cases="${1:-2000}"
+seed="${2:-1}"
+jobs="${3:-$(nproc)}"
+echo "mutation fuzz: seed $seed, $cases cases, $jobs jobs"
 start=$(date +%s)
-dotnet test tests/SrRescue.Tests --filter "FullyQualifiedName~MutationFuzzTests" --logger "console;verbosity=normal"
-echo "done in $(( $(date +%s) - start )) s"
+dotnet build tests/SrRescue.Tests -v q -nologo >/dev/null || { echo "build failed"; exit 1; }
+per=$(( (cases + jobs - 1) / jobs ))
+pids=()
+for j in $(seq 0 $((jobs - 1))); do
+  first=$(( j * per ))
+  n=$(( cases - first < per ? cases - first : per ))
+  [ "$n" -le 0 ] && break
+  SRRESCUE_FUZZ_SEED=$seed SRRESCUE_FUZZ_FIRST=$first SRRESCUE_FUZZ_CASES=$n \
+    dotnet test tests/SrRescue.Tests --no-build --filter "FullyQualifiedName~MutationFuzzTests" > "/tmp/srrescue-fuzz-$seed-$j.log" 2>&1 &
+  pids+=($!)
+done
+status=0
+for p in "${pids[@]}"; do wait "$p" || status=1; done
+grep -h -E "seed $seed case [0-9]+" /tmp/srrescue-fuzz-$seed-*.log | sort -u
+grep -h -E "Failed: +[0-9]+, Passed" /tmp/srrescue-fuzz-$seed-*.log
+echo "seed $seed: $cases cases in $(( $(date +%s) - start )) s, $([ $status -eq 0 ] && echo "no failure" || echo "FAILURES above")"
+exit $status

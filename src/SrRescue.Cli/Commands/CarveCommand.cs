@@ -52,6 +52,7 @@ internal static class CarveCommand
                 dataBytes = format == "vhd"
                     ? ExportWriters.WriteVhd(chain.Disk, chain, file, bar)
                     : SparseCopy.Copy(chain.Disk, file, bar);
+                file.Commit();
             }
 
             bar.Done();
@@ -64,16 +65,24 @@ internal static class CarveCommand
         {
             vgFile = Path.Combine(dir, VgFile);
             using var file = OutputFile.Create(vgFile, overwrite: false);
-            using var writer = new StreamWriter(file);
-            writer.Write(restore.Text);
+            using (var writer = new StreamWriter(file, leaveOpen: true))
+            {
+                writer.Write(restore.Text);
+            }
+
+            file.Commit();
         }
 
         var report = new CarveReport(sources, format, result, written, log, vgFile, restore.IntoVg);
         var reportPath = Path.Combine(dir, ReportFile);
         using (var file = OutputFile.Create(reportPath, overwrite: false))
-        using (var writer = new StreamWriter(file))
         {
-            report.Json(writer);
+            using (var writer = new StreamWriter(file, leaveOpen: true))
+            {
+                report.Json(writer);
+            }
+
+            file.Commit();
         }
 
         if (json)

@@ -94,6 +94,7 @@ internal static class ExportCommand
                 "vhd" => ExportWriters.WriteVhd(data, chain!, file, bar),
                 _ => SparseCopy.Copy(data, file, bar),
             };
+            file.Commit();
         }
 
         bar.Done();

@@ -71,6 +71,7 @@ internal static class PartitionsCommand
                 OutputFile.EnsureNotASource(tableFile, [path]);
                 using var f = OutputFile.Create(tableFile, p.GetValue(force));
                 f.Write(PatchFile.Build(undo: false, report.Disk.DiskBytes, null, proposal.Patches));
+                f.Commit();
             }
 
             string? journalFile = null;

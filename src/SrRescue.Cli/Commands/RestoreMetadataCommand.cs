@@ -39,6 +39,7 @@ internal static class RestoreMetadataCommand
             {
                 using var file = OutputFile.Create(outPath, isForced);
                 file.Write(Encoding.UTF8.GetBytes(plan.Text!));
+                file.Commit();
             }
 
             if (json)

@@ -32,7 +32,7 @@ public static class InPlaceWriter
         using (var j = OutputFile.Create(journalPath, overwrite: false))
         {
             j.Write(journal);
-            j.Flush(flushToDisk: true);
+            j.Commit(); // flushed and named before the disk is touched
         }
 
         Write(disk, patches);

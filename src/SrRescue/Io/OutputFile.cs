@@ -3,11 +3,15 @@ namespace SrRescue.Io;
 /// <summary>
 /// Creates output files the safe way: never over an existing file unless forced, and never at a
 /// path that is one of the sources (the sources are never written), also not through a symlink or
-/// a hard link to one.
+/// a hard link to one; never a partial file under the final name (<see cref="PendingOutput"/>).
 /// </summary>
 public static class OutputFile
 {
-    public static FileStream Create(string path, bool overwrite)
+    /// <summary>
+    /// A new output, written under a temporary name beside <paramref name="path"/>: call
+    /// <see cref="PendingOutput.Commit"/> when it is complete; disposed uncommitted, it is removed.
+    /// </summary>
+    public static PendingOutput Create(string path, bool overwrite)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
@@ -20,7 +24,13 @@ public static class OutputFile
             throw new OutputRefusedException($"the output {path} already exists; give --force to overwrite it, or another name");
         }
 
-        return new FileStream(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        // Every command the same way, as carve does with its -o DIR: a missing folder of an output
+        // is created (the doctor's plan names files in its --output-dir before anything made it).
+        Directory.CreateDirectory(folder);
+
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.srrescue-{Environment.ProcessId}-{Guid.NewGuid():N}.part");
+        return new PendingOutput(path, temporary, overwrite);
     }
 
     /// <summary>Refuses an output path that is one of the sources: the same path, a link to it, or the same file by device and inode.</summary>

@@ -187,6 +187,7 @@ public static class VhdRepairer
             saved = $"{prefix}.orphan-{at}.bin";
             using var file = OutputFile.Create(saved, options.Overwrite);
             Copy(damaged, at + ((long)v.BitmapSectors * VhdImage.SectorSize), o.DataPresent, file);
+            file.Commit();
         }
 
         return new OrphanBlock

@@ -24,6 +24,7 @@ public sealed class DamagedRepairTests
         using (var stream = OutputFile.Create(output, overwrite: false))
         {
             report = VhdRepairer.Repair(DamagedVhds.Source(name), stream, new VhdRepairOptions { OrphanPathPrefix = output }, log);
+            stream.Commit();
         }
 
         return new Repaired(output, report, log);

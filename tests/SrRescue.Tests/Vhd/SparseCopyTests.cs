@@ -78,6 +78,7 @@ public sealed class SparseCopyTests
         using (var output = OutputFile.Create(path, overwrite: false))
         {
             written = SparseCopy.Copy(new MemorySource(bytes), output);
+            output.Commit();
         }
 
         Assert.Equal(4096 + 8192 + 4096 + 1000, written);
@@ -95,6 +96,7 @@ public sealed class SparseCopyTests
         using (var output = OutputFile.Create(path, overwrite: false))
         {
             SparseCopy.Copy(chain.Disk, output);
+            output.Commit();
         }
 
         var blocks = long.Parse(ExternalTool.RunChecked("stat", "-c", "%b", path).StdOut.Trim());
@@ -102,8 +104,14 @@ public sealed class SparseCopyTests
 
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        using var again = OutputFile.Create(Path.Combine(dir, "cancelled.raw"), overwrite: false);
-        Assert.Throws<OperationCanceledException>(() => SparseCopy.Copy(chain.Disk, again, cancel: cancelled.Token));
+        using (var again = OutputFile.Create(Path.Combine(dir, "cancelled.raw"), overwrite: false))
+        {
+            Assert.Throws<OperationCanceledException>(() => SparseCopy.Copy(chain.Disk, again, cancel: cancelled.Token));
+        }
+
+        // Never committed: nothing has the output's name, and the temporary file is gone.
+        Assert.False(File.Exists(Path.Combine(dir, "cancelled.raw")));
+        Assert.Empty(Directory.GetFiles(dir, "*.part"));
     }
 
     [Fact]

@@ -93,41 +93,19 @@ internal static class VhdConvertCommand
 
     private static (long DataBytes, long FileBytes, DynamicVhdWriteResult? Vhd) Write(ConvertRequest r, IByteSource disk, ProgressBar bar)
     {
-        var stream = OutputFile.Create(r.Output, r.Force);
-        try
+        // Uncommitted (an error), the temporary file is removed and an existing output is untouched.
+        using var stream = OutputFile.Create(r.Output, r.Force);
+        if (r.Format == "vhd")
         {
-            using (stream)
-            {
-                if (r.Format == "vhd")
-                {
-                    var vhd = DynamicVhdWriter.Write(disk, stream, DynamicVhdWriteOptions.Default, bar);
-                    return (vhd.DataBytes, vhd.FileSizeBytes, vhd);
-                }
+            var vhd = DynamicVhdWriter.Write(disk, stream, DynamicVhdWriteOptions.Default, bar);
+            stream.Commit();
+            return (vhd.DataBytes, vhd.FileSizeBytes, vhd);
+        }
 
-                var data = SparseCopy.Copy(disk, stream, bar);
-                return (data, stream.Length, null);
-            }
-        }
-        catch
-        {
-            // A half-written output is worse than none: it looks like a result.
-            TryDelete(r.Output);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        var data = SparseCopy.Copy(disk, stream, bar);
+        var length = stream.Length;
+        stream.Commit();
+        return (data, length, null);
     }
 
     private sealed record ConvertRequest(string File, string Output, string Format, bool Force, bool AllowMissingParent, string? ParentDir);

@@ -46,12 +46,11 @@ internal static class VhdRepairCommand
                         Overwrite = p.GetValue(force),
                         Progress = bar,
                     }, log);
-                    stream.Flush(flushToDisk: true);
+                    stream.Commit();
                 }
                 catch (CorruptDataException)
                 {
-                    stream.Dispose();
-                    File.Delete(outPath);
+                    stream.Dispose(); // uncommitted: the temporary file is removed, nothing has the output's name
                     throw;
                 }
             }

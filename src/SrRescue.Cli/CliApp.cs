@@ -36,8 +36,8 @@ internal static class CliApp
     {
         ArgumentNullException.ThrowIfNull(ctx);
         ArgumentNullException.ThrowIfNull(args);
-        var stdout = new WatchedWriter(ctx.Out);
-        ctx = ctx with { Out = stdout };
+        var stdout = new WatchedWriter(new ControlEscapingWriter(ctx.Out));
+        ctx = ctx with { Out = stdout, Err = new ControlEscapingWriter(ctx.Err) };
 
         // The root is named "srrescue" whatever the executable is called (SrRescue.Cli under
         // dotnet run, srrescue when installed), so help and usage lines name the real command.

@@ -1,3 +1,6 @@
+using SrRescue.Diagnostics;
+using SrRescue.Partitions;
+
 namespace SrRescue.Io;
 
 /// <summary>
@@ -28,7 +31,7 @@ public static class InPlaceWriter
             old.Add(new SectorPatch(p.OffsetBytes, bytes, p.What));
         }
 
-        var journal = PatchFile.Build(undo: true, length, full, old);
+        var journal = PatchFile.Build(undo: true, length, full, old, [.. patches.Select(p => Crc32.Compute(p.Bytes))]);
         using (var j = OutputFile.Create(journalPath, overwrite: false))
         {
             j.Write(journal);
@@ -39,8 +42,13 @@ public static class InPlaceWriter
         return journal.Length;
     }
 
-    /// <summary>Restores the old bytes a journal holds, to the target it names or to <paramref name="target"/>.</summary>
-    public static (string Target, int Records) Undo(string journalPath, string? target = null)
+    /// <summary>
+    /// Restores the old bytes a journal holds, to the target it names or to <paramref name="target"/>,
+    /// after checking that each range still holds what the in-place write put there (or already the
+    /// old bytes): a disk changed since (an SR attached and written, a table edited) is refused, as
+    /// putting the old bytes back would overwrite that change, unless <paramref name="force"/>.
+    /// </summary>
+    public static (string Target, int Records) Undo(string journalPath, string? target = null, bool force = false)
     {
         var contents = PatchFile.Read(journalPath);
         if (!contents.IsUndo)
@@ -54,6 +62,21 @@ public static class InPlaceWriter
         if (length != contents.TargetLengthBytes)
         {
             throw new IOException($"{path} is {length} bytes but the journal was written for {contents.TargetLengthBytes} bytes; nothing was written");
+        }
+
+        for (var i = 0; i < contents.Records.Count && !force; i++)
+        {
+            var r = contents.Records[i];
+            var now = new byte[r.Bytes.Length];
+            disk.Position = r.OffsetBytes;
+            disk.ReadExactly(now);
+            var crc = Crc32.Compute(now);
+            if (contents.WrittenCrcs[i] != 0 && crc != contents.WrittenCrcs[i] && crc != Crc32.Compute(r.Bytes))
+            {
+                throw new CorruptDataException(new Finding(Severity.Error, "undo.disk-changed", "undo journal", r.OffsetBytes,
+                    $"bytes {r.OffsetBytes}-{r.OffsetBytes + r.Bytes.Length - 1} of {path} no longer hold what the in-place write put there: the disk changed since, and undoing would overwrite that change; nothing was written (--force restores the journal's bytes anyway)",
+                    $"{crc:x8}", $"{contents.WrittenCrcs[i]:x8}", journalPath));
+            }
         }
 
         Write(disk, contents.Records);

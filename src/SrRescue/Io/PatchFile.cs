@@ -15,7 +15,8 @@ namespace SrRescue.Io;
 ///   16  8  length in bytes of the disk the records are for
 ///   24  4  CRC-32 of the whole file with these 4 bytes taken as zero
 ///   28  2  length of the target path (UTF-8, journal only, at most 1024 bytes), path at 32
-/// 1536 32× records: disk offset u64, length u64, file offset u64, CRC-32 of the data u32, 0 u32
+/// 1536 32× records: disk offset u64, length u64, file offset u64, CRC-32 of the data u32, and in a
+///      journal the CRC-32 of the bytes the in-place write put there u32 (0: not recorded)
 /// 4096 ..  the data of each record, each at a 4096-aligned file offset
 /// </code>
 /// Every data block is sector-aligned in the file, so a record can be applied with
@@ -45,9 +46,11 @@ public static class PatchFile
         public const int Path = 32;
     }
 
-    public sealed record Contents(bool IsUndo, long TargetLengthBytes, string? TargetPath, IReadOnlyList<SectorPatch> Records, IReadOnlyList<long> FileOffsets);
+    /// <param name="WrittenCrcs">Per record, the CRC-32 of the bytes the in-place write put on the disk (0: not recorded).</param>
+    public sealed record Contents(bool IsUndo, long TargetLengthBytes, string? TargetPath, IReadOnlyList<SectorPatch> Records, IReadOnlyList<long> FileOffsets, IReadOnlyList<uint> WrittenCrcs);
 
-    public static byte[] Build(bool undo, long targetLength, string? targetPath, IReadOnlyList<SectorPatch> records)
+    /// <param name="writtenCrcs">For a journal: the CRC-32 of what the write puts over each record, so undo can tell whether the disk changed since.</param>
+    public static byte[] Build(bool undo, long targetLength, string? targetPath, IReadOnlyList<SectorPatch> records, IReadOnlyList<uint>? writtenCrcs = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count > MaxRecords)
@@ -83,6 +86,7 @@ public static class PatchFile
             BinaryPrimitives.WriteInt64LittleEndian(r[8..], records[i].Bytes.Length);
             BinaryPrimitives.WriteInt64LittleEndian(r[16..], offsets[i]);
             BinaryPrimitives.WriteUInt32LittleEndian(r[24..], Crc32.Compute(records[i].Bytes));
+            BinaryPrimitives.WriteUInt32LittleEndian(r[28..], writtenCrcs?[i] ?? 0);
             records[i].Bytes.CopyTo(file.AsSpan((int)offsets[i]));
         }
 
@@ -124,6 +128,7 @@ public static class PatchFile
 
         var records = new List<SectorPatch>();
         var offsets = new List<long>();
+        var written = new List<uint>();
         for (var i = 0; i < count; i++)
         {
             var r = span.Slice(RecordsAt + (i * RecordSize), RecordSize);
@@ -143,10 +148,11 @@ public static class PatchFile
 
             records.Add(new SectorPatch(disk, data, $"record {i}"));
             offsets.Add(at);
+            written.Add(BinaryPrimitives.ReadUInt32LittleEndian(r[28..]));
         }
 
         var target = pathLength == 0 ? null : Encoding.UTF8.GetString(span.Slice(Off.Path, pathLength));
-        return new Contents(undo, BinaryPrimitives.ReadInt64LittleEndian(span[Off.TargetLength..]), target, records, offsets);
+        return new Contents(undo, BinaryPrimitives.ReadInt64LittleEndian(span[Off.TargetLength..]), target, records, offsets, written);
     }
 
     private static CorruptDataException Corrupt(string path, long at, string message) =>

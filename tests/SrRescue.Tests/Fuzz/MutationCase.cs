@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SrRescue.Vhd;
 
 namespace SrRescue.Tests.Fuzz;
 
@@ -27,6 +28,13 @@ internal sealed record MutationCase(int Seed, int Number, FuzzBase Base, string 
         {
             var variant = MetadataTextMutation.Variants[random.Next(MetadataTextMutation.Variants.Length)];
             return new MutationCase(seed, number, b, "metadata text", $"text {variant}", mda, [], null);
+        }
+
+        if (b.BigEndian && b.Name.Contains("vhd", StringComparison.Ordinal) && random.Next(6) == 0)
+        {
+            // Issue 15's hang: both footers claim a hostile size, checksums made to match.
+            var size = HostileIntegers[random.Next(HostileIntegers.Length)] | (random.Next(2) == 0 ? 0x8000_0000_0000_0000UL : 0);
+            return new MutationCase(seed, number, b, "footer current size", $"sized footers {size:x}", VhdFooter.Off.CurrentSize, BitConverter.GetBytes(size), null);
         }
 
         switch (random.Next(5))
@@ -78,6 +86,23 @@ internal sealed record MutationCase(int Seed, int Number, FuzzBase Base, string 
         if (Kind.StartsWith("text ", StringComparison.Ordinal))
         {
             MetadataTextMutation.Apply(f, Offset, Kind[5..], new Random(HashCode.Combine(Seed, Number, "text") & int.MaxValue));
+            return;
+        }
+
+        if (Kind.StartsWith("sized footers ", StringComparison.Ordinal))
+        {
+            var size = BitConverter.ToUInt64(Bytes);
+            foreach (var at in new[] { 0, f.Length - VhdFooter.Size })
+            {
+                var footer = new byte[VhdFooter.Size];
+                f.Position = at;
+                f.ReadExactly(footer);
+                BinaryPrimitives.WriteUInt64BigEndian(footer.AsSpan(VhdFooter.Off.CurrentSize), size);
+                BinaryPrimitives.WriteUInt32BigEndian(footer.AsSpan(VhdFooter.Off.Checksum), VhdChecksum.Compute(footer, VhdFooter.Off.Checksum));
+                f.Position = at;
+                f.Write(footer);
+            }
+
             return;
         }
 

@@ -25,6 +25,15 @@ public sealed class MutationFuzzTests
     /// <summary>Managed heap after a case; the commands stream their data, so a case holding more is a leak or an allocation sized from disk.</summary>
     private const long HeapBoundBytes = 1L << 30;
 
+    /// <summary>How much one case may raise the test process's peak resident memory (other tests run beside it).</summary>
+    private const long PeakGrowthBoundBytes = 1L << 30;
+
+    private static long PeakResidentBytes()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+
     public static TheoryData<int> Batches
     {
         get
@@ -81,6 +90,7 @@ public sealed class MutationFuzzTests
         var args = command.Select(a => a.Replace("{src}", src, StringComparison.Ordinal).Replace("{src2}", src2, StringComparison.Ordinal)
             .Replace("{backup}", c.Base.BackupFolder ?? "", StringComparison.Ordinal).Replace("{out}", Path.Combine(dir, "out"), StringComparison.Ordinal)).ToArray();
         var what = $"[{c.Id}; srrescue {string.Join(' ', command)}]";
+        var peakBefore = PeakResidentBytes();
         var clock = Stopwatch.StartNew();
         var task = Task.Run(() => Support.Cli.Run(args));
         try
@@ -115,6 +125,14 @@ public sealed class MutationFuzzTests
             {
                 return $"{what} exit {r.ExitCode} but stdout is not one JSON document: {e.Message}";
             }
+        }
+
+        // The process's peak resident size (the kernel's figure, via the runtime): a case that
+        // sized an allocation from disk pushes it past the bound even when the heap is freed again.
+        var peakAfter = PeakResidentBytes();
+        if (peakAfter - peakBefore > PeakGrowthBoundBytes)
+        {
+            return $"{what} raised the test process's peak resident memory by {(peakAfter - peakBefore) >> 20} MiB to {peakAfter >> 20} MiB (bound {PeakGrowthBoundBytes >> 20} MiB)";
         }
 
         var heap = GC.GetGCMemoryInfo().HeapSizeBytes;

@@ -106,6 +106,39 @@ public sealed class GptLocalSrTests
     }
 
     [Fact]
+    public void Undo_after_the_disk_changed_is_refused_unless_forced()
+    {
+        // Issue 15 item 6: undo used to put the old bytes back over whatever was written since.
+        var copy = Fixtures.CopyOfImage("gpt_local_sr");
+        var before = Sha256(copy);
+        var journal = Path.Combine(Fixtures.NewTempDir(), "table.undo");
+        Assert.Equal(0, Support.Cli.Run("partitions", copy, "--find", "--in-place", "--journal", journal).ExitCode);
+        var record = SrRescue.Io.PatchFile.Read(journal).Records[0];
+        using (var f = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite))
+        {
+            f.Position = record.OffsetBytes + 17; // someone wrote to a sector of the new table since
+            var b = f.ReadByte();
+            f.Position = record.OffsetBytes + 17;
+            f.WriteByte((byte)(b ^ 0x5A));
+        }
+
+        var changed = Sha256(copy);
+        var refused = Support.Cli.Run("undo", journal);
+        Assert.True(refused.ExitCode == 1, refused.Out + refused.Err);
+        Assert.Contains("undo.disk-changed", refused.Err);
+        Assert.Contains("--force", refused.Err);
+        Assert.Equal(changed, Sha256(copy));
+
+        var forced = Support.Cli.Run("undo", journal, "--force");
+        Assert.True(forced.ExitCode == 0, forced.Out + forced.Err);
+        Assert.Equal(before, Sha256(copy));
+
+        // Undone once, the disk holds the old bytes: a second undo finds nothing changed and is harmless.
+        Assert.Equal(0, Support.Cli.Run("undo", journal).ExitCode);
+        Assert.Equal(before, Sha256(copy));
+    }
+
+    [Fact]
     public void Damaged_journal_is_refused_and_nothing_is_written()
     {
         var copy = Fixtures.CopyOfImage("gpt_local_sr");

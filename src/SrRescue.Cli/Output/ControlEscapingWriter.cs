@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text;
+
+namespace SrRescue.Cli.Output;
+
+/// <summary>
+/// The terminal's guard (issue 15 item 8): strings read from disk (VG and LV names, VHD parent
+/// names, MGT labels) can hold control characters, and an escape sequence printed raw can clear
+/// the screen, retitle the terminal or hide text. Every control character but newline, tab and
+/// carriage return (the progress bar's), and the C1 controls and bidirectional overrides, is
+/// printed as \uXXXX instead: readable on a terminal, and in a JSON string the very escape JSON
+/// itself uses, so a document stays the same document.
+/// </summary>
+internal sealed class ControlEscapingWriter(TextWriter inner) : TextWriter
+{
+    public override Encoding Encoding => inner.Encoding;
+
+    public override IFormatProvider FormatProvider => CultureInfo.InvariantCulture;
+
+    public override void Write(char value)
+    {
+        if (IsUnsafe(value))
+        {
+            inner.Write($"\\u{(int)value:X4}");
+        }
+        else
+        {
+            inner.Write(value);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        if (value is null || !value.Any(IsUnsafe))
+        {
+            inner.Write(value);
+            return;
+        }
+
+        foreach (var c in value)
+        {
+            Write(c);
+        }
+    }
+
+    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+
+    public override void WriteLine(string? value)
+    {
+        Write(value);
+        inner.WriteLine();
+    }
+
+    public override void Flush() => inner.Flush();
+
+    private static bool IsUnsafe(char c) =>
+        (c < 0x20 && c is not ('\n' or '\t' or '\r')) || c is >= '\u007F' and <= '\u009F' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
+}

@@ -97,6 +97,10 @@ public static class Carver
             return result;
         }
 
+        // No PE past the end of the PV can be reserved: a damaged extent_count (2^31) must not
+        // size the set (it cost 2.4 GB and 11 s before this bound).
+        var extent = lvm.Vg.Newest?.Vg?.ExtentSizeBytes ?? 0;
+        var pvEnd = extent > 0 ? (pv.Length / extent) + 1 : 1L << 24;
         foreach (var lv in lvm.Vg!.Versions.Where(v => v.IsUsable).SelectMany(v => v.Summary!.Lvs))
         {
             if (includeLv is not null && !includeLv(lv.Name))
@@ -106,7 +110,7 @@ public static class Carver
 
             foreach (var r in lv.Ranges.Where(r => r.PvId == pvId))
             {
-                for (var pe = r.FirstPe; pe < r.EndPe && pe - r.FirstPe < 1 << 24; pe++)
+                for (var pe = r.FirstPe; pe < Math.Min(r.EndPe, pvEnd); pe++)
                 {
                     result.Add(pe);
                 }

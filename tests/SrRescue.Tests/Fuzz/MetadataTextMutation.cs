@@ -8,12 +8,12 @@ namespace SrRescue.Tests.Fuzz;
 /// <summary>
 /// Damage to the committed metadata text itself, written back with a matching slot CRC and mda
 /// header checksum so the parser, not the checksum, meets it: unbalanced braces, nesting past
-/// the depth limit, numbers past 64 bits, an extent_count past the PV's pe_count, a duplicated LV,
+/// the depth limit, numbers past 64 bits, an extent_count past the PV's pe_count or of 2^31, a duplicated LV,
 /// bytes that are not UTF-8, a huge seqno.
 /// </summary>
 internal static partial class MetadataTextMutation
 {
-    public static readonly string[] Variants = ["brace-missing", "brace-extra", "deep-nesting", "huge-number", "extent-count-past-pe-count", "duplicate-lv", "non-utf8", "huge-seqno"];
+    public static readonly string[] Variants = ["brace-missing", "brace-extra", "deep-nesting", "huge-number", "extent-count-past-pe-count", "extent-count-2^31", "duplicate-lv", "non-utf8", "huge-seqno"];
 
     /// <summary>Mutates the copy slot 0 of the mda header at <paramref name="mdaAt"/> points at; false when the slot or text cannot be read.</summary>
     public static bool Apply(FileStream f, long mdaAt, string variant, Random random)
@@ -83,6 +83,10 @@ internal static partial class MetadataTextMutation
 
                 var e = ec[random.Next(ec.Count)];
                 return t[..e.Groups[1].Index] + (long.Parse(pe.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + 1000) + t[(e.Groups[1].Index + e.Groups[1].Length)..];
+            case "extent-count-2^31":
+                // Issue 15: one LV with extent_count = 2^31 made carve take 2.4 GB.
+                var first = ExtentCount().Match(t, Math.Max(0, t.IndexOf("VHD-", StringComparison.Ordinal)));
+                return !first.Success ? t : t[..first.Groups[1].Index] + "2147483648" + t[(first.Groups[1].Index + first.Groups[1].Length)..];
             case "duplicate-lv":
                 var lvs = t.IndexOf("logical_volumes {", StringComparison.Ordinal);
                 var start = lvs < 0 ? -1 : t.IndexOf('\n', lvs) + 1;

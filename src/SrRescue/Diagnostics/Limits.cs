@@ -12,11 +12,14 @@ public static class Limits
     /// <summary>Data areas per PV; LVM writes exactly one.</summary>
     public const int MaxDataAreasPerPv = 8;
 
-    /// <summary>The largest metadata area we read whole into memory (XenServer uses 11 MiB).</summary>
-    public const long MaxMetadataAreaBytes = 256L * 1024 * 1024;
+    /// <summary>The largest metadata area we read whole into memory (XenServer uses 11 MiB, lvm2's default is 1 MiB).</summary>
+    public const long MaxMetadataAreaBytes = 64L * 1024 * 1024;
 
-    /// <summary>The largest single metadata text copy. LVM refuses more than half the mda.</summary>
-    public const int MaxMetadataTextBytes = 64 * 1024 * 1024;
+    /// <summary>
+    /// The largest single metadata text copy. LVM refuses more than half the mda; XenServer's
+    /// 11 MiB ring holds copies of at most 5.5 MiB (about 20,000 LVs).
+    /// </summary>
+    public const int MaxMetadataTextBytes = 16 * 1024 * 1024;
 
     /// <summary>Nesting depth of sections in LVM's config text (real files use 4-5).</summary>
     public const int MaxConfigDepth = 64;

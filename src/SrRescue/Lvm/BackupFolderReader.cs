@@ -25,9 +25,16 @@ public static class BackupFolderReader
         foreach (var file in files)
         {
             var info = new FileInfo(file);
-            if (info.Length is 0 or > MaxFileBytes)
+            if (info.Length == 0)
             {
-                log.Add(Severity.Info, "lvm.backup.skipped", "backup file", -1, $"{file}: {info.Length} bytes, not a metadata file", source: file);
+                log.Add(Severity.Info, "lvm.backup.skipped", "backup file", -1, $"{file}: empty, not a metadata file", source: file);
+                continue;
+            }
+
+            if (info.Length > MaxFileBytes)
+            {
+                log.Add(Severity.Warning, "lvm.backup.too-large", "backup file", -1,
+                    $"{file}: {info.Length} bytes, more than any real VG's metadata ({MaxFileBytes}): not read", info.Length.ToString(), $"<= {MaxFileBytes}", file);
                 continue;
             }
 

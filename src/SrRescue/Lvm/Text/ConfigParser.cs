@@ -50,10 +50,12 @@ internal static class ConfigParser
 
         if (text.Length > Limits.MaxMetadataTextBytes)
         {
-            log.Add(Severity.Error, "lvm.text.too-large", Structure, baseOffset + Limits.MaxMetadataTextBytes,
-                $"metadata text is {text.Length} bytes; only the first {Limits.MaxMetadataTextBytes} are read",
+            // Not read at all: a cut text parses into a VG without its last LVs, which would then
+            // look removed (issue 15: 200,000 LVs in 52 MiB of text cost 28 s and 1.4 GB).
+            log.Add(Severity.Error, "lvm.text.too-large", Structure, baseOffset,
+                $"metadata text is {text.Length} bytes, more than any real VG has ({Limits.MaxMetadataTextBytes}): it is not read",
                 stored: text.Length.ToString(), computed: Limits.MaxMetadataTextBytes.ToString(), source: source);
-            text = text[..Limits.MaxMetadataTextBytes];
+            text = [];
         }
 
         var state = new ParseState(text, baseOffset, log, source, maxNodes);

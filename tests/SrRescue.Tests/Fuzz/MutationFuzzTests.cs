@@ -13,7 +13,10 @@ namespace SrRescue.Tests.Fuzz;
 /// stay within a memory bound (the runtime's own figures), and leave its source byte-identical.
 /// CI runs <see cref="DefaultCases"/> cases of seed 1; tests/fuzz/run.sh runs more
 /// (SRRESCUE_FUZZ_SEED, SRRESCUE_FUZZ_CASES, SRRESCUE_FUZZ_FIRST replay one case).
+/// It runs alone, after the other tests: the heap and the peak resident size are the process's,
+/// and a test beside it that holds 1.5 GB of its own made cases fail that had done nothing wrong.
 /// </summary>
+[Collection(nameof(MutationFuzzTests))]
 public sealed class MutationFuzzTests
 {
     public const int DefaultCases = 240;

@@ -3,6 +3,7 @@ using SrRescue.Cli.Output;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Partitions;
+using SrRescue.Recovery;
 
 namespace SrRescue.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using SrRescue.Cli.Output;
 using SrRescue.Partitions;
+using SrRescue.Recovery;
 
 namespace SrRescue.Cli.Commands;
 

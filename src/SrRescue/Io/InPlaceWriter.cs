@@ -1,5 +1,4 @@
 using SrRescue.Diagnostics;
-using SrRescue.Partitions;
 
 namespace SrRescue.Io;
 

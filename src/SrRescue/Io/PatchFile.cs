@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using SrRescue.Diagnostics;
-using SrRescue.Partitions;
 
 namespace SrRescue.Io;
 

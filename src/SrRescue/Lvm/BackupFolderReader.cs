@@ -1,5 +1,6 @@
 using System.Text;
 using SrRescue.Diagnostics;
+using SrRescue.Io;
 
 namespace SrRescue.Lvm;
 
@@ -60,7 +61,7 @@ public static class BackupFolderReader
             Source = path,
             OffsetBytes = 0,
             SizeBytes = bytes.Length,
-            Checksum = LvmCrc.Compute(bytes),
+            Checksum = Crc32.ComputeLvm(bytes),
             VgName = "",
             VgId = "",
             Seqno = 0,

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SrRescue.Diagnostics;
+using SrRescue.Io;
 
 namespace SrRescue.Lvm;
 
@@ -62,7 +63,7 @@ public readonly record struct LabelHeader(long SectorNumber, uint StoredCrc, uin
 
         var sectorXl = BinaryPrimitives.ReadUInt64LittleEndian(sector[Off.SectorXl..]);
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(sector[Off.CrcXl..]);
-        var computed = LvmCrc.Compute(sector[Off.OffsetXl..SectorSize]);
+        var computed = Crc32.ComputeLvm(sector[Off.OffsetXl..SectorSize]);
         var pvHeaderOffset = BinaryPrimitives.ReadUInt32LittleEndian(sector[Off.OffsetXl..]);
         var type = System.Text.Encoding.ASCII.GetString(sector.Slice(Off.Type, 8));
         header = new LabelHeader((long)Math.Min(sectorXl, long.MaxValue), stored, computed, pvHeaderOffset, type);

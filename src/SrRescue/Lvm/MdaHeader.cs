@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SrRescue.Diagnostics;
+using SrRescue.Io;
 
 namespace SrRescue.Lvm;
 
@@ -59,7 +60,7 @@ public sealed record MdaHeader(
         }
 
         var stored = BinaryPrimitives.ReadUInt32LittleEndian(sector);
-        var computed = LvmCrc.Compute(sector[Off.Magic..Size]);
+        var computed = Crc32.ComputeLvm(sector[Off.Magic..Size]);
         if (stored != computed)
         {
             log.Add(Severity.Warning, "lvm.mda.crc", what, at, "metadata area header checksum mismatch; its slots may be wrong, the ring is scanned regardless", $"0x{stored:x8}", $"0x{computed:x8}", source);

@@ -1,5 +1,6 @@
 using System.Text;
 using SrRescue.Diagnostics;
+using SrRescue.Io;
 
 namespace SrRescue.Lvm;
 
@@ -90,7 +91,7 @@ public static class MetadataRingScanner
         }
 
         var hasNul = text.Length > 0 && text[^1] == 0;
-        var crc = LvmCrc.Compute(text);
+        var crc = Crc32.ComputeLvm(text);
         var committed = header is not null && header.Committed.OffsetBytes == start && !header.Committed.IsEmpty;
         var precommitted = header is not null && header.Precommitted.OffsetBytes == start && !header.Precommitted.IsEmpty;
         bool? slotCrc = null;

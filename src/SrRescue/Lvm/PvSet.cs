@@ -116,9 +116,9 @@ public sealed class PvSet : IDisposable
     }
 
     /// <summary>PVs further into a source that has no label at its start (checksum-valid labels only).</summary>
-    private static List<Partitions.FoundPv> FindInside(IByteSource source, FindingLog log, IProgress<WorkProgress>? progress)
+    private static List<FoundPv> FindInside(IByteSource source, FindingLog log, IProgress<WorkProgress>? progress)
     {
-        var found = Partitions.LostPvSearch.Find(source, log, progress).Where(f => f.CrcMatches && f.PvStartBytes > 0).ToList();
+        var found = LostPvSearch.Find(source, log, progress).Where(f => f.CrcMatches && f.PvStartBytes > 0).ToList();
         foreach (var f in found)
         {
             log.Add(Severity.Warning, "lvm.pv.inside", "LVM label", f.LabelOffsetBytes,

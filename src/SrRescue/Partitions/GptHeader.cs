@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SrRescue.Diagnostics;
+using SrRescue.Io;
 
 namespace SrRescue.Partitions;
 

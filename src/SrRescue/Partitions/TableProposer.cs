@@ -11,7 +11,7 @@ namespace SrRescue.Partitions;
 /// </summary>
 public static class TableProposer
 {
-    public static ProposedTable Propose(DiskPartitions disk, IReadOnlyList<FoundPv> pvs, FindingLog log, Func<Guid>? newGuid = null)
+    public static ProposedTable Propose(DiskPartitions disk, IReadOnlyList<PvToPlace> pvs, FindingLog log, Func<Guid>? newGuid = null)
     {
         ArgumentNullException.ThrowIfNull(disk);
         ArgumentNullException.ThrowIfNull(pvs);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
+using SrRescue.Io;
 using SrRescue.Lvm;
 
 namespace SrRescue.Tests.Fuzz;
@@ -43,8 +44,8 @@ internal static partial class MetadataTextMutation
         f.Write(bytes);
         f.WriteByte(0);
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(MdaHeader.Off.Slot0 + 8), (ulong)bytes.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(MdaHeader.Off.Slot0 + 16), LvmCrc.Compute(bytes));
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(MdaHeader.Off.Checksum), LvmCrc.Compute(header.AsSpan(MdaHeader.Off.Magic)));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(MdaHeader.Off.Slot0 + 16), Crc32.ComputeLvm(bytes));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(MdaHeader.Off.Checksum), Crc32.ComputeLvm(header.AsSpan(MdaHeader.Off.Magic)));
         f.Position = mdaAt;
         f.Write(header);
         return true;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SrRescue.Io;
 using SrRescue.Lvm;
 
 namespace SrRescue.Tests.Lvm;
@@ -34,7 +35,7 @@ internal static class LabelTestData
     }
 
     public static void FixLabelCrc(byte[] sector) =>
-        BinaryPrimitives.WriteUInt32LittleEndian(sector.AsSpan(16), LvmCrc.Compute(sector.AsSpan(20, 492)));
+        BinaryPrimitives.WriteUInt32LittleEndian(sector.AsSpan(16), Crc32.ComputeLvm(sector.AsSpan(20, 492)));
 
     public static byte[] MdaHeaderSector(long start, long size, long slot0Offset, long slot0Size, uint slot0Crc, uint slot0Flags = 0)
     {
@@ -52,7 +53,7 @@ internal static class LabelTestData
     }
 
     public static void FixMdaCrc(byte[] sector) =>
-        BinaryPrimitives.WriteUInt32LittleEndian(sector, LvmCrc.Compute(sector.AsSpan(4, 508)));
+        BinaryPrimitives.WriteUInt32LittleEndian(sector, Crc32.ComputeLvm(sector.AsSpan(4, 508)));
 
     private static void Put(byte[] b, ref int pos, long offset, long size)
     {

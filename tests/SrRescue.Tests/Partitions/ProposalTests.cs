@@ -1,6 +1,7 @@
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Partitions;
+using SrRescue.Recovery;
 using SrRescue.Tests.Support;
 
 namespace SrRescue.Tests.Partitions;

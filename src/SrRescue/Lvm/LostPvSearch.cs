@@ -2,9 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
-using SrRescue.Lvm;
 
-namespace SrRescue.Partitions;
+namespace SrRescue.Lvm;
 
 /// <summary>
 /// Finds LVM PVs on a disk whose partition table is gone (fault F1): a PV label (LABELONE at the

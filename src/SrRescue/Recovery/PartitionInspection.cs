@@ -1,7 +1,9 @@
 using SrRescue.Diagnostics;
 using SrRescue.Io;
+using SrRescue.Lvm;
+using SrRescue.Partitions;
 
-namespace SrRescue.Partitions;
+namespace SrRescue.Recovery;
 
 /// <summary>
 /// What `partitions` shows: the tables, the PVs (at the start of the disk and of each partition,
@@ -16,7 +18,7 @@ public sealed record PartitionInspection(DiskPartitions Disk, IReadOnlyList<Foun
         ArgumentNullException.ThrowIfNull(log);
         var tables = DiskPartitions.Read(disk, log, sectorSize);
         var pvs = fullSearch ? LostPvSearch.Find(disk, log, progress, cancel).ToList() : Probe(disk, tables, log);
-        var proposal = TableProposer.Propose(tables, pvs.Where(p => p.CrcMatches).ToList(), log, newGuid);
+        var proposal = TableProposer.Propose(tables, [.. pvs.Where(p => p.CrcMatches).Select(p => new PvToPlace(p.LabelOffsetBytes, p.PvStartBytes, p.PvUuid, p.DeviceSizeBytes))], log, newGuid);
         return new PartitionInspection(tables, pvs, fullSearch, proposal);
     }
 

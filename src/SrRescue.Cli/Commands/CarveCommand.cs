@@ -4,6 +4,7 @@ using SrRescue.Cli.Output;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
+using SrRescue.Recovery;
 using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands;
@@ -36,7 +37,7 @@ internal static class CarveCommand
         var log = lvm.Findings;
         var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
         var bar = new ProgressBar(ctx);
-        var result = Carver.Carve(lvm, lvm.Pvs.PvSources, mgt, log, bar);
+        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, log, bar), mgt, log);
         bar.Done();
 
         Directory.CreateDirectory(dir);

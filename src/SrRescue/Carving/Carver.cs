@@ -2,7 +2,6 @@ using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
 using SrRescue.Vhd;
-using SrRescue.Xen.Mgt;
 
 namespace SrRescue.Carving;
 
@@ -126,8 +125,7 @@ public static class Carver
     /// and still-mapped extents come from the metadata's entry for it, when any survives. PVs
     /// whose extent size differs from the first one's are left out, with a finding.
     /// </summary>
-    public static CarveResult Carve(LvmInspection lvm, IReadOnlyList<IByteSource> pvs, IReadOnlyList<MgtVdiRecord>? mgtRecords,
-        FindingLog log, IProgress<WorkProgress>? progress = null)
+    public static CarveResult Carve(LvmInspection lvm, IReadOnlyList<IByteSource> pvs, FindingLog log, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lvm);
         ArgumentNullException.ThrowIfNull(pvs);
@@ -147,7 +145,7 @@ public static class Carver
 
         if (parts.Count == 1)
         {
-            return Carve(parts[0].Pv, parts[0].Grid, ReservedPes(lvm, parts[0].Pv), mgtRecords, log, progress);
+            return Carve(parts[0].Pv, parts[0].Grid, ReservedPes(lvm, parts[0].Pv), log, progress);
         }
 
         var space = new ExtentSpace(parts.Select(p => (p.Pv, p.Grid, p.PvId)).ToList());
@@ -157,11 +155,10 @@ public static class Carver
             reserved.UnionWith(ReservedPes(lvm, parts[i].Pv).Select(pe => space.ToRun(i, pe)));
         }
 
-        return Carve(space, space.Grid, reserved, mgtRecords, log, progress);
+        return Carve(space, space.Grid, reserved, log, progress);
     }
 
-    public static CarveResult Carve(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes, IReadOnlyList<MgtVdiRecord>? mgtRecords,
-        FindingLog log, IProgress<WorkProgress>? progress = null)
+    public static CarveResult Carve(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes, FindingLog log, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(pv);
         ArgumentNullException.ThrowIfNull(grid);
@@ -170,7 +167,7 @@ public static class Carver
         var starts = VhdStartScanner.Scan(pv, grid, reservedPes.Contains, log, progress);
         var builder = new ExtentMapBuilder(pv, grid, reservedPes, log);
         var carved = builder.Build(starts, progress);
-        var vdis = VdiNaming.Name(pv, grid, carved, mgtRecords ?? [], log);
+        var vdis = carved.Select(c => Open(pv, grid, c, log)).ToList();
         var unaccounted = Unaccounted(pv, grid, builder.Claimed, progress);
         foreach (var pe in unaccounted)
         {
@@ -180,6 +177,14 @@ public static class Carver
 
         progress?.Report(new WorkProgress("carving", 1, 1));
         return new CarveResult(pv, grid, vdis, unaccounted);
+    }
+
+    /// <summary>A carved VHD as an LV and an image, named by its footer uuid until MGT or a child names it (Recovery's CarvedVdiNaming).</summary>
+    private static CarvedVdi Open(IByteSource pv, ExtentGrid grid, CarvedVhd vhd, FindingLog log)
+    {
+        var lv = new CarvedLv(pv, grid, vhd.Pes, $"carved VHD {vhd.VhdUuid} on {pv.Name}");
+        Guid? parent = vhd.Start.IsDifferencing ? vhd.Start.Header.ParentUuid : null;
+        return new CarvedVdi(vhd, lv, VhdImage.Open(lv, log, onLv: true), vhd.VhdUuid.ToString(), VdiUuidSource.VhdFooter, parent, []);
     }
 
     /// <summary>Unclaimed extents whose first or middle 4 KiB is not zeros.</summary>

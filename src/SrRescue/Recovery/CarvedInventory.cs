@@ -19,7 +19,7 @@ internal static class CarvedInventory
             return sr.Vdis;
         }
 
-        var result = Carver.Carve(lvm, lvm.Pvs.PvSources, sr.Mgt?.Records ?? [], log, null);
+        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, log), sr.Mgt?.Records ?? [], log);
         var carved = result.Vdis.Select(v =>
         {
             var record = sr.Mgt?.Find(v.VdiUuid)?.Best;

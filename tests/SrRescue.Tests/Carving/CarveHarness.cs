@@ -3,6 +3,7 @@ using SrRescue.Carving;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
+using SrRescue.Recovery;
 using SrRescue.Tests.Support;
 using SrRescue.Xen;
 
@@ -19,7 +20,7 @@ internal static class CarveHarness
         IByteSource pv = lvm.Pvs.PvSources.Count > 0 ? lvm.Pvs.PvSources[0] : FileSource.Open(image);
         var grid = ExtentGrid.Find(pv, lvm);
         var mgt = SrInventory.Build(lvm, log).Mgt?.Records ?? [];
-        var result = Carver.Carve(pv, grid, Carver.ReservedPes(lvm, pv, reserveLv), mgt, log);
+        var result = CarvedVdiNaming.Name(Carver.Carve(pv, grid, Carver.ReservedPes(lvm, pv, reserveLv), log), mgt, log);
         return (result, log, lvm);
     }
 

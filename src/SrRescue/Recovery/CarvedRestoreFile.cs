@@ -1,9 +1,10 @@
+using SrRescue.Carving;
 using SrRescue.Diagnostics;
 using SrRescue.Lvm;
 using SrRescue.Lvm.Model;
 using SrRescue.Lvm.Text;
 
-namespace SrRescue.Carving;
+namespace SrRescue.Recovery;
 
 /// <summary>
 /// The vgcfgrestore file of a carve, made so that applying it can only add LVs. vgcfgrestore

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using SrRescue.Carving;
 using SrRescue.Lvm;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
-namespace SrRescue.Carving;
+namespace SrRescue.Recovery;
 
 /// <summary>
 /// A vgcfgrestore file (LVM2 text format, lvm2.md 3) describing the carved LVs: the carved PVs
@@ -98,7 +100,7 @@ public static class CarvedVgFile
         {
             foreach (var n in ParentName.Candidates(v.Image, new Diagnostics.FindingLog()))
             {
-                if (ParentName.FromDeviceMapper(n) is { } dm && dm.Vg.StartsWith(Xen.LvName.VgPrefix, StringComparison.Ordinal)
+                if (ParentName.FromDeviceMapper(n) is { } dm && dm.Vg.StartsWith(LvName.VgPrefix, StringComparison.Ordinal)
                     && dm.Vg.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 {
                     return dm.Vg;

@@ -1,10 +1,10 @@
+using SrRescue.Carving;
 using SrRescue.Diagnostics;
-using SrRescue.Io;
 using SrRescue.Vhd;
 using SrRescue.Xen;
 using SrRescue.Xen.Mgt;
 
-namespace SrRescue.Carving;
+namespace SrRescue.Recovery;
 
 /// <summary>
 /// Gives each carved VHD its VDI uuid. The footer uuid is not the VDI uuid
@@ -12,16 +12,17 @@ namespace SrRescue.Carving;
 /// (<c>…-VHD--&lt;uuid&gt;</c>, 2.6), and MGT records (also stale ones past the header's length), whose
 /// <c>snapshot_of</c> ties a snapshot to its VDI: both are children of the same base copy, and the
 /// snapshot leaf is created after the VDI's new leaf (2.7), so it starts on a later extent.
+/// The carve itself knows nothing of XenServer: it gives each VHD its footer uuid; this names them.
 /// </summary>
-internal static class VdiNaming
+public static class CarvedVdiNaming
 {
-    public static List<CarvedVdi> Name(IByteSource pv, ExtentGrid grid, IReadOnlyList<CarvedVhd> carved, IReadOnlyList<MgtVdiRecord> records, FindingLog log)
+    public static CarveResult Name(CarveResult result, IReadOnlyList<MgtVdiRecord> records, FindingLog log)
     {
-        var images = carved.ToDictionary(c => c, c =>
-        {
-            var lv = new CarvedLv(pv, grid, c.Pes, $"carved VHD {c.VhdUuid} on {pv.Name}");
-            return (Lv: lv, Image: VhdImage.Open(lv, log, onLv: true));
-        });
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(log);
+        var carved = result.Vdis.Select(v => v.Vhd).ToList();
+        var vdiOf = result.Vdis.ToDictionary(v => v.Vhd);
         var byUuid = carved.GroupBy(c => c.VhdUuid).ToDictionary(g => g.Key, g => g.First());
         var names = new Dictionary<CarvedVhd, (string Uuid, VdiUuidSource Source)>();
 
@@ -33,7 +34,7 @@ internal static class VdiNaming
                 continue;
             }
 
-            foreach (var n in ParentName.Candidates(images[c].Image, new FindingLog()))
+            foreach (var n in ParentName.Candidates(vdiOf[c].Image, new FindingLog()))
             {
                 if (ParentName.FromDeviceMapper(n) is { } dm && LvName.Parse(dm.Lv).VdiUuid is { } uuid)
                 {
@@ -76,22 +77,20 @@ internal static class VdiNaming
         }
 
         var candidates = usable.Where(r => !Taken(r.Uuid)).Select(r => r.Uuid).ToList();
-        var result = new List<CarvedVdi>();
-        foreach (var c in carved)
+        var named = new List<CarvedVdi>();
+        foreach (var v in result.Vdis)
         {
-            var (uuid, source) = names.TryGetValue(c, out var n) ? n : (c.VhdUuid.ToString(), VdiUuidSource.VhdFooter);
+            var (uuid, source) = names.TryGetValue(v.Vhd, out var n) ? n : (v.Vhd.VhdUuid.ToString(), VdiUuidSource.VhdFooter);
             if (source == VdiUuidSource.VhdFooter)
             {
-                ExtentSpace.Log(log, pv, Severity.Warning, "carve.vdi.unnamed", "carved VHD", grid.OffsetOf(c.Start.Pe),
-                    $"no child locator or MGT record names the VDI of VHD {c.VhdUuid}; its footer uuid stands in" +
+                ExtentSpace.Log(log, result.Pv, Severity.Warning, "carve.vdi.unnamed", "carved VHD", result.Grid.OffsetOf(v.Vhd.Start.Pe),
+                    $"no child locator or MGT record names the VDI of VHD {v.Vhd.VhdUuid}; its footer uuid stands in" +
                     (candidates.Count > 0 ? $" (unmatched MGT records: {string.Join(", ", candidates)})" : ""));
             }
 
-            Guid? parent = c.Start.IsDifferencing ? c.Start.Header.ParentUuid : null;
-            result.Add(new CarvedVdi(c, images[c].Lv, images[c].Image, uuid.ToLowerInvariant(), source, parent,
-                source == VdiUuidSource.VhdFooter ? candidates : []));
+            named.Add(v with { VdiUuid = uuid.ToLowerInvariant(), UuidSource = source, UuidCandidates = source == VdiUuidSource.VhdFooter ? candidates : [] });
         }
 
-        return result;
+        return result with { Vdis = named };
     }
 }

@@ -19,8 +19,8 @@ internal static class DoctorJson
         foreach (var f in d.Faults)
         {
             w.WriteStartObject();
-            w.WriteString("id", f.Id);
-            w.WriteString("kind", f.Kind);
+            w.WriteString("id", f.Id.Name());
+            w.WriteString("kind", f.Kind.Name());
             w.WriteString("title", f.Title);
             j.Strings("evidence", f.Evidence);
             w.WriteEndObject();

@@ -22,7 +22,7 @@ internal static class DoctorText
 
         foreach (var f in d.Faults)
         {
-            o.WriteLine($"  {f.Id} ({f.Kind}): {f.Title}");
+            o.WriteLine($"  {f.Id.Name()} ({f.Kind.Name()}): {f.Title}");
             foreach (var e in f.Evidence)
             {
                 o.WriteLine($"      - {e}");

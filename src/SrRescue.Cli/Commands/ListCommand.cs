@@ -49,7 +49,7 @@ internal static class ListCommand
         var table = new TextTable("VDI UUID", "NAME", "KIND", "VIRTUAL", "PARENT", "HIDDEN", "SNAPSHOT OF", "STATE");
         foreach (var v in sr.Vdis)
         {
-            table.Add(v.Uuid, v.NameLabel ?? "-", v.Kind, v.VirtualSizeBytes is { } s ? Units.Bytes(s) : "-", v.ParentUuid ?? "-",
+            table.Add(v.Uuid, v.NameLabel ?? "-", v.KindName, v.VirtualSizeBytes is { } s ? Units.Bytes(s) : "-", v.ParentUuid ?? "-",
                 v.Hidden ? "yes" : "no", v.SnapshotOf ?? "-", VdiJson.StateId(v.State) + (v.OverwrittenBy.Count > 0 ? $" (by {string.Join(", ", v.OverwrittenBy)})" : ""));
         }
 

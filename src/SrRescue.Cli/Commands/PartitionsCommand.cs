@@ -58,7 +58,7 @@ internal static class PartitionsCommand
                 {
                     using var j = new JsonOut(ctx.Out, "partitions");
                     j.W.WriteString("container", container.Name);
-                    log.Add(Severity.Error, "source.container", "source", 0, container.Describe(path), source: path);
+                    log.Add(Severity.Error, SourceCodes.Container, "source", 0, container.Describe(path), source: path);
                     j.Findings(log);
                 }
 

@@ -115,6 +115,6 @@ internal static class RestoreMetadataCommand
         }
 
         // The restore's own findings are the lines above.
-        FindingsText.Write(o, lvm.Findings, exclude: f => f.Code.StartsWith("lvm.restore.", StringComparison.Ordinal));
+        FindingsText.Write(o, lvm.Findings, exclude: f => LvmCodes.IsRestore(f.Code));
     }
 }

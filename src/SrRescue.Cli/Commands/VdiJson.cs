@@ -13,7 +13,7 @@ internal static class VdiJson
         w.WriteString("uuid", v.Uuid);
         j.NullableString("name_label", v.NameLabel);
         j.NullableString("name_description", v.NameDescription);
-        w.WriteString("kind", v.Kind);
+        w.WriteString("kind", v.KindName);
         j.NullableString("lv", v.LvName);
         j.NullableNumber("virtual_size", v.VirtualSizeBytes);
         j.NullableNumber("lv_size", v.LvSizeBytes);

@@ -89,7 +89,7 @@ public sealed class LvVolume : IByteSource
                 continue;
             }
 
-            log.Add(Severity.Error, "source.truncated", "PV extents", a.Offset + have,
+            log.Add(Severity.Error, SourceCodes.Truncated, "PV extents", a.Offset + have,
                 $"{a.Source.Name} ends at byte {a.Source.Length}, but extents mapped there run to byte {a.Offset + areaBytes}: bytes {a.Offset + have}-{a.Offset + areaBytes - 1} are missing (the image is truncated)",
                 stored: a.Source.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), computed: $">= {a.Offset + areaBytes}", source: a.Source.Name);
             // Linear: the exact tail; striped: the whole segment may hold zeros.

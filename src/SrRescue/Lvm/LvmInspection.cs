@@ -1,4 +1,5 @@
 using SrRescue.Diagnostics;
+using SrRescue.Io;
 
 namespace SrRescue.Lvm;
 
@@ -71,7 +72,7 @@ public sealed class LvmInspection : IDisposable
             var need = (pv.PeStartSectors * 512) + (pv.PeCount * vg.ExtentSizeBytes);
             if (source is not null && need > source.Length)
             {
-                log.Add(Severity.Error, "source.truncated", "PV", source.Length,
+                log.Add(Severity.Error, SourceCodes.Truncated, "PV", source.Length,
                     $"PV {pv.Id} ({pv.Key}) on {source.Name} ends at byte {source.Length}, but its {pv.PeCount} extents run to byte {need}: bytes {source.Length}-{need - 1} are missing (the image is truncated)",
                     stored: source.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), computed: $">= {need}", source: source.Name);
             }

@@ -71,7 +71,7 @@ public sealed class PvSet : IDisposable
             var container = atStart.Label is null ? ContainerFormat.Detect(s) : null;
             if (container is not null)
             {
-                log.Add(Severity.Error, "source.container", "source", 0, container.Describe(s.Name), source: s.Name);
+                log.Add(Severity.Error, SourceCodes.Container, "source", 0, container.Describe(s.Name), source: s.Name);
             }
 
             var inside = atStart.Label is null && searchInside && container is null ? FindInside(s, log, progress) : [];

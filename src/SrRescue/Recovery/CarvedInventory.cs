@@ -28,7 +28,7 @@ internal static class CarvedInventory
             {
                 Uuid = v.VdiUuid,
                 LvName = v.LvName,
-                Kind = "vhd",
+                Kind = LvKind.VhdVdi,
                 State = VdiState.Carved,
                 LvSizeBytes = v.Lv.Length,
                 VirtualSizeBytes = v.Image.VirtualSizeBytes,

@@ -34,7 +34,7 @@ internal static class ContainerSources
         var converted = sources.ToList();
         foreach (var (path, format) in found)
         {
-            log.Add(Severity.Error, "source.container", "source", 0, format.Describe(path), source: path);
+            log.Add(Severity.Error, SourceCodes.Container, "source", 0, format.Describe(path), source: path);
             var raw = Path.Combine(outputDir, Path.GetFileNameWithoutExtension(path) + ".raw");
             converted[converted.IndexOf(path)] = raw;
             plan.Add(new PlanStep(StepTool.QemuImg, ["qemu-img", "convert", "-f", format.QemuFormat, "-O", "raw", path, raw],
@@ -43,7 +43,7 @@ internal static class ContainerSources
 
         plan.Add(new PlanStep(StepTool.SrRescue, ["srrescue", "doctor", .. converted],
             "the diagnosis of the disk inside, now readable as a raw disk"));
-        var fault = new Fault("SOURCE", "container-image", "A source is a disk-image container, not a raw disk",
+        var fault = new Fault(FaultId.Source, FaultKind.ContainerImage, "A source is a disk-image container, not a raw disk",
             found.Select(f => $"{f.Path}: {f.Format.Name} header at byte 0 (read as raw, it would look like a destroyed partition table)").ToList());
         return new Diagnosis(sources, null, null, null, [fault], [], plan,
             ["do not run partition or LVM repair tools on the container file itself: its first bytes are the container's header, not the disk's"]);

@@ -40,7 +40,7 @@ public static class Doctor
         // Carving finds what no metadata copy knows: VDIs of an old SR (F4), or every VDI when no
         // metadata copy and no backup is left (F3 without a VG). Its finds are listed and planned.
         var noVg = lvm.Vg is null && lvm.BackupCopies.Count == 0;
-        var vdis = faults.Any(f => f.Id == "F4") || noVg ? CarvedInventory.Merge(lvm, sr, log) : sr.Vdis;
+        var vdis = faults.Any(f => f.Id == FaultId.F4) || noVg ? CarvedInventory.Merge(lvm, sr, log) : sr.Vdis;
         if (noVg && SourceFaults.NothingOfAnSr(lvm, sources, vdis, searchInside) is { } nothing)
         {
             return new Diagnosis(sources, null, null, null, [nothing], [], [], []);

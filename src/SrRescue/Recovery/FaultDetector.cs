@@ -27,7 +27,7 @@ internal static class FaultDetector
         }
 
         faults.Add(Names(sr));
-        faults.Add(new Fault("F7", "reattach", "Getting the disks back into XenServer",
+        faults.Add(new Fault(FaultId.F7, FaultKind.Reattach, "Getting the disks back into XenServer",
             ["the plan below ends with the xe commands, with the SR's real uuid"]));
         return faults;
     }
@@ -35,7 +35,7 @@ internal static class FaultDetector
     /// <summary>F3 without any metadata copy or backup: what carving the data area found, the only VDIs there are.</summary>
     public static void AddCarveResult(List<Fault> faults, IReadOnlyList<SrVdi> vdis)
     {
-        var i = faults.FindIndex(f => f.Id == "F3" && f.Kind == "mda-wiped");
+        var i = faults.FindIndex(f => f.Id == FaultId.F3 && f.Kind == FaultKind.MdaWiped);
         if (i < 0)
         {
             return;
@@ -68,8 +68,8 @@ internal static class FaultDetector
 
             // XenServer installs local SRs on GPT disks; a PV at a partition offset with neither
             // GPT copy left is the "GPT destroyed" case.
-            var kind = gpt || backupGpt ? "partition-table-damaged" : "gpt-destroyed";
-            faults.Add(new Fault("F1", kind, "Partition table damaged or overwritten: the SR is not found (SR_BACKEND_FAILURE_47)",
+            var kind = gpt || backupGpt ? FaultKind.PartitionTableDamaged : FaultKind.GptDestroyed;
+            faults.Add(new Fault(FaultId.F1, kind, "Partition table damaged or overwritten: the SR is not found (SR_BACKEND_FAILURE_47)",
             [
                 $"{disk.Name}: no partition table (MBR signature {(mbr ? "present" : "absent")}, GPT header {(gpt ? "present" : "absent")}, backup GPT header {(backupGpt ? "present" : "absent")})",
                 $"the LVM label of PV {pv.PvUuid} is at byte {pv.LabelOffsetBytes}: the PV starts at byte {pv.PvOffsetBytes}, {pv.LengthBytes} bytes",
@@ -94,7 +94,7 @@ internal static class FaultDetector
         evidence.Add(backup is not null
             ? $"the VG {backup.VgName} (seqno {backup.Seqno}) comes from the backup file {backup.Source}"
             : lvm.Vg is null ? "no metadata copy and no backup file: only carving can find the VDIs (give --lvm-backup DIR if /etc/lvm/backup survives)" : "older copies in the ring are used");
-        faults.Add(new Fault("F3", "mda-wiped", "LVM label or metadata area damaged: the SR is unreadable", evidence));
+        faults.Add(new Fault(FaultId.F3, FaultKind.MdaWiped, "LVM label or metadata area damaged: the SR is unreadable", evidence));
     }
 
     /// <summary>F2: VDIs whose LV is gone from the newest metadata but still mapped by an older copy.</summary>
@@ -113,20 +113,20 @@ internal static class FaultDetector
             var evidence = group.Select(v =>
                 $"{v.LvName} \"{v.NameLabel ?? "(no name)"}\" is not in the newest metadata (seqno {lvm.Vg.Newest?.Seqno}); seqno {v.Seqno} still maps it" +
                 (v.OverwrittenBy.Count > 0 ? $"; its extents were later given to {string.Join(", ", v.OverwrittenBy)}: data may be overwritten" : "; no LV took its extents since")).ToList();
-            if (group.Key == "ring-wrapped")
+            if (group.Key == FaultKind.RingWrapped)
             {
                 evidence.Add($"the metadata ring has wrapped: the oldest surviving copy is seqno {minSeqno}");
             }
 
-            faults.Add(new Fault("F2", group.Key, "VDI deleted or lost: its LV was removed from the current LVM metadata", evidence));
+            faults.Add(new Fault(FaultId.F2, group.Key, "VDI deleted or lost: its LV was removed from the current LVM metadata", evidence));
         }
     }
 
-    private static string KindOfDeletion(SrVdi v, long minSeqno, int pvCount) =>
-        v.IsASnapshot == true || v.SnapshotOf is not null ? "snapshot-deleted"
-        : pvCount > 1 ? "multi-pv-lost-vdi"
-        : minSeqno > 1 ? "ring-wrapped"
-        : "lost-vdi";
+    private static FaultKind KindOfDeletion(SrVdi v, long minSeqno, int pvCount) =>
+        v.IsASnapshot == true || v.SnapshotOf is not null ? FaultKind.SnapshotDeleted
+        : pvCount > 1 ? FaultKind.MultiPvLostVdi
+        : minSeqno > 1 ? FaultKind.RingWrapped
+        : FaultKind.LostVdi;
 
     /// <summary>F4: VDIs that no metadata copy maps: the SR was re-created, or every copy is gone.</summary>
     private static void DetectMissingMetadata(LvmInspection lvm, SrInventory sr, IReadOnlyList<OrphanVhdProbe.Orphan> orphans, List<Fault> faults)
@@ -141,7 +141,7 @@ internal static class FaultDetector
         evidence.AddRange(stale.Select(r => $"MGT keeps a record of VDI {r.Uuid} \"{r.NameLabel}\" past its length at byte {r.OffsetBytes}: an older MGT, no metadata copy has its LV"));
         evidence.AddRange(orphans.Select(o => $"extent {o.Pe} of PV {o.PvId} (byte {o.OffsetBytes}) starts a VHD (uuid {o.VhdUuid}, {o.VirtualSizeBytes} bytes) that no metadata copy maps"));
         var recreated = stale.Count > 0;
-        faults.Add(new Fault("F4", recreated ? "sr-recreated" : "vdis-without-metadata",
+        faults.Add(new Fault(FaultId.F4, recreated ? FaultKind.SrRecreated : FaultKind.VdisWithoutMetadata,
             recreated ? "SR re-created over the old one: the old VDIs are only found by carving" : "VDIs that no metadata copy maps: only carving finds them",
             evidence));
     }
@@ -152,7 +152,7 @@ internal static class FaultDetector
         var damaged = sr.Vdis.Where(v => v.State != VdiState.DeletedOverwritten && v.Vhd is { ErrorCount: > 0 }).ToList();
         if (damaged.Count > 0)
         {
-            faults.Add(new Fault("F5", "vhd-damaged", "VHD structures damaged: vhd-util check fails, the SR scan fails (SR_BACKEND_FAILURE_46)",
+            faults.Add(new Fault(FaultId.F5, FaultKind.VhdDamaged, "VHD structures damaged: vhd-util check fails, the SR scan fails (SR_BACKEND_FAILURE_46)",
                 [.. damaged.Select(v => $"{v.LvName}: {string.Join("; ", v.Vhd!.Problems)}")]));
         }
     }
@@ -174,7 +174,7 @@ internal static class FaultDetector
             $"{vg.Lvs.Count} LV(s) in the newest metadata (seqno {vg.Seqno}); 'srrescue export SOURCE... --lv NAME -o FILE' writes one as stored",
         };
         evidence.AddRange(vg.Lvs.Where(l => l.IsVisible).Select(l => Lvm.Model.UnmappedLvAdvice.For(vg, l)).OfType<string>());
-        return new Fault("VG", "not-an-sr", $"VG {vg.Name} is a plain LVM volume group, not a XenServer SR", evidence);
+        return new Fault(FaultId.Vg, FaultKind.NotAnSr, $"VG {vg.Name} is a plain LVM volume group, not a XenServer SR", evidence);
     }
 
     /// <summary>F6: what MGT still knows of the names.</summary>
@@ -182,12 +182,12 @@ internal static class FaultDetector
     {
         if (sr.Mgt is null)
         {
-            return new Fault("F6", "names", "VDI names", ["no MGT volume was found: the VDIs are known by uuid only"]);
+            return new Fault(FaultId.F6, FaultKind.Names, "VDI names", ["no MGT volume was found: the VDIs are known by uuid only"]);
         }
 
         var named = sr.Vdis.Count(v => v.NameLabel is not null);
         var deleted = sr.Vdis.Count(v => v.NameLabel is not null && v.MgtRecord is "deleted" or "stale");
-        return new Fault("F6", "names", "VDI names from the SR's MGT volume",
+        return new Fault(FaultId.F6, FaultKind.Names, "VDI names from the SR's MGT volume",
         [
             $"MGT names {named} of {sr.Vdis.Count} VDIs, {deleted} of them from deleted or stale records; SR name \"{sr.Mgt.SrInfo.NameLabel}\"",
         ]);

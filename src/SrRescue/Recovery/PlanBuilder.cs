@@ -18,14 +18,14 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
     /// <param name="carved">The VDIs carving finds (F4, or F3 with no metadata copy left): carved into new files, then imported.</param>
     public (IReadOnlyList<PlanStep> Steps, IReadOnlyList<string> Warnings) Build(IReadOnlyList<Fault> faults, IReadOnlyList<SrVdi> carved)
     {
-        var kinds = faults.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
-        PartitionTableFiles(kinds);
+        var faultIds = faults.Select(f => f.Id).ToHashSet();
+        PartitionTableFiles(faultIds);
         // The SR can be repaired where it is unless its LVM metadata is gone (F3) or some VDIs are
         // known to no metadata copy (F4); a lost partition table (F1) is put back first. Every
         // VDI is copied out first when something other than LVM metadata is written (F1), or when
         // the VDIs go to another SR (import).
-        var inPlace = !kinds.Contains("F3") && !kinds.Contains("F4");
-        var copyAll = !inPlace || kinds.Contains("F1");
+        var inPlace = !faultIds.Contains(FaultId.F3) && !faultIds.Contains(FaultId.F4);
+        var copyAll = !inPlace || faultIds.Contains(FaultId.F1);
         var deleted = sr.Vdis.Where(v => v.State == VdiState.DeletedRecoverable).ToList();
 
         // 1. Copies first: nothing later in the plan writes before these exist.
@@ -42,19 +42,19 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
                 $"'srrescue export {string.Join(' ', sources)} --vdi {vdi.Uuid} --format raw -o FILE' gets what is left, with the reused ranges named");
         }
 
-        if (kinds.Contains("F4") || carved.Count > 0)
+        if (faultIds.Contains(FaultId.F4) || carved.Count > 0)
         {
             Carve();
         }
 
         // 2. Repair in place.
-        PartitionTableInPlace(kinds);
+        PartitionTableInPlace(faultIds);
         if (inPlace && deleted.Count > 0)
         {
             RestoreDeleted(deleted);
         }
 
-        if (kinds.Contains("F3") && lvm.BackupCopies.Count > 0)
+        if (faultIds.Contains(FaultId.F3) && lvm.BackupCopies.Count > 0)
         {
             RestoreFromBackup();
         }
@@ -82,9 +82,9 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
     /// F1: the partition table to put back, as a new file (it also prints the dd and sgdisk
     /// commands that apply it). Nothing is written to the disk yet.
     /// </summary>
-    private void PartitionTableFiles(HashSet<string> kinds)
+    private void PartitionTableFiles(HashSet<FaultId> faultIds)
     {
-        if (!kinds.Contains("F1"))
+        if (!faultIds.Contains(FaultId.F1))
         {
             return;
         }
@@ -101,9 +101,9 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
     /// again. Only the table sectors are written (outside every PV), after their old bytes are
     /// saved in an undo journal (`srrescue undo JOURNAL`).
     /// </summary>
-    private void PartitionTableInPlace(HashSet<string> kinds)
+    private void PartitionTableInPlace(HashSet<FaultId> faultIds)
     {
-        if (!kinds.Contains("F1"))
+        if (!faultIds.Contains(FaultId.F1))
         {
             return;
         }
@@ -126,7 +126,7 @@ internal sealed class PlanBuilder(IReadOnlyList<string> sources, string? backupF
             return;
         }
 
-        var format = vdi.Kind == "vhd" ? "vhd" : "raw";
+        var format = vdi.Kind == LvKind.VhdVdi ? "vhd" : "raw";
         var file = Path.Combine(outputDir, $"{vdi.Uuid}.{(format == "vhd" ? "vhd" : "raw")}");
         List<string> args = ["srrescue", "export", .. sources];
         if (backupFolder is not null)

@@ -1,3 +1,4 @@
+using SrRescue.Io;
 using SrRescue.Lvm;
 
 namespace SrRescue.Recovery;
@@ -13,10 +14,10 @@ internal static class SourceFaults
 {
     public static void Detect(LvmInspection lvm, List<Fault> faults)
     {
-        var truncated = lvm.Findings.Where(f => f.Code == "source.truncated").Select(f => f.Message).Distinct(StringComparer.Ordinal).ToList();
+        var truncated = lvm.Findings.Where(f => f.Code == SourceCodes.Truncated).Select(f => f.Message).Distinct(StringComparer.Ordinal).ToList();
         if (truncated.Count > 0)
         {
-            faults.Add(new Fault("SOURCE", "source-truncated",
+            faults.Add(new Fault(FaultId.Source, FaultKind.SourceTruncated,
                 "A source is shorter than its PV: the image or copy is cut, what lies past its end is not there", truncated));
         }
 
@@ -26,7 +27,7 @@ internal static class SourceFaults
             var missing = vg.Pvs.Where(p => !present.Contains(p.Id)).ToList();
             if (missing.Count > 0)
             {
-                faults.Add(new Fault("SOURCE", "pv-missing",
+                faults.Add(new Fault(FaultId.Source, FaultKind.PvMissing,
                     $"A PV of VG {vg.Name} is not among the sources: LVs on it are partly or wholly missing",
                     missing.Select(p => $"PV {p.Id} ({p.Key}, last seen as {p.Device ?? "unknown device"}, {p.PeCount} extents) is in the metadata (seqno {vg.Seqno}) but no source carries its label; give every disk of the VG: " +
                         string.Join(", ", LvsOn(vg, p))).ToList()));
@@ -36,7 +37,7 @@ internal static class SourceFaults
         var damaged = lvm.Pvs.Copies.Where(c => c.HasDamage).ToList();
         if (damaged.Count > 0)
         {
-            faults.Add(new Fault("F3", "metadata-copy-damaged", "Metadata copies in the ring are damaged",
+            faults.Add(new Fault(FaultId.F3, FaultKind.MetadataCopyDamaged, "Metadata copies in the ring are damaged",
                 damaged.Select(c => $"{c.Source}: {(c.IsCommitted ? "the committed copy" : "the copy")} seqno {c.Seqno} at byte {c.OffsetBytes}: {c.DamageText}").ToList()));
         }
     }
@@ -57,7 +58,7 @@ internal static class SourceFaults
         evidence.Add(searchedInside
             ? "nothing of an SR is on these sources: check that the right disk or LUN was given (srrescue partitions SOURCE --find lists what the disk holds)"
             : "nothing of an SR is at the start of these sources; without --no-pv-search the doctor also looks for a PV inside them");
-        return new Fault("SOURCE", "no-sr", "No LVM PV and no VHD found: these sources hold no SR", evidence);
+        return new Fault(FaultId.Source, FaultKind.NoSr, "No LVM PV and no VHD found: these sources hold no SR", evidence);
     }
 
     private static IEnumerable<string> LvsOn(Lvm.Model.VgMetadata vg, Lvm.Model.PvMetadata pv)

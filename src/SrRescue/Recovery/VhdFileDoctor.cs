@@ -41,16 +41,16 @@ internal static class VhdFileDoctor
             PlanFile(path, folder, report, outputDir, plan, warnings);
         }
 
-        List<Fault> faults = evidence.Count > 0 ? [new Fault("F5", "vhd-damaged", "VHD structures damaged: vhd-util check fails", evidence)] : [];
+        List<Fault> faults = evidence.Count > 0 ? [new Fault(FaultId.F5, FaultKind.VhdDamaged, "VHD structures damaged: vhd-util check fails", evidence)] : [];
         return new Diagnosis(sources, null, null, null, faults, [], plan, warnings);
     }
 
     private static void PlanFile(string path, string folder, VhdCheckReport report, string outputDir, List<PlanStep> plan, List<string> warnings)
     {
         var stem = Path.GetFileNameWithoutExtension(path);
-        var chainCodes = report.Findings.Where(f => f.Code.StartsWith("vhd.chain.", StringComparison.Ordinal)).ToList();
-        var ownDamage = report.Findings.Any(f => f.Severity != Severity.Info && !f.Code.StartsWith("vhd.chain.", StringComparison.Ordinal));
-        var parentMissing = chainCodes.Any(f => f.Code == "vhd.chain.parent-missing");
+        var chainCodes = report.Findings.Where(f => VhdCodes.IsChain(f.Code)).ToList();
+        var ownDamage = report.Findings.Any(f => f.Severity != Severity.Info && !VhdCodes.IsChain(f.Code));
+        var parentMissing = chainCodes.Any(f => f.Code == VhdCodes.ChainParentMissing);
         var differencing = report.DiskType == VhdDiskType.Differencing;
 
         // 1. The file's own structures, repaired into a copy (the source is never changed).

@@ -35,7 +35,7 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
 
         if (wanted != Guid.Empty && ByUuid().TryGetValue(wanted, out var match))
         {
-            log.Add(Severity.Info, "vhd.chain.parent-by-uuid", "VHD parent", -1,
+            log.Add(Severity.Info, VhdCodes.ChainParentByUuid, "VHD parent", -1,
                 $"no locator names an existing file; {Path.GetFileName(match)} is the parent by its footer uuid {wanted}", source: child.Name);
             return Open(match, wanted, log, child);
         }
@@ -103,7 +103,7 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
     {
         if (wanted != Guid.Empty && FooterUuid(path, out var ok) == wanted && !ok)
         {
-            log.Add(Severity.Warning, "vhd.chain.parent-footer-checksum", "VHD parent", -1,
+            log.Add(Severity.Warning, VhdCodes.ChainParentFooterChecksum, "VHD parent", -1,
                 $"{Path.GetFileName(path)}: no footer copy passes its checksum, but its uuid {wanted} is the child's parent uuid: it is read as the parent, with the findings its own check gives", source: child.Name);
         }
 

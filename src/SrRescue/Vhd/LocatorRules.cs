@@ -135,7 +135,7 @@ internal static class LocatorRules
         var wanted = h.ParentUuid;
         if (wanted != Guid.Empty && wanted == v.Footer!.Uuid)
         {
-            log.Add(Severity.Error, "vhd.chain.loop", "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
+            log.Add(Severity.Error, VhdCodes.ChainLoop, "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
                 "the parent uuid is this disk's own uuid: the chain refers to itself", wanted.ToString(), "the uuid of another VHD");
             return null;
         }
@@ -158,14 +158,14 @@ internal static class LocatorRules
         var found = resolver.Resolve(child, log.Log);
         if (found is null)
         {
-            log.Add(Severity.Error, "vhd.chain.parent-missing", "VHD parent", nameAt,
+            log.Add(Severity.Error, VhdCodes.ChainParentMissing, "VHD parent", nameAt,
                 $"the parent {described} (footer uuid {wanted}) was not found");
             return null;
         }
 
         if (wanted == Guid.Empty)
         {
-            log.Add(Severity.Info, "vhd.chain.parent-found", "VHD parent", nameAt, $"raw parent {found.Name}");
+            log.Add(Severity.Info, VhdCodes.ChainParentFound, "VHD parent", nameAt, $"raw parent {found.Name}");
             return found.Name;
         }
 
@@ -176,18 +176,18 @@ internal static class LocatorRules
         }
         catch (CorruptDataException e)
         {
-            log.Add(Severity.Error, "vhd.chain.parent-unreadable", "VHD parent", nameAt, $"the parent {found.Name} has no readable footer: {e.Finding.Message}");
+            log.Add(Severity.Error, VhdCodes.ChainParentUnreadable, "VHD parent", nameAt, $"the parent {found.Name} has no readable footer: {e.Finding.Message}");
             return found.Name;
         }
 
         if (got != wanted)
         {
-            log.Add(Severity.Error, "vhd.chain.parent-uuid", "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
+            log.Add(Severity.Error, VhdCodes.ChainParentUuid, "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
                 $"{found.Name} is not the parent this disk was made from: its footer uuid differs", got.ToString(), wanted.ToString());
         }
         else
         {
-            log.Add(Severity.Info, "vhd.chain.parent-found", "VHD parent", nameAt, $"parent {found.Name} (footer uuid {got})");
+            log.Add(Severity.Info, VhdCodes.ChainParentFound, "VHD parent", nameAt, $"parent {found.Name} (footer uuid {got})");
         }
 
         return found.Name;

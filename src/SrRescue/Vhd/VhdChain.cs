@@ -56,7 +56,7 @@ public sealed class VhdChain
             var described = Describe(child);
             if (members.Count >= MaxDepth)
             {
-                log.Add(Severity.Error, "vhd.chain.too-deep", "VHD chain", -1, $"the chain is deeper than {MaxDepth}; the rest is not read", source: child.Name);
+                log.Add(Severity.Error, VhdCodes.ChainTooDeep, "VHD chain", -1, $"the chain is deeper than {MaxDepth}; the rest is not read", source: child.Name);
                 missing = described;
                 break;
             }
@@ -64,7 +64,7 @@ public sealed class VhdChain
             var found = resolver.Resolve(child, log);
             if (found is null)
             {
-                log.Add(Severity.Error, "vhd.chain.parent-missing", "VHD parent", 512 + DynamicHeader.Off.ParentName,
+                log.Add(Severity.Error, VhdCodes.ChainParentMissing, "VHD parent", 512 + DynamicHeader.Off.ParentName,
                     $"the parent {described} (footer uuid {wanted}) was not found", source: child.Name);
                 missing = described;
                 break;
@@ -81,7 +81,7 @@ public sealed class VhdChain
             var parent = VhdImage.Open(found.Source, log, found.OnLv);
             if (parent.Uuid != wanted)
             {
-                log.Add(Severity.Error, "vhd.chain.parent-uuid", "VHD parent", 512 + DynamicHeader.Off.ParentUuid,
+                log.Add(Severity.Error, VhdCodes.ChainParentUuid, "VHD parent", 512 + DynamicHeader.Off.ParentUuid,
                     $"{found.Name} is not the parent: its footer uuid differs from the child's parent uuid", parent.Uuid.ToString(), wanted.ToString(), child.Name);
                 missing = described;
                 break;
@@ -89,7 +89,7 @@ public sealed class VhdChain
 
             if (!visited.Add(parent.Uuid))
             {
-                log.Add(Severity.Error, "vhd.chain.loop", "VHD chain", -1, $"the chain loops back to {found.Name}", source: child.Name);
+                log.Add(Severity.Error, VhdCodes.ChainLoop, "VHD chain", -1, $"the chain loops back to {found.Name}", source: child.Name);
                 missing = described;
                 break;
             }

@@ -119,10 +119,10 @@ public static class VhdChecker
 
         // On an LV a killed or stale primary is how tapdisk leaves an open image (vhd.md 1.3).
         var lvNormal = v.Options.OnLv && v.BackupValid;
-        v.Log.AddAll(primaryLog, f => lvNormal && f.Code == "vhd.footer.killed" ? f with { Severity = Severity.Info } : f);
+        v.Log.AddAll(primaryLog, f => lvNormal && f.Code == VhdCodes.FooterKilled ? f with { Severity = Severity.Info } : f);
         if (v.Footer is null || v.Footer.DiskType != VhdDiskType.Fixed)
         {
-            v.Log.AddAll(backupLog, f => f.Code == "vhd.footer.cookie" && backupBytes.AsSpan().IndexOfAnyExcept((byte)0) < 0
+            v.Log.AddAll(backupLog, f => f.Code == VhdCodes.FooterCookie && backupBytes.AsSpan().IndexOfAnyExcept((byte)0) < 0
                 ? f with { Message = "the footer copy at offset 0 is all zeros" }
                 : f);
         }
@@ -142,7 +142,7 @@ public static class VhdChecker
 
         if (v.Footer.DiskType == VhdDiskType.Fixed && (ulong)v.PrimaryAt < v.Footer.CurrentSizeBytes)
         {
-            v.Log.Add(Severity.Error, "vhd.fixed.truncated", "VHD", v.PrimaryAt,
+            v.Log.Add(Severity.Error, VhdCodes.FixedTruncated, "VHD", v.PrimaryAt,
                 $"a fixed disk of {v.Footer.CurrentSizeBytes} bytes needs that much data before its footer; the file holds {v.PrimaryAt}", v.PrimaryAt.ToString(), v.Footer.CurrentSizeBytes.ToString());
         }
 

@@ -114,7 +114,7 @@ public sealed record VhdFooter
         if (!HasCookie(raw))
         {
             var all = raw.AsSpan().IndexOfAnyExcept((byte)0xC7) < 0;
-            log.Add(Severity.Error, all ? "vhd.footer.killed" : "vhd.footer.cookie", what, at + Off.Cookie,
+            log.Add(Severity.Error, all ? VhdCodes.FooterKilled : VhdCodes.FooterCookie, what, at + Off.Cookie,
                 all ? "footer overwritten with 0xC7: tapdisk had the image open (it rewrites the footer on a clean close)" : "no 'conectix' cookie", source: source);
             return null;
         }

@@ -152,7 +152,7 @@ public sealed class VhdImage
             if (footer.CurrentSizeBytes > data)
             {
                 // The same rule vhd check applies (VhdChecker): a fixed disk is its file less the footer.
-                log.Add(Severity.Error, "vhd.fixed.truncated", "VHD", Math.Max(0, source.Length - VhdFooter.Size),
+                log.Add(Severity.Error, VhdCodes.FixedTruncated, "VHD", Math.Max(0, source.Length - VhdFooter.Size),
                     $"a fixed disk of {footer.CurrentSizeBytes} bytes needs that much data before its footer; the file holds {data}: the file is cut or the size is damaged ('srrescue vhd repair' sets the size to what the file holds)",
                     data.ToString(), footer.CurrentSizeBytes.ToString(), name);
             }
@@ -191,7 +191,7 @@ public sealed class VhdImage
 
         foreach (var f in primaryLog)
         {
-            log.Add(onLv && f.Code == "vhd.footer.killed" && backupOk ? f with { Severity = Severity.Info } : f);
+            log.Add(onLv && f.Code == VhdCodes.FooterKilled && backupOk ? f with { Severity = Severity.Info } : f);
         }
 
         if (footer == backup)
@@ -260,9 +260,6 @@ public sealed class VhdImage
         return header;
     }
 
-    /// <summary>The finding of a size no VHD and no BAT can have (convert refuses to write such a disk).</summary>
-    public const string SizeImplausible = "vhd.footer.size-implausible";
-
     private static uint[] ReadBat(IByteSource source, VhdFooter footer, DynamicHeader header, FindingLog log, string name)
     {
         // blktap reads ceil(current_size / block) entries even when max_table_entries is larger (vhd.md 3.1).
@@ -276,7 +273,7 @@ public sealed class VhdImage
                 "max_table_entries does not cover the virtual size; the rest of the disk reads as unallocated", header.MaxTableEntries.ToString(), needed.ToString(), name);
             if (footer.CurrentSizeBytes > (ulong)DynamicVhdWriter.MaxVirtualSizeBytes)
             {
-                log.Add(Severity.Error, SizeImplausible, "VHD footer", VhdFooter.Off.CurrentSize,
+                log.Add(Severity.Error, VhdCodes.FooterSizeImplausible, "VHD footer", VhdFooter.Off.CurrentSize,
                     $"the current size is more than a VHD holds ({DynamicVhdWriter.MaxVirtualSizeBytes} bytes) and than the BAT covers ({(ulong)header.MaxTableEntries * header.BlockSizeBytes} bytes): the size is damaged; 'srrescue vhd repair' writes a copy with a size that fits",
                     footer.CurrentSizeBytes.ToString(), $"<= {(ulong)header.MaxTableEntries * header.BlockSizeBytes}", name);
             }

@@ -95,7 +95,10 @@ public sealed partial record LvName(string Name, LvKind Kind, string? VdiUuid, s
         _ => "other",
     };
 
-    public string KindId => Kind switch
+    public string KindId => IdOf(Kind);
+
+    /// <summary>The short name of a kind in the reports: vhd, raw, qcow2, mgt, journal, jvhd, cbtlog, coalesce-leftover, trim, other.</summary>
+    public static string IdOf(LvKind kind) => kind switch
     {
         LvKind.VhdVdi => "vhd",
         LvKind.RawVdi => "raw",

@@ -33,7 +33,7 @@ public sealed class LvParentResolver(SrVolumes volumes) : IVhdParentResolver
 
         if (wanted != Guid.Empty && ByUuid(log).TryGetValue(wanted, out var lvName) && volumes.Open(lvName, log) is { } found)
         {
-            log.Add(Severity.Warning, "vhd.chain.parent-by-uuid", "VHD parent", -1,
+            log.Add(Severity.Warning, VhdCodes.ChainParentByUuid, "VHD parent", -1,
                 $"the parent's name in the header does not lead to it; {lvName} is the parent by its footer uuid {wanted}", source: child.Name);
             return new ResolvedParent(found, lvName, OnLv: true);
         }

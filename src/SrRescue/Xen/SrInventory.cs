@@ -58,7 +58,7 @@ public sealed class SrInventory
             {
                 Uuid = uuid,
                 LvName = name,
-                Kind = parsed.KindId,
+                Kind = parsed.Kind,
                 State = present ? VdiState.Present : overwritten.Count > 0 ? VdiState.DeletedOverwritten : VdiState.DeletedRecoverable,
                 Seqno = version?.Seqno,
                 LvSizeBytes = lv is null ? null : lv.ExtentCount * version!.Vg!.ExtentSizeBytes,
@@ -76,7 +76,7 @@ public sealed class SrInventory
             vdis.Add(WithMgt(new SrVdi
             {
                 Uuid = uuid,
-                Kind = record.VdiType == "aio" ? "raw" : record.VdiType ?? "unknown",
+                Kind = record.VdiType switch { "vhd" => LvKind.VhdVdi, "raw" or "aio" => LvKind.RawVdi, "qcow2" => LvKind.Qcow2Vdi, _ => LvKind.Other },
                 State = VdiState.Unaccounted,
                 MgtRecord = "none",
             }, record));

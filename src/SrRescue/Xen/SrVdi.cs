@@ -11,8 +11,11 @@ public sealed record SrVdi
     /// <summary>VHD-, LV- or QCOW2-&lt;uuid&gt;; null when no metadata copy has the LV.</summary>
     public string? LvName { get; init; }
 
-    /// <summary>vhd, raw, qcow2 (from the LV name, else from MGT's vdi_type).</summary>
-    public required string Kind { get; init; }
+    /// <summary>VHD, raw or QCOW2 (from the LV name, else from MGT's vdi_type); <see cref="LvKind.Other"/> when neither says.</summary>
+    public required LvKind Kind { get; init; }
+
+    /// <summary>The kind as the reports name it: vhd, raw, qcow2, unknown.</summary>
+    public string KindName => Kind is LvKind.Other ? "unknown" : Xen.LvName.IdOf(Kind);
 
     public required VdiState State { get; init; }
 

@@ -31,7 +31,7 @@ public static class VhdInventory
                 var image = chain.Members[0];
                 // Problems of this VDI's own VHD, plus a parent that cannot be found; its
                 // ancestors report their own problems on their own lines.
-                var own = log.Where(f => f.Source == volume.Name || f.Code.StartsWith("vhd.chain.", StringComparison.Ordinal)).ToList();
+                var own = log.Where(f => f.Source == volume.Name || VhdCodes.IsChain(f.Code)).ToList();
                 var physical = image.DiskType == VhdDiskType.Fixed ? volume.Length : Math.Max(image.EndOfDataBytes, image.EndOfMetadataBytes) + VhdFooter.Size;
                 facts.Add(new VhdFacts(name, image.Uuid, image.VirtualSizeBytes, physical, image.IsHidden,
                     image.Header?.ParentUuid ?? Guid.Empty, chain.MemberNames.Count > 1 ? chain.MemberNames[1] : null,

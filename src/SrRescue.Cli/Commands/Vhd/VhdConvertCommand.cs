@@ -58,7 +58,7 @@ internal static class VhdConvertCommand
         using var resolver = new FileParentResolver(folder);
         var chain = VhdChain.Open(leaf, r.File, resolver, log);
         OutputFile.EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
-        if (log.FirstOrDefault(f => f.Code is VhdImage.SizeImplausible or "vhd.fixed.truncated") is { } size)
+        if (log.FirstOrDefault(f => f.Code is VhdCodes.FooterSizeImplausible or VhdCodes.FixedTruncated) is { } size)
         {
             throw new StoppedException($"{size.Message}; nothing written", log);
         }

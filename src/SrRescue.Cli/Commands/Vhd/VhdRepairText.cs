@@ -50,7 +50,7 @@ internal static class VhdRepairText
 
         if (r.AllRecovered)
         {
-            var parentMissing = after.Findings.Any(f => f.Code == "vhd.chain.parent-missing");
+            var parentMissing = after.Findings.Any(f => f.Code == VhdCodes.ChainParentMissing);
             o.WriteLine($"Result: NOT COMPLETE: the file's own structures were repaired, but the check of the copy finds {after.Errors} {(after.Errors == 1 ? "error" : "errors")}" +
                 (parentMissing
                     ? $": its parent is missing, so the disk it describes is incomplete. Put the parent beside {source} (any name; it is matched by uuid), then 'srrescue vhd convert {source} -o DISK.vhd --format vhd' writes the whole disk."

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using SrRescue.Cli.Output;
-using SrRescue.Lvm;
-using SrRescue.Lvm.Model;
+using SrRescue.Cli.Reports;
 
 namespace SrRescue.Cli.Commands;
 
@@ -19,34 +17,14 @@ internal static class DiffCommand
         {
             var a = Versions.RequireUsable(lvm, p.GetValue(from)!.Value);
             var b = Versions.RequireUsable(lvm, p.GetValue(to)!.Value);
-            var changes = MetadataDiff.Compare(a.Vg!, b.Vg!);
+            var report = DiffReport.Of(a, b);
             if (json)
             {
-                using var j = new JsonOut(ctx.Out, "diff");
-                j.W.WriteNumber("from", a.Seqno);
-                j.W.WriteNumber("to", b.Seqno);
-                j.W.WriteStartArray("changes");
-                foreach (var c in changes)
-                {
-                    ChangeJson.Write(j, c);
-                }
-
-                j.W.WriteEndArray();
+                ReportJson.Write(ctx.Out, report, c => c.DiffReport);
             }
             else
             {
-                ctx.Out.WriteLine($"From seqno {a.Seqno} ({a.Vg!.Lvs.Count} LVs) to seqno {b.Seqno} ({b.Vg!.Lvs.Count} LVs): {(changes.Count == 0 ? "no LV changes" : $"{changes.Count} change(s)")}");
-                var table = new TextTable("CHANGE", "LV", "EXTENTS", "DETAIL");
-                foreach (var c in changes)
-                {
-                    table.Add(ChangeJson.KindId(c.Kind), c.Kind == LvChangeKind.Renamed ? $"{c.OldName} => {c.LvName}" : c.LvName,
-                        $"{c.OldExtentCount} -> {c.NewExtentCount}", c.Detail);
-                }
-
-                if (table.RowCount > 0)
-                {
-                    table.Write(ctx.Out);
-                }
+                DiffText.Write(ctx.Out, report);
             }
 
             return ExitCodes.Success;

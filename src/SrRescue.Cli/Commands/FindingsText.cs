@@ -5,9 +5,15 @@ namespace SrRescue.Cli.Commands;
 /// <summary>The findings block at the end of a text report, warnings and errors first.</summary>
 internal static class FindingsText
 {
-    public static void Write(TextWriter o, FindingLog log, bool includeInfo = false, Func<Finding, bool>? exclude = null)
+    public static void Write(TextWriter o, IEnumerable<Reports.FindingReport> findings, bool includeInfo = false) =>
+        Write(o, findings.Select(f => f.Finding), includeInfo);
+
+    public static void Write(TextWriter o, FindingLog log, bool includeInfo = false, Func<Finding, bool>? exclude = null) =>
+        Write(o, log.Snapshot(), includeInfo, exclude);
+
+    private static void Write(TextWriter o, IEnumerable<Finding> findings, bool includeInfo, Func<Finding, bool>? exclude = null)
     {
-        var list = log.Snapshot().Where(f => (includeInfo || f.Severity != Severity.Info) && !(exclude?.Invoke(f) ?? false)).OrderByDescending(f => f.Severity).ToList();
+        var list = findings.Where(f => (includeInfo || f.Severity != Severity.Info) && !(exclude?.Invoke(f) ?? false)).OrderByDescending(f => f.Severity).ToList();
         if (list.Count == 0)
         {
             return;

@@ -1,0 +1,56 @@
+using SrRescue.Lvm;
+using SrRescue.Lvm.Model;
+
+namespace SrRescue.Cli.Reports;
+
+/// <summary>`history`: every VG's metadata versions with their copies and changes, and the removed LVs with what restores them.</summary>
+internal sealed record HistoryReport(string Schema, IReadOnlyList<HistoryReport.VgEntry> Vgs, IReadOnlyList<HistoryReport.RemovedLv> Removed,
+    IReadOnlyList<FindingReport> Findings)
+{
+    internal sealed record VgEntry(string Name, string Id, bool Current, IReadOnlyList<VersionEntry> Versions);
+
+    /// <summary>One seqno; <see cref="PrimaryCopy"/> is the index of the copy it is read from.</summary>
+    internal sealed record VersionEntry(long Seqno, string Checksum, bool Committed, bool Damaged, long? CreationTime, string? CreationHost,
+        string? Description, long? LvCount, IReadOnlyList<CopyReport> Copies, int PrimaryCopy, IReadOnlyList<LvChangeReport> Changes);
+
+    /// <summary>An LV of the current VG removed in <see cref="RemovedIn"/>; restorable when a usable copy before still defines it and no LV took its extents since.</summary>
+    internal sealed record RemovedLv(string Lv, long RemovedIn, long? LastDefinedIn, IReadOnlyList<string> ExtentsGivenTo, string? RestoreCommand);
+
+    public static HistoryReport Of(LvmInspection lvm)
+    {
+        var vgs = lvm.History.Vgs.OrderByDescending(v => ReferenceEquals(v, lvm.Vg)).Select(vg => new VgEntry(vg.VgName, vg.VgId, ReferenceEquals(vg, lvm.Vg),
+            [.. vg.Versions.Select(v => new VersionEntry(v.Seqno, $"{v.Checksum:x8}", v.IsCommitted, v.IsDamaged, v.Summary?.CreationTime, v.Summary?.CreationHost,
+                v.Summary?.Description, v.Summary?.LvCount, [.. v.Copies.Select(CopyReport.Of)], IndexOf(v.Copies, v.Primary), [.. v.Changes.Select(LvChangeReport.Of)]))])).ToList();
+        return new HistoryReport("srrescue.history/1", vgs, RemovedLvs(lvm), FindingReport.Of(lvm.Findings));
+    }
+
+    private static int IndexOf(IReadOnlyList<MetadataCopy> copies, MetadataCopy primary)
+    {
+        for (var i = 0; i < copies.Count; i++)
+        {
+            if (ReferenceEquals(copies[i], primary))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    private static List<RemovedLv> RemovedLvs(LvmInspection lvm)
+    {
+        var removed = new List<RemovedLv>();
+        foreach (var v in lvm.Vg?.Versions ?? [])
+        {
+            foreach (var c in v.Changes.Where(c => c.Kind == LvChangeKind.Removed))
+            {
+                var before = lvm.Vg!.Versions.LastOrDefault(x => x.Seqno < v.Seqno && x.IsUsable && x.Defines(c.LvName));
+                var reused = before is null ? [] : ExtentReuse.Find(lvm.Vg!, before.Seqno, c.LvName).Select(r => r.OtherLvName).Distinct(StringComparer.Ordinal).ToList();
+                removed.Add(new RemovedLv(c.LvName, v.Seqno, before?.Seqno, reused,
+                    before is not null && reused.Count == 0 ? $"srrescue restore-metadata --seqno {before.Seqno} --lv {c.LvName} -o FILE" : null));
+            }
+        }
+
+        return removed;
+    }
+}

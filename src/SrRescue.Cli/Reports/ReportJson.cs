@@ -1,0 +1,27 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace SrRescue.Cli.Reports;
+
+/// <summary>
+/// The reports as JSON by System.Text.Json source generation (no reflection; DESIGN.md: snake_case
+/// names, one document with its schema first). Every report record is listed here.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(DiffReport))]
+[JsonSerializable(typeof(HistoryReport))]
+internal sealed partial class ReportJson : JsonSerializerContext
+{
+    /// <summary>Non-ASCII text (VDI names) as it is, not as \u escapes; JSON's own escapes for control characters stay.</summary>
+    public static ReportJson Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    public static void Write<T>(TextWriter target, T report, Func<ReportJson, JsonTypeInfo<T>> type) =>
+        target.WriteLine(JsonSerializer.Serialize(report, type(Relaxed)));
+}

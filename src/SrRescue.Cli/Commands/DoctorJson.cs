@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SrRescue.Cli.Output;
 using SrRescue.Diagnostics;
 using SrRescue.Recovery;
@@ -30,7 +31,7 @@ internal static class DoctorJson
         w.WriteStartArray("vdis");
         foreach (var v in d.Vdis)
         {
-            VdiJson.Write(j, v);
+            JsonSerializer.Serialize(j.W, Reports.VdiReport.Of(v), Reports.ReportJson.Relaxed.VdiReport);
         }
 
         w.WriteEndArray();

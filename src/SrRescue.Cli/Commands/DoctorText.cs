@@ -37,7 +37,7 @@ internal static class DoctorText
             foreach (var v in d.Vdis)
             {
                 table.Add(v.Uuid, v.NameLabel ?? "-", v.VirtualSizeBytes is { } s ? Units.Bytes(s) : "-", v.ParentUuid is { } p ? p[..8] + "…" : "-",
-                    v.Hidden ? "yes" : "no", VdiJson.StateId(v.State));
+                    v.Hidden ? "yes" : "no", Reports.VdiReport.StateName(v.State));
             }
 
             table.Write(o);

@@ -12,6 +12,8 @@ namespace SrRescue.Cli.Reports;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(HistoryReport))]
+[JsonSerializable(typeof(ListReport))]
+[JsonSerializable(typeof(VdiReport))]
 internal sealed partial class ReportJson : JsonSerializerContext
 {
     /// <summary>Non-ASCII text (VDI names) as it is, not as \u escapes; JSON's own escapes for control characters stay.</summary>

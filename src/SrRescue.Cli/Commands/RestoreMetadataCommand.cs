@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using SrRescue.Cli.Output;
-using SrRescue.Diagnostics;
+using SrRescue.Cli.Reports;
 using SrRescue.Io;
 using SrRescue.Lvm;
 using SrRescue.Lvm.Model;
@@ -42,79 +41,17 @@ internal static class RestoreMetadataCommand
                 file.Commit();
             }
 
+            var report = RestoreMetadataReport.Of(newest, old, plan, written ? outPath : null, lvm.Findings);
             if (json)
             {
-                WriteJson(ctx, lvm, newest, old, plan, written ? outPath : null);
+                ReportJson.Write(ctx.Out, report, c => c.RestoreMetadataReport);
             }
             else
             {
-                WriteText(ctx, lvm, newest, old, plan, written ? outPath : null);
+                RestoreMetadataText.Write(ctx.Out, report);
             }
 
             return written && plan.IsSafe ? ExitCodes.Success : ExitCodes.DataErrors;
         }, output);
-    }
-
-    private static void WriteJson(CliContext ctx, LvmInspection lvm, MetadataVersion newest, MetadataVersion old, RestorePlan plan, string? path)
-    {
-        using var j = new JsonOut(ctx.Out, "restore-metadata");
-        var w = j.W;
-        w.WriteString("vg", newest.VgName);
-        w.WriteNumber("newest_seqno", newest.Seqno);
-        w.WriteNumber("from_seqno", old.Seqno);
-        w.WriteNumber("file_seqno", plan.Seqno);
-        w.WriteNumber("seqno_after_vgcfgrestore", plan.RestoredSeqno);
-        j.NullableString("output", path);
-        w.WriteBoolean("refused", plan.Refused);
-        j.Strings("problems", plan.Problems);
-        j.Strings("restored_lvs", plan.RestoredLvs);
-        w.WriteStartArray("conflicts");
-        foreach (var c in plan.Conflicts)
-        {
-            w.WriteStartObject();
-            w.WriteString("lv", c.LvName);
-            w.WriteString("pv_id", c.PvId);
-            w.WriteNumber("first_pe", c.FirstPe);
-            w.WriteNumber("pe_count", c.PeCount);
-            w.WriteString("used_by", c.OtherLvName);
-            j.NullableNumber("used_in_seqno", c.Seqno);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        j.Findings(lvm.Findings);
-    }
-
-    private static void WriteText(CliContext ctx, LvmInspection lvm, MetadataVersion newest, MetadataVersion old, RestorePlan plan, string? path)
-    {
-        var o = ctx.Out;
-        o.WriteLine($"Volume group {newest.VgName}: newest seqno {newest.Seqno}; LVs taken from seqno {old.Seqno}: {(plan.RestoredLvs.Count == 0 ? "none" : string.Join(", ", plan.RestoredLvs))}");
-        foreach (var c in plan.Conflicts)
-        {
-            o.WriteLine($"  UNSAFE: {c.LvName} extents {c.FirstPe}-{c.FirstPe + c.PeCount - 1} on PV {c.PvId} {(c.Seqno is { } at ? $"were given to {c.OtherLvName} in seqno {at}" : $"are now used by {c.OtherLvName}")}; that data is probably overwritten");
-        }
-
-        if (path is null)
-        {
-            o.WriteLine("Refused, nothing written.");
-            foreach (var problem in plan.Conflicts.Count == 0 ? plan.Problems : [])
-            {
-                o.WriteLine($"  {problem}");
-            }
-
-            if (plan.Conflicts.Count > 0)
-            {
-                o.WriteLine("Name the LVs whose extents are free with --lv, or use --force to write the file anyway (the ranges above would then be restored with whatever data they hold now).");
-            }
-        }
-        else
-        {
-            o.WriteLine($"Wrote {path} (seqno {plan.Seqno}; vgcfgrestore commits it as seqno {plan.RestoredSeqno}). To apply it, with the SR detached on every host:");
-            o.WriteLine($"  vgcfgrestore --test -f {path} {newest.VgName}");
-            o.WriteLine($"  vgcfgrestore -f {path} {newest.VgName}");
-        }
-
-        // The restore's own findings are the lines above.
-        FindingsText.Write(o, lvm.Findings, exclude: f => LvmCodes.IsRestore(f.Code));
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using SrRescue.Cli.Output;
-using SrRescue.Lvm;
+using SrRescue.Cli.Reports;
 
 namespace SrRescue.Cli.Commands;
 
@@ -15,19 +14,14 @@ internal static class ShowMetadataCommand
         return cmd.SetAction((p, lvm, json) =>
         {
             var v = Versions.Require(lvm, p.GetValue(seqno)!.Value);
-            var copy = v.Primary;
+            var report = ShowMetadataReport.Of(v);
             if (json)
             {
-                using var j = new JsonOut(ctx.Out, "show-metadata");
-                j.W.WriteNumber("seqno", v.Seqno);
-                j.W.WritePropertyName("copy");
-                j.Copy(copy);
-                j.W.WriteString("text", copy.Text);
+                ReportJson.Write(ctx.Out, report, c => c.ShowMetadataReport);
             }
             else
             {
-                ctx.Err.WriteLine($"# seqno {v.Seqno} from {copy.Source} at byte {copy.OffsetBytes}{(copy.IsDamaged ? $" (DAMAGED: {copy.Damage})" : "")}");
-                ctx.Out.Write(copy.Text);
+                ShowMetadataText.Write(ctx.Out, ctx.Err, report);
             }
 
             return v.IsDamaged ? ExitCodes.DataErrors : ExitCodes.Success;

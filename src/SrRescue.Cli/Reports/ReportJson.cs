@@ -13,6 +13,8 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(HistoryReport))]
 [JsonSerializable(typeof(ListReport))]
+[JsonSerializable(typeof(RestoreMetadataReport))]
+[JsonSerializable(typeof(ShowMetadataReport))]
 [JsonSerializable(typeof(VdiReport))]
 internal sealed partial class ReportJson : JsonSerializerContext
 {

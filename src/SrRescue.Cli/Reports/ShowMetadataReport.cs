@@ -1,0 +1,9 @@
+using SrRescue.Lvm;
+
+namespace SrRescue.Cli.Reports;
+
+/// <summary>`show-metadata`: one metadata version's text, from the copy it is read from.</summary>
+internal sealed record ShowMetadataReport(string Schema, long Seqno, CopyReport Copy, string Text)
+{
+    public static ShowMetadataReport Of(MetadataVersion v) => new("srrescue.show-metadata/1", v.Seqno, CopyReport.Of(v.Primary), v.Primary.Text);
+}

@@ -18,8 +18,7 @@ public sealed record VhdCheckReport
 
     public bool IsHidden { get; init; }
 
-    /// <summary>"primary", "copy at offset 0" or "none".</summary>
-    public required string FooterUsed { get; init; }
+    public required FooterCopy FooterUsed { get; init; }
 
     public uint BlockSizeBytes { get; init; }
 

@@ -115,7 +115,7 @@ public static class VhdChecker
         v.Footer = v.PrimaryValid ? v.Primary
             : v.BackupValid ? v.Backup
             : new[] { v.Primary, v.Backup }.FirstOrDefault(f => f is not null && FooterRules.ChecksumOk(f)) ?? v.Primary ?? v.Backup;
-        v.FooterUsed = v.Footer is null ? "none" : ReferenceEquals(v.Footer, v.Primary) ? "primary" : "copy at offset 0";
+        v.FooterUsed = v.Footer is null ? FooterCopy.None : ReferenceEquals(v.Footer, v.Primary) ? FooterCopy.Primary : FooterCopy.CopyAtOffset0;
 
         // On an LV a killed or stale primary is how tapdisk leaves an open image (vhd.md 1.3).
         var lvNormal = v.Options.OnLv && v.BackupValid;

@@ -43,8 +43,7 @@ internal sealed class VhdInspection
     /// <summary>The footer the rest of the check relies on; null when neither copy is a footer.</summary>
     public VhdFooter? Footer { get; set; }
 
-    /// <summary>"primary", "copy at offset 0" or "none".</summary>
-    public string FooterUsed { get; set; } = "none";
+    public FooterCopy FooterUsed { get; set; } = FooterCopy.None;
 
     public long HeaderAt { get; set; } = -1;
 

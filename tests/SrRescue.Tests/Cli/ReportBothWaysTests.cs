@@ -19,6 +19,8 @@ public sealed class ReportBothWaysTests
         ["show-metadata"] = ["seqno", "copy.source", "copy.offset", "copy.damage", "text"],
         ["restore-metadata"] = ["vg", "newest_seqno", "from_seqno", "output|file_seqno", "output|seqno_after_vgcfgrestore", "output", "restored_lvs[]", "conflicts[].lv",
             "conflicts[].pv_id", "conflicts[].first_pe", "conflicts[].used_by", "conflicts[].used_in_seqno", "findings[]?severity!=info.message"],
+        ["vhd check"] = ["file", "disk_type", "virtual_size", "uuid", "bat_entries", "allocated_blocks", "max_table_entries", "recovered_max_table_entries",
+            "parent.uuid", "parent.name", "parent.found_at", "errors", "warnings", "findings[]?severity!=info.code"],
         ["diff"] = ["from", "to", "from_lv_count", "to_lv_count", "changes[].kind", "changes[].lv", "changes[].old_name", "changes[].detail"],
     };
 
@@ -29,6 +31,8 @@ public sealed class ReportBothWaysTests
         { "show-metadata", "snapshot_chain", "--seqno 27" }, { "show-metadata", "ring_wrapped", "--seqno 60" },
         { "restore-metadata", "snapshot_chain", "--seqno 26 -o {out}" }, { "restore-metadata", "snapshot_chain", "--seqno 3 --lv VHD-nothere -o {out}" },
         { "restore-metadata", "lost_vdi", "--seqno 6 -o {out} --force" },
+        { "vhd check", "vhd_damaged/a-footer-c7.vhd", "" }, { "vhd check", "vhd_damaged/b-header-checksum.vhd", "--bitmaps" },
+        { "vhd check", "vhd_damaged/c-bat-orphans.vhd", "" }, { "vhd check", "vhd_damaged/f-child.vhd f-parent.vhd", "" },
         { "diff", "snapshot_chain", "--from 14 --to 16" }, { "diff", "snapshot_chain", "--from 1 --to 27" },
     };
 
@@ -66,16 +70,29 @@ public sealed class ReportBothWaysTests
         }
     }
 
+    /// <summary>A scenario's images, or "scenario/file.vhd [beside.vhd...]": the VHD files, decompressed side by side, the first given.</summary>
+    private static string[] Sources(string scenario)
+    {
+        if (scenario.Split('/') is [var folder, var files])
+        {
+            var names = files.Split(' ');
+            return [Path.Combine(VhdFiles.Extract(folder, [.. names.Select(n => n + ".gz")]), names[0])];
+        }
+
+        return [.. Fixtures.Expected(scenario).GetProperty("images").EnumerateArray().Select(i => Fixtures.Image(scenario, i.GetProperty("name").GetString()!))];
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void The_text_names_every_fact_of_the_json(string command, string scenario, string options)
     {
         var dir = Fixtures.NewTempDir();
         string[] Extra(string file) => options.Length == 0 ? [] : [.. options.Split(' ').Select(o => o.Replace("{out}", Path.Combine(dir, file), StringComparison.Ordinal))];
-        var sources = Fixtures.Expected(scenario).GetProperty("images").EnumerateArray().Select(i => Fixtures.Image(scenario, i.GetProperty("name").GetString()!)).ToArray();
-        var text = Support.Cli.Run([command, .. sources, .. Extra("out")]);
+        var sources = Sources(scenario);
+        string[] words = command.Split(' ');
+        var text = Support.Cli.Run([.. words, .. sources, .. Extra("out")]);
         File.Delete(Path.Combine(dir, "out")); // the JSON run writes the same output, so the text and the JSON name the same path
-        var json = Support.Cli.Run([command, .. sources, .. Extra("out"), "--json"]);
+        var json = Support.Cli.Run([.. words, .. sources, .. Extra("out"), "--json"]);
         var shown = text.Out + text.Err;
         Assert.Equal(json.ExitCode, text.ExitCode);
         using var doc = JsonDocument.Parse(json.Out);

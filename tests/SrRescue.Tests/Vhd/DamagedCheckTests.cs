@@ -41,7 +41,7 @@ public sealed class DamagedCheckTests
         var f = Single(onFile, "vhd.footer.killed");
         Assert.Equal(Severity.Error, f.Severity);
         Assert.Equal(DamagedVhds.Case(name + ".gz").GetProperty("file_size").GetInt64() - 512, f.Offset);
-        Assert.Equal("copy at offset 0", onFile.FooterUsed);
+        Assert.Equal(FooterCopy.CopyAtOffset0, onFile.FooterUsed);
         Assert.Equal(13, onFile.AllocatedBlocks);
         Assert.Single(onFile.Findings);
 
@@ -94,7 +94,7 @@ public sealed class DamagedCheckTests
         var f = Single(r, "vhd.footer.cookie");
         Assert.Equal(0, f.Offset);
         Assert.Contains("all zeros", f.Message, StringComparison.Ordinal);
-        Assert.Equal("primary", r.FooterUsed);
+        Assert.Equal(FooterCopy.Primary, r.FooterUsed);
         Assert.Single(r.Findings);
     }
 

@@ -1,5 +1,6 @@
 using SrRescue.Diagnostics;
 using SrRescue.Tests.Support;
+using SrRescue.Vhd;
 using static SrRescue.Tests.Vhd.CheckRules;
 
 namespace SrRescue.Tests.Vhd;
@@ -59,7 +60,7 @@ public sealed class FooterRuleTests
     {
         var r = Check(Good().Set(Primary, "xonectix"u8));
         Has(r, "vhd.footer.cookie", Primary);
-        Assert.Equal("copy at offset 0", r.FooterUsed);
+        Assert.Equal(FooterCopy.CopyAtOffset0, r.FooterUsed);
         Assert.Single(r.Findings);
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
@@ -35,95 +36,18 @@ internal static class VhdCheckCommand
                 Progress = bar,
             });
             bar.Done();
+            var result = VhdCheckCommandReport.Of(report, log);
             if (p.GetValue(json))
             {
-                using var j = new JsonOut(ctx.Out, "vhd-check");
-                WriteJson(j, report);
-                j.Findings(log);
+                ReportJson.Write(ctx.Out, result, c => c.VhdCheckCommandReport);
             }
             else
             {
-                WriteText(ctx.Out, report, path);
+                VhdCheckText.Write(ctx.Out, result, path);
             }
 
             return report.IsClean ? ExitCodes.Success : ExitCodes.DataErrors;
         });
         return cmd;
-    }
-
-    private static void WriteJson(JsonOut j, VhdCheckReport r)
-    {
-        var w = j.W;
-        w.WriteString("file", r.Name);
-        w.WriteNumber("file_size", r.FileSizeBytes);
-        j.NullableString("disk_type", r.DiskType?.ToString().ToLowerInvariant());
-        w.WriteNumber("virtual_size", r.VirtualSizeBytes);
-        w.WriteString("uuid", r.Uuid.ToString());
-        w.WriteBoolean("hidden", r.IsHidden);
-        w.WriteString("footer_used", r.FooterUsed.Replace(' ', '_'));
-        w.WriteNumber("block_size", r.BlockSizeBytes);
-        w.WriteNumber("max_table_entries", r.MaxTableEntries);
-        j.NullableNumber("recovered_max_table_entries", r.RecoveredMaxTableEntries);
-        w.WriteNumber("bat_entries", r.BatEntries);
-        w.WriteNumber("allocated_blocks", r.AllocatedBlocks);
-        w.WriteBoolean("batmap", r.HasBatmap);
-        if (r.DiskType == VhdDiskType.Differencing)
-        {
-            w.WriteStartObject("parent");
-            w.WriteString("uuid", r.ParentUuid.ToString());
-            j.NullableString("name", r.ParentName);
-            j.NullableString("found_at", r.ParentFoundAt);
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNull("parent");
-        }
-
-        w.WriteBoolean("bitmaps_checked", r.BitmapsChecked);
-        w.WriteNumber("errors", r.Errors);
-        w.WriteNumber("warnings", r.Warnings);
-        w.WriteBoolean("clean", r.IsClean);
-    }
-
-    private static void WriteText(TextWriter o, VhdCheckReport r, string path)
-    {
-        if (r.DiskType is not { } type)
-        {
-            o.WriteLine($"{r.Name}: NOT A READABLE VHD ({Units.Bytes(r.FileSizeBytes)}): no footer at the end or at offset 0.");
-        }
-        else
-        {
-            o.WriteLine($"{r.Name}: {type.ToString().ToLowerInvariant()} VHD, virtual size {Units.Bytes(r.VirtualSizeBytes)} ({r.VirtualSizeBytes} bytes), file {Units.Bytes(r.FileSizeBytes)}");
-            o.WriteLine($"  uuid {r.Uuid}{(r.IsHidden ? ", hidden (a base copy)" : "")}; footer used: {r.FooterUsed}");
-            if (r.BlockSizeBytes > 0)
-            {
-                var max = r.RecoveredMaxTableEntries is { } rec ? $"{rec} entries (recovered: the stored value is damaged)" : $"{r.MaxTableEntries} entries";
-                o.WriteLine($"  blocks: {r.AllocatedBlocks} of {r.BatEntries} allocated, {Units.Bytes(r.BlockSizeBytes)} each; BAT of {max}; {(r.HasBatmap ? "batmap present" : "no batmap")}");
-            }
-
-            if (type == VhdDiskType.Differencing)
-            {
-                o.WriteLine($"  parent: {r.ParentName} (footer uuid {r.ParentUuid}){(r.ParentFoundAt is { } at ? $", found: {at}" : "")}");
-            }
-
-            if (r.BitmapsChecked)
-            {
-                o.WriteLine("  bitmaps were checked against the data");
-            }
-        }
-
-        VhdFindingText.WriteProblems(o, r.Findings);
-        VhdFindingText.WriteNotes(o, r.Findings);
-        o.WriteLine();
-        if (r.IsClean)
-        {
-            o.WriteLine("Result: no problems found.");
-        }
-        else
-        {
-            o.WriteLine($"Result: DAMAGED ({r.Errors} {(r.Errors == 1 ? "error" : "errors")}, {r.Warnings} {(r.Warnings == 1 ? "warning" : "warnings")}).");
-            o.WriteLine($"  'srrescue vhd repair {path} -o REPAIRED.vhd' writes a repaired copy; {Path.GetFileName(path)} itself is never changed.");
-        }
     }
 }

@@ -17,6 +17,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(ShowMetadataReport))]
 [JsonSerializable(typeof(VdiReport))]
 [JsonSerializable(typeof(VhdCheckCommandReport))]
+[JsonSerializable(typeof(VhdInfoReport))]
 internal sealed partial class ReportJson : JsonSerializerContext
 {
     /// <summary>Non-ASCII text (VDI names) as it is, not as \u escapes; JSON's own escapes for control characters stay.</summary>

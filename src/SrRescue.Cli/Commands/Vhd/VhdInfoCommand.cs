@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
@@ -24,16 +24,14 @@ internal static class VhdInfoCommand
             var chain = VhdChain.Open(source, path, resolver, log);
             var image = chain.Members[0];
             var locators = ParentName.Candidates(image, log);
+            var report = VhdInfoReport.Of(image, chain, locators, log);
             if (p.GetValue(json))
             {
-                using var j = new JsonOut(ctx.Out, "vhd-info");
-                VhdInfoJson.Write(j, image, chain, locators);
-                j.Findings(log);
+                ReportJson.Write(ctx.Out, report, c => c.VhdInfoReport);
             }
             else
             {
-                VhdInfoText.Write(ctx.Out, image, chain, locators);
-                FindingsText.Write(ctx.Out, log);
+                VhdInfoText.Write(ctx.Out, report);
             }
 
             return log.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;

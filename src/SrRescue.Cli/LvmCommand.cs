@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json.Serialization.Metadata;
+using SrRescue.Cli.Reports;
 using SrRescue.Lvm;
 
 namespace SrRescue.Cli;
@@ -61,4 +63,26 @@ internal sealed class LvmCommand
         });
         return Command;
     }
+
+    /// <summary>
+    /// A command whose result is one report record: <paramref name="make"/> builds it (and writes
+    /// any output file), then it is printed as JSON by the serialiser or as text by <paramref name="text"/>.
+    /// </summary>
+    /// <param name="exitCode">The exit code for the report.</param>
+    public Command SetReport<T>(Func<ParseResult, LvmInspection, T> make, Func<ReportJson, JsonTypeInfo<T>> json, Action<CliContext, T> text,
+        Func<T, LvmInspection, int> exitCode, Option<string>? output = null) =>
+        SetAction((p, lvm, asJson) =>
+        {
+            var report = make(p, lvm);
+            if (asJson)
+            {
+                ReportJson.Write(_ctx.Out, report, json);
+            }
+            else
+            {
+                text(_ctx, report);
+            }
+
+            return exitCode(report, lvm);
+        }, output);
 }

@@ -13,21 +13,8 @@ internal static class DiffCommand
         from.Required = true;
         to.Required = true;
         var cmd = new LvmCommand(ctx, "diff", "What changed between two metadata copies: LVs created, removed, resized, renamed, moved.", from, to);
-        return cmd.SetAction((p, lvm, json) =>
-        {
-            var a = Versions.RequireUsable(lvm, p.GetValue(from)!.Value);
-            var b = Versions.RequireUsable(lvm, p.GetValue(to)!.Value);
-            var report = DiffReport.Of(a, b);
-            if (json)
-            {
-                ReportJson.Write(ctx.Out, report, c => c.DiffReport);
-            }
-            else
-            {
-                DiffText.Write(ctx.Out, report);
-            }
-
-            return ExitCodes.Success;
-        });
+        return cmd.SetReport(
+            (p, lvm) => DiffReport.Of(Versions.RequireUsable(lvm, p.GetValue(from)!.Value), Versions.RequireUsable(lvm, p.GetValue(to)!.Value)),
+            c => c.DiffReport, (ctx, r) => DiffText.Write(ctx.Out, r), (_, _) => ExitCodes.Success);
     }
 }

@@ -9,19 +9,7 @@ internal static class HistoryCommand
     public static Command Create(CliContext ctx)
     {
         var cmd = new LvmCommand(ctx, "history", "Every metadata copy found (seqno, place, size, checksum, wrap, time, host, description, LV count) and the LVs created, removed, resized and renamed since the previous seqno.");
-        return cmd.SetAction((p, lvm, json) =>
-        {
-            var report = HistoryReport.Of(lvm);
-            if (json)
-            {
-                ReportJson.Write(ctx.Out, report, c => c.HistoryReport);
-            }
-            else
-            {
-                HistoryText.Write(ctx.Out, report);
-            }
-
-            return lvm.Vg is null ? ExitCodes.DataErrors : ExitCodes.Success;
-        });
+        return cmd.SetReport((_, lvm) => HistoryReport.Of(lvm), c => c.HistoryReport, (ctx, r) => HistoryText.Write(ctx.Out, r),
+            (_, lvm) => lvm.Vg is null ? ExitCodes.DataErrors : ExitCodes.Success);
     }
 }

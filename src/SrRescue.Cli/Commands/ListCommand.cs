@@ -9,19 +9,7 @@ internal static class ListCommand
     public static Command Create(CliContext ctx)
     {
         var cmd = new LvmCommand(ctx, "list", "Every VDI known from any source: uuid, name (from MGT), kind, virtual size, parent, hidden, snapshot of, state (present, deleted-recoverable, deleted-overwritten, unaccounted).");
-        return cmd.SetAction((p, lvm, json) =>
-        {
-            var report = ListReport.Of(lvm);
-            if (json)
-            {
-                ReportJson.Write(ctx.Out, report, c => c.ListReport);
-            }
-            else
-            {
-                ListText.Write(ctx.Out, report);
-            }
-
-            return lvm.Vg is null ? ExitCodes.DataErrors : ExitCodes.Success;
-        });
+        return cmd.SetReport((_, lvm) => ListReport.Of(lvm), c => c.ListReport, (ctx, r) => ListText.Write(ctx.Out, r),
+            (_, lvm) => lvm.Vg is null ? ExitCodes.DataErrors : ExitCodes.Success);
     }
 }

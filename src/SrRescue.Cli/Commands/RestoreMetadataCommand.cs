@@ -21,7 +21,7 @@ internal static class RestoreMetadataCommand
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Write the file even when the LVs' extents are now used by other LVs (the output says which ranges are unsafe), or over an existing output file.");
         var cmd = new LvmCommand(ctx, "restore-metadata", "Write a vgcfgrestore file: the newest metadata plus LVs from an older copy.", seqno, lvs, output, force);
-        return cmd.SetAction((p, lvm, json) =>
+        return cmd.SetReport((p, lvm) =>
         {
             var outPath = p.GetValue(output)!;
             var newest = Versions.RequireNewest(lvm);
@@ -41,17 +41,8 @@ internal static class RestoreMetadataCommand
                 file.Commit();
             }
 
-            var report = RestoreMetadataReport.Of(newest, old, plan, written ? outPath : null, lvm.Findings);
-            if (json)
-            {
-                ReportJson.Write(ctx.Out, report, c => c.RestoreMetadataReport);
-            }
-            else
-            {
-                RestoreMetadataText.Write(ctx.Out, report);
-            }
-
-            return written && plan.IsSafe ? ExitCodes.Success : ExitCodes.DataErrors;
-        }, output);
+            return RestoreMetadataReport.Of(newest, old, plan, written ? outPath : null, lvm.Findings);
+        }, c => c.RestoreMetadataReport, (ctx, r) => RestoreMetadataText.Write(ctx.Out, r),
+            (r, _) => r.Output is not null && !r.Refused && r.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.DataErrors, output);
     }
 }

@@ -11,20 +11,7 @@ internal static class ShowMetadataCommand
         var seqno = CommonOptions.Seqno(description: "The seqno of the copy to show.");
         seqno.Required = true;
         var cmd = new LvmCommand(ctx, "show-metadata", "Print the text of one metadata copy.", seqno);
-        return cmd.SetAction((p, lvm, json) =>
-        {
-            var v = Versions.Require(lvm, p.GetValue(seqno)!.Value);
-            var report = ShowMetadataReport.Of(v);
-            if (json)
-            {
-                ReportJson.Write(ctx.Out, report, c => c.ShowMetadataReport);
-            }
-            else
-            {
-                ShowMetadataText.Write(ctx.Out, ctx.Err, report);
-            }
-
-            return v.IsDamaged ? ExitCodes.DataErrors : ExitCodes.Success;
-        });
+        return cmd.SetReport((p, lvm) => ShowMetadataReport.Of(Versions.Require(lvm, p.GetValue(seqno)!.Value)), c => c.ShowMetadataReport,
+            (ctx, r) => ShowMetadataText.Write(ctx.Out, ctx.Err, r), (r, _) => r.Copy.Damaged ? ExitCodes.DataErrors : ExitCodes.Success);
     }
 }

@@ -16,8 +16,8 @@ public sealed record VhdRepairReport
     /// <summary>Bytes of data per block (0 for fixed disks).</summary>
     public required long BlockSizeBytes { get; init; }
 
-    /// <summary>"primary" or "copy at offset 0": the footer both copies were written from.</summary>
-    public required string FooterFrom { get; init; }
+    /// <summary>The footer both copies were written from.</summary>
+    public required FooterCopy FooterFrom { get; init; }
 
     public required long OutputSizeBytes { get; init; }
 

@@ -213,7 +213,7 @@ public static class VhdRepairer
             VirtualSizeBytes = (long)Math.Min(footer.CurrentSizeBytes, long.MaxValue),
             Uuid = footer.Uuid,
             BlockSizeBytes = blockBytes,
-            FooterFrom = ReferenceEquals(v0.Footer, v0.Primary) ? "primary" : "copy at offset 0",
+            FooterFrom = ReferenceEquals(v0.Footer, v0.Primary) ? FooterCopy.Primary : FooterCopy.CopyAtOffset0,
             OutputSizeBytes = outBytes,
             Actions = actions,
             BlocksKept = kept,

@@ -74,8 +74,8 @@ public sealed class DamagedRepairTests
 
         var d = Assert.Single(Repair("d-batmap-checksum.vhd").Report.Actions);
         Assert.Equal(("checksum", "0x00000008", "0xfffffff7"), (d.Field, d.Old, d.New));
-        Assert.Equal("primary", Repair("e-backup-footer-zeroed.vhd").Report.FooterFrom);
-        Assert.Equal("copy at offset 0", Repair("a-footer-c7.vhd").Report.FooterFrom);
+        Assert.Equal(FooterCopy.Primary, Repair("e-backup-footer-zeroed.vhd").Report.FooterFrom);
+        Assert.Equal(FooterCopy.CopyAtOffset0, Repair("a-footer-c7.vhd").Report.FooterFrom);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal static class VhdRepairJson
         w.WriteNumber("virtual_size", r.VirtualSizeBytes);
         w.WriteString("uuid", r.Uuid.ToString());
         w.WriteNumber("block_size", r.BlockSizeBytes);
-        w.WriteString("footer_from", r.FooterFrom.Replace(' ', '_'));
+        w.WriteString("footer_from", Reports.VhdCheckCommandReport.FooterName(r.FooterFrom));
         w.WriteStartArray("actions");
         foreach (var a in r.Actions)
         {

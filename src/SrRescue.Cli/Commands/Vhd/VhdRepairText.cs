@@ -9,7 +9,7 @@ internal static class VhdRepairText
     public static void Write(TextWriter o, VhdRepairReport r, string source, string output, VhdCheckReport after)
     {
         o.WriteLine($"Repaired {source} into {output} ({Units.Bytes(r.OutputSizeBytes)}); {Path.GetFileName(source)} was only read.");
-        o.WriteLine($"  {r.DiskType.ToString().ToLowerInvariant()} VHD, virtual size {Units.Bytes(r.VirtualSizeBytes)}, uuid {r.Uuid}; both footers written from the {r.FooterFrom}");
+        o.WriteLine($"  {r.DiskType.ToString().ToLowerInvariant()} VHD, virtual size {Units.Bytes(r.VirtualSizeBytes)}, uuid {r.Uuid}; both footers written from the {Reports.VhdCheckCommandReport.FooterName(r.FooterFrom).Replace('_', ' ')}");
         VhdFindingText.WriteProblems(o, r.Findings);
 
         o.WriteLine();

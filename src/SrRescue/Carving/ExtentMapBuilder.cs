@@ -323,7 +323,7 @@ internal sealed class ExtentMapBuilder
             // order had to decide anywhere, a lone fit is only as sure as those choices, unless the
             // extent names its VHD itself (a footer with its uuid).
             var confidence = others.Count > 0 ? ExtentConfidence.Medium : ExtentConfidence.High;
-            if (confidence == ExtentConfidence.High && decisions.Count > 0 && !chosen.Score.Evidence.Any(x => x.StartsWith(ExtentScorer.FooterEvidence, StringComparison.Ordinal)))
+            if (confidence == ExtentConfidence.High && decisions.Count > 0 && !chosen.Score.EndsWithFooter)
             {
                 confidence = ExtentConfidence.Medium;
                 evidence.Add("the only VHD this extent fits, but earlier choices by allocation order decided which VHDs still needed this logical extent");

@@ -2,9 +2,10 @@ namespace SrRescue.Carving;
 
 /// <summary>
 /// How well one physical extent fits one logical extent of a carved VHD: a score (higher is
-/// better), whether a hard prediction failed (then it is no candidate), and the evidence.
+/// better), whether a hard prediction failed (then it is no candidate), the evidence, and whether
+/// the VHD's own footer closes the extent (<see cref="EndsWithFooter"/>: the strongest evidence of its last extent).
 /// </summary>
-public sealed record ExtentScore(long Pe, double Score, bool Rejected, IReadOnlyList<string> Evidence)
+public sealed record ExtentScore(long Pe, double Score, bool Rejected, IReadOnlyList<string> Evidence, bool EndsWithFooter = false)
 {
     /// <summary>True when something structural (batmap header, bitmap, footer, data agreeing with a bitmap) was seen.</summary>
     public bool HasStructure => Evidence.Count > 0 && Score > 0;

@@ -17,8 +17,6 @@ internal sealed class ExtentScorer
 {
     private const int Sector = 512;
 
-    /// <summary>How the evidence of a footer with the VHD's uuid at the extent's end starts.</summary>
-    public const string FooterEvidence = "footer with the VHD's uuid";
     private const int GapSectors = 7;
 
     /// <summary>Data sectors checked against their bitmap, per block and extent.</summary>
@@ -94,13 +92,14 @@ internal sealed class ExtentScorer
                 evidence.Add($"block {block}: {what}");
             }
 
-            if (FooterUuidAtEnd(pe) == vhd.VhdUuid)
+            var footer = FooterUuidAtEnd(pe) == vhd.VhdUuid;
+            if (footer)
             {
                 score += 8;
-                evidence.Add($"{FooterEvidence} at {Where(at + e - Sector)}");
+                evidence.Add($"footer with the VHD's uuid at {Where(at + e - Sector)}");
             }
 
-            return new ExtentScore(pe, score, false, evidence);
+            return new ExtentScore(pe, score, false, evidence, footer);
         }
         finally
         {

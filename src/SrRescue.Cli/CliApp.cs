@@ -21,7 +21,7 @@ internal static class CliApp
         """;
 
     /// <summary>The words that name a subcommand below the root, e.g. "vhd info".</summary>
-    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    internal static string CommandPath(System.CommandLine.Parsing.CommandResult result)
     {
         var names = new List<string>();
         for (var r = result; r.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent)
@@ -60,6 +60,7 @@ internal static class CliApp
             UndoCommand.Create(ctx),
         };
 
+        CommandExamples.AddTo(root);
         var parsed = root.Parse(args);
         var path = CommandPath(parsed.CommandResult);
         var json = args.TakeWhile(a => a != "--").Contains("--json");

@@ -109,6 +109,25 @@ public sealed class FirstContactTests
         Assert.Contains("srrescue vhd info <FILE> [options]", info.Out);
     }
 
+    /// <summary>The command names listed under "Commands:" in a help text.</summary>
+    private static List<string> ListedCommands(string help) =>
+        [.. help.Split('\n').SkipWhile(l => !l.StartsWith("Commands:", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => l.StartsWith("  ", StringComparison.Ordinal)).Select(l => l.Trim().Split(' ')[0]).Where(n => n.Length > 0 && char.IsAsciiLetterLower(n[0]))];
+
+    [Fact]
+    public void Every_command_help_shows_an_example_of_itself()
+    {
+        var paths = ListedCommands(Support.Cli.Run("--help").Out).SelectMany(c => c == "vhd"
+            ? ListedCommands(Support.Cli.Run("vhd", "--help").Out).Select(s => $"vhd {s}") : [c]).ToList();
+        Assert.True(paths.Count >= 16, string.Join(", ", paths));
+        foreach (var path in paths)
+        {
+            var help = Support.Cli.Run([.. path.Split(' '), "--help"]).Out;
+            Assert.Contains("Example", help, StringComparison.Ordinal);
+            Assert.Contains($"srrescue {path} ", help, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Doctor_takes_no_pv_search()
     {

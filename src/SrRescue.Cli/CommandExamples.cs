@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+
+namespace SrRescue.Cli;
+
+/// <summary>Examples under each command's help (`srrescue COMMAND --help`), as the root help has its list.</summary>
+internal static class CommandExamples
+{
+    private static readonly Dictionary<string, string[]> Examples = new(StringComparer.Ordinal)
+    {
+        ["scan"] = ["srrescue scan /dev/sdb", "srrescue scan disk0.img disk1.img --json"],
+        ["history"] = ["srrescue history /dev/sdb", "srrescue history /dev/sdb --lvm-backup /etc/lvm/archive"],
+        ["list"] = ["srrescue list /dev/sdb"],
+        ["show-metadata"] = ["srrescue show-metadata /dev/sdb --seqno 26 > seqno26.vg"],
+        ["diff"] = ["srrescue diff /dev/sdb --from 26 --to 27"],
+        ["restore-metadata"] = ["srrescue restore-metadata /dev/sdb --seqno 26 --lv VHD-<uuid> -o restore.vg"],
+        ["export"] = ["srrescue export /dev/sdb --vdi <uuid> -o disk.vhd", "srrescue export /dev/sdb --lv MGT -o mgt.bin"],
+        ["doctor"] = ["srrescue doctor /dev/sdb --output-dir /mnt/rescue"],
+        ["carve"] = ["srrescue carve /dev/sdb -o /mnt/rescue/carved --no-pv-search"],
+        ["partitions"] = ["srrescue partitions /dev/sdb --find --write-table table.bin"],
+        ["undo"] = ["srrescue undo /mnt/rescue/sdb.journal"],
+        ["demo"] = ["srrescue demo"],
+        ["vhd info"] = ["srrescue vhd info disk.vhd"],
+        ["vhd check"] = ["srrescue vhd check disk.vhd --bitmaps"],
+        ["vhd repair"] = ["srrescue vhd repair disk.vhd -o repaired.vhd"],
+        ["vhd convert"] = ["srrescue vhd convert child.vhd -o disk.raw --format raw --parent-dir /mnt/parents"],
+    };
+
+    /// <summary>
+    /// Prints the examples of the command asked about after its help (not in the root's list of
+    /// commands, which would drown in them): the root's help option keeps its own action inside.
+    /// </summary>
+    public static void AddTo(Command root)
+    {
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Action = new WithExamples((SynchronousCommandLineAction)help.Action!);
+    }
+
+    private sealed class WithExamples(SynchronousCommandLineAction inner) : SynchronousCommandLineAction
+    {
+        /// <summary>As help's own action: `export --help` is help, not a missing SOURCE.</summary>
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var code = inner.Invoke(parseResult);
+            if (Examples.TryGetValue(CliApp.CommandPath(parseResult.CommandResult), out var lines))
+            {
+                var o = parseResult.InvocationConfiguration.Output;
+                o.WriteLine($"Example{(lines.Length > 1 ? "s" : "")}:");
+                foreach (var line in lines)
+                {
+                    o.WriteLine($"  {line}");
+                }
+            }
+
+            return code;
+        }
+    }
+}

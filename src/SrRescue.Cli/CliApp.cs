@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using SrRescue.Cli.Commands;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 
 namespace SrRescue.Cli;
@@ -77,7 +78,7 @@ internal static class CliApp
 
             if (json && !stdout.HasWritten && path.Length > 0)
             {
-                ErrorDocument.Write(stdout, path, exitCode, kind, message, finding, findings?.Snapshot());
+                ReportJson.Write(stdout, ErrorReport.Of(path, exitCode, kind, message, finding, findings?.Snapshot()), c => c.ErrorReport);
             }
 
             return exitCode;
@@ -103,7 +104,7 @@ internal static class CliApp
 
             if (json && path.Length > 0)
             {
-                ErrorDocument.Write(stdout, path, ExitCodes.Usage, "usage", parsed.Errors[0].Message, null, null);
+                ReportJson.Write(stdout, ErrorReport.Of(path, ExitCodes.Usage, "usage", parsed.Errors[0].Message, null, null), c => c.ErrorReport);
             }
 
             return ExitCodes.Usage;
@@ -114,7 +115,7 @@ internal static class CliApp
             var code = parsed.Invoke(new InvocationConfiguration { Output = ctx.Out, Error = ctx.Err, EnableDefaultExceptionHandler = false });
             if (json && !stdout.HasWritten && code != ExitCodes.Success && path.Length > 0)
             {
-                ErrorDocument.Write(stdout, path, code, "stopped", "the command stopped before its report; stderr says why", null, null);
+                ReportJson.Write(stdout, ErrorReport.Of(path, code, "stopped", "the command stopped before its report; stderr says why", null, null), c => c.ErrorReport);
             }
 
             return code;

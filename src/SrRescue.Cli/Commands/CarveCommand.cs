@@ -37,7 +37,7 @@ internal static class CarveCommand
         var log = lvm.Findings;
         var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
         var bar = new ProgressBar(ctx);
-        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, log, bar), mgt, log);
+        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, LvhdFooters.OnLv, log, bar), mgt, log);
         bar.Done();
 
         Directory.CreateDirectory(dir);

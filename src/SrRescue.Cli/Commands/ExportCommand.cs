@@ -71,7 +71,7 @@ internal static class ExportCommand
         IByteSource data = volume;
         if (format != "lv" && kind == LvKind.VhdVdi)
         {
-            chain = VhdChain.Open(volume, lvName, new LvParentResolver(volumes), lvm.Findings, onLv: true);
+            chain = VhdChain.Open(volume, lvName, new LvParentResolver(volumes), lvm.Findings, LvhdFooters.OnLv);
             if (!chain.IsComplete && !r.AllowMissingParent)
             {
                 throw new StoppedException($"the parent {chain.MissingParent} of {lvName}'s chain was not found; nothing written. --allow-missing-parent exports what the chain found holds, the rest as zeros.", lvm.Findings);

@@ -1,4 +1,5 @@
 using SrRescue.Diagnostics;
+using SrRescue.Lvm;
 using SrRescue.Vhd;
 
 namespace SrRescue.Carving;
@@ -10,8 +11,13 @@ namespace SrRescue.Carving;
 public sealed class CarvedParentResolver : IVhdParentResolver
 {
     private readonly IReadOnlyList<CarvedVdi> _vdis;
+    private readonly FooterPolicy _footers;
 
-    public CarvedParentResolver(IReadOnlyList<CarvedVdi> vdis) => _vdis = vdis;
+    public CarvedParentResolver(IReadOnlyList<CarvedVdi> vdis, FooterPolicy footers)
+    {
+        _vdis = vdis;
+        _footers = footers;
+    }
 
     public ResolvedParent? Resolve(VhdImage child, FindingLog log)
     {
@@ -20,14 +26,14 @@ public sealed class CarvedParentResolver : IVhdParentResolver
         var byUuid = _vdis.FirstOrDefault(v => v.Vhd.VhdUuid == wanted && wanted != Guid.Empty);
         if (byUuid is not null)
         {
-            return new ResolvedParent(byUuid.Lv, byUuid.LvName, true);
+            return new ResolvedParent(byUuid.Lv, byUuid.LvName, _footers);
         }
 
         foreach (var name in ParentName.Candidates(child, new FindingLog()))
         {
-            if (ParentName.FromDeviceMapper(name) is { } dm && _vdis.FirstOrDefault(v => v.LvName == dm.Lv) is { } byName)
+            if (DeviceMapperName.Split(name) is { } dm && _vdis.FirstOrDefault(v => v.LvName == dm.Lv) is { } byName)
             {
-                return new ResolvedParent(byName.Lv, byName.LvName, true);
+                return new ResolvedParent(byName.Lv, byName.LvName, _footers);
             }
         }
 

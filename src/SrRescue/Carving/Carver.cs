@@ -6,7 +6,8 @@ using SrRescue.Vhd;
 namespace SrRescue.Carving;
 
 /// <summary>What a carve found: the grid, the VDIs, and the used extents no VHD accounts for.</summary>
-public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<CarvedVdi> Vdis, IReadOnlyList<long> UnaccountedPes)
+/// <param name="Footers">Which footer states are normal on the LVs carved (the caller's; an LVHD SR's are the Xen layer's).</param>
+public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<CarvedVdi> Vdis, IReadOnlyList<long> UnaccountedPes, FooterPolicy Footers)
 {
     public CarvedVdi? FindByVhdUuid(Guid uuid) => Vdis.FirstOrDefault(v => v.Vhd.VhdUuid == uuid);
 
@@ -74,7 +75,7 @@ public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<
     public VhdChain OpenChain(CarvedVdi vdi, FindingLog log)
     {
         ArgumentNullException.ThrowIfNull(vdi);
-        return VhdChain.Open(vdi.Lv, vdi.LvName, new CarvedParentResolver(Vdis), log, onLv: true);
+        return VhdChain.Open(vdi.Lv, vdi.LvName, new CarvedParentResolver(Vdis, Footers), log, Footers);
     }
 }
 
@@ -125,7 +126,7 @@ public static class Carver
     /// and still-mapped extents come from the metadata's entry for it, when any survives. PVs
     /// whose extent size differs from the first one's are left out, with a finding.
     /// </summary>
-    public static CarveResult Carve(LvmInspection lvm, IReadOnlyList<IByteSource> pvs, FindingLog log, IProgress<WorkProgress>? progress = null)
+    public static CarveResult Carve(LvmInspection lvm, IReadOnlyList<IByteSource> pvs, FooterPolicy footers, FindingLog log, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lvm);
         ArgumentNullException.ThrowIfNull(pvs);
@@ -145,7 +146,7 @@ public static class Carver
 
         if (parts.Count == 1)
         {
-            return Carve(parts[0].Pv, parts[0].Grid, ReservedPes(lvm, parts[0].Pv), log, progress);
+            return Carve(parts[0].Pv, parts[0].Grid, ReservedPes(lvm, parts[0].Pv), footers, log, progress);
         }
 
         var space = new ExtentSpace(parts.Select(p => (p.Pv, p.Grid, p.PvId)).ToList());
@@ -155,19 +156,21 @@ public static class Carver
             reserved.UnionWith(ReservedPes(lvm, parts[i].Pv).Select(pe => space.ToRun(i, pe)));
         }
 
-        return Carve(space, space.Grid, reserved, log, progress);
+        return Carve(space, space.Grid, reserved, footers, log, progress);
     }
 
-    public static CarveResult Carve(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes, FindingLog log, IProgress<WorkProgress>? progress = null)
+    /// <param name="footers">Which footer states are normal on the LVs carved (an LVHD SR's: the Xen layer's <c>LvhdFooters.OnLv</c>).</param>
+    public static CarveResult Carve(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes, FooterPolicy footers, FindingLog log, IProgress<WorkProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(pv);
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(reservedPes);
+        ArgumentNullException.ThrowIfNull(footers);
         ArgumentNullException.ThrowIfNull(log);
         var starts = VhdStartScanner.Scan(pv, grid, reservedPes.Contains, log, progress);
         var builder = new ExtentMapBuilder(pv, grid, reservedPes, log);
         var carved = builder.Build(starts, progress);
-        var vdis = carved.Select(c => Open(pv, grid, c, log)).ToList();
+        var vdis = carved.Select(c => Open(pv, grid, c, footers, log)).ToList();
         var unaccounted = Unaccounted(pv, grid, builder.Claimed, progress);
         foreach (var pe in unaccounted)
         {
@@ -176,15 +179,15 @@ public static class Carver
         }
 
         progress?.Report(new WorkProgress("carving", 1, 1));
-        return new CarveResult(pv, grid, vdis, unaccounted);
+        return new CarveResult(pv, grid, vdis, unaccounted, footers);
     }
 
     /// <summary>A carved VHD as an LV and an image, named by its footer uuid until MGT or a child names it (Recovery's CarvedVdiNaming).</summary>
-    private static CarvedVdi Open(IByteSource pv, ExtentGrid grid, CarvedVhd vhd, FindingLog log)
+    private static CarvedVdi Open(IByteSource pv, ExtentGrid grid, CarvedVhd vhd, FooterPolicy footers, FindingLog log)
     {
         var lv = new CarvedLv(pv, grid, vhd.Pes, $"carved VHD {vhd.VhdUuid} on {pv.Name}");
         Guid? parent = vhd.Start.IsDifferencing ? vhd.Start.Header.ParentUuid : null;
-        return new CarvedVdi(vhd, lv, VhdImage.Open(lv, log, onLv: true), vhd.VhdUuid.ToString(), VdiUuidSource.VhdFooter, parent, []);
+        return new CarvedVdi(vhd, lv, VhdImage.Open(lv, log, footers), vhd.VhdUuid.ToString(), VdiUuidSource.VhdFooter, parent, []);
     }
 
     /// <summary>Unclaimed extents whose first or middle 4 KiB is not zeros.</summary>

@@ -19,7 +19,7 @@ internal static class CarvedInventory
             return sr.Vdis;
         }
 
-        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, log), sr.Mgt?.Records ?? [], log);
+        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, LvhdFooters.OnLv, log), sr.Mgt?.Records ?? [], log);
         var carved = result.Vdis.Select(v =>
         {
             var record = sr.Mgt?.Find(v.VdiUuid)?.Best;

@@ -1,5 +1,6 @@
 using SrRescue.Carving;
 using SrRescue.Diagnostics;
+using SrRescue.Lvm;
 using SrRescue.Vhd;
 using SrRescue.Xen;
 using SrRescue.Xen.Mgt;
@@ -36,7 +37,7 @@ public static class CarvedVdiNaming
 
             foreach (var n in ParentName.Candidates(vdiOf[c].Image, new FindingLog()))
             {
-                if (ParentName.FromDeviceMapper(n) is { } dm && LvName.Parse(dm.Lv).VdiUuid is { } uuid)
+                if (DeviceMapperName.Split(n) is { } dm && LvName.Parse(dm.Lv).VdiUuid is { } uuid)
                 {
                     names[parent] = (uuid, VdiUuidSource.ChildLocator);
                     break;

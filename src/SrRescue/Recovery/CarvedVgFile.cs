@@ -100,7 +100,7 @@ public static class CarvedVgFile
         {
             foreach (var n in ParentName.Candidates(v.Image, new Diagnostics.FindingLog()))
             {
-                if (ParentName.FromDeviceMapper(n) is { } dm && dm.Vg.StartsWith(LvName.VgPrefix, StringComparison.Ordinal)
+                if (DeviceMapperName.Split(n) is { } dm && dm.Vg.StartsWith(LvName.VgPrefix, StringComparison.Ordinal)
                     && dm.Vg.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
                 {
                     return dm.Vg;

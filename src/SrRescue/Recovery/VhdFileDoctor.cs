@@ -1,6 +1,7 @@
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Recovery;
 
@@ -22,7 +23,7 @@ internal static class VhdFileDoctor
         {
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             using var source = FileSource.Open(path);
-            using var resolver = new FileParentResolver(folder);
+            using var resolver = LvhdParentFiles.Resolver(folder);
             var fileLog = new FindingLog();
             var report = VhdChecker.Check(source, fileLog, new VhdCheckOptions { ParentResolver = resolver });
             foreach (var f in fileLog)

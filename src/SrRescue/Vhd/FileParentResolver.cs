@@ -5,8 +5,9 @@ namespace SrRescue.Vhd;
 
 /// <summary>
 /// Finds the parent of a VHD file among the files beside it (file SRs, exported chains, the
-/// fixtures): by the paths in the locators and header, by the LVHD device-mapper name mapped to
-/// `&lt;vdi uuid&gt;.vhd` or `VHD-&lt;vdi uuid&gt;`, and finally by opening every VHD in the folder and
+/// fixtures): by the paths in the locators and header, by the other names the caller maps a
+/// parent name to (the Xen layer maps an LVHD device-mapper name to `VHD-&lt;vdi uuid&gt;` and
+/// `&lt;vdi uuid&gt;.vhd`), and finally by opening every VHD in the folder and
 /// matching the footer UUID to the child's parent UUID. Opened parents are owned by the resolver.
 /// </summary>
 public sealed class FileParentResolver : IVhdParentResolver, IDisposable
@@ -14,9 +15,16 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
     private const int MaxFolderFiles = 10_000;
     private readonly string _folder;
     private readonly List<FileSource> _opened = [];
+    private readonly Func<string, IEnumerable<string>>? _otherNames;
     private Dictionary<Guid, string>? _byUuid;
 
-    public FileParentResolver(string folder) => _folder = folder;
+    /// <param name="folder">Where the child is; relative names are taken from here.</param>
+    /// <param name="otherNames">Other file names a parent name may be found under in the folder (an LVHD SR's copies, named by LV or VDI uuid).</param>
+    public FileParentResolver(string folder, Func<string, IEnumerable<string>>? otherNames = null)
+    {
+        _folder = folder;
+        _otherNames = otherNames;
+    }
 
     public ResolvedParent? Resolve(VhdImage child, FindingLog log)
     {
@@ -48,16 +56,9 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
         var normal = name.Replace('\\', '/');
         yield return Path.IsPathRooted(normal) ? normal : Path.Combine(_folder, normal);
         yield return Path.Combine(_folder, Path.GetFileName(normal));
-        if (ParentName.FromDeviceMapper(normal) is { } dm)
+        foreach (var other in _otherNames?.Invoke(normal) ?? [])
         {
-            var lv = dm.Lv;
-            yield return Path.Combine(_folder, lv);
-            yield return Path.Combine(_folder, lv + ".vhd");
-            var dash = lv.IndexOf('-', StringComparison.Ordinal);
-            if (dash > 0)
-            {
-                yield return Path.Combine(_folder, lv[(dash + 1)..] + ".vhd");
-            }
+            yield return Path.Combine(_folder, other);
         }
     }
 
@@ -109,7 +110,7 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
 
         var f = FileSource.Open(path);
         _opened.Add(f);
-        return new ResolvedParent(f, path, OnLv: false);
+        return new ResolvedParent(f, path, FooterPolicy.File);
     }
 
     public void Dispose()

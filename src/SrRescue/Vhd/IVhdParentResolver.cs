@@ -10,5 +10,5 @@ public interface IVhdParentResolver
     ResolvedParent? Resolve(VhdImage child, FindingLog log);
 }
 
-/// <summary>A parent found, with what it is called (a path, an LV name) and whether it is on an LV.</summary>
-public sealed record ResolvedParent(IByteSource Source, string Name, bool OnLv);
+/// <summary>A parent found, with what it is called (a path, an LV name) and which footer states are normal where it lives.</summary>
+public sealed record ResolvedParent(IByteSource Source, string Name, FooterPolicy Footers);

@@ -148,7 +148,7 @@ internal static class LocatorRules
         VhdImage child;
         try
         {
-            child = VhdImage.Open(v.Source, new FindingLog(), v.Options.OnLv);
+            child = VhdImage.Open(v.Source, new FindingLog(), v.Options.Footers);
         }
         catch (CorruptDataException)
         {
@@ -172,7 +172,7 @@ internal static class LocatorRules
         Guid got;
         try
         {
-            got = VhdImage.Open(found.Source, new FindingLog(), found.OnLv).Uuid;
+            got = VhdImage.Open(found.Source, new FindingLog(), found.Footers).Uuid;
         }
         catch (CorruptDataException e)
         {

@@ -41,11 +41,11 @@ public sealed class VhdChain
 
     public int Depth => Members.Count;
 
-    public static VhdChain Open(IByteSource leaf, string leafName, IVhdParentResolver resolver, FindingLog log, bool onLv = false)
+    public static VhdChain Open(IByteSource leaf, string leafName, IVhdParentResolver resolver, FindingLog log, FooterPolicy? footers = null)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         ArgumentNullException.ThrowIfNull(log);
-        var members = new List<VhdImage> { VhdImage.Open(leaf, log, onLv) };
+        var members = new List<VhdImage> { VhdImage.Open(leaf, log, footers) };
         var names = new List<string> { leafName };
         var visited = new HashSet<Guid> { members[0].Uuid };
         string? missing = null;
@@ -78,7 +78,7 @@ public sealed class VhdChain
                 break;
             }
 
-            var parent = VhdImage.Open(found.Source, log, found.OnLv);
+            var parent = VhdImage.Open(found.Source, log, found.Footers);
             if (parent.Uuid != wanted)
             {
                 log.Add(Severity.Error, VhdCodes.ChainParentUuid, "VHD parent", 512 + DynamicHeader.Off.ParentUuid,

@@ -5,11 +5,8 @@ namespace SrRescue.Vhd;
 /// <summary>What <see cref="VhdChecker"/> should check beyond the structures themselves.</summary>
 public sealed record VhdCheckOptions
 {
-    /// <summary>
-    /// The VHD is an LV of an LVHD SR: a 0xC7 or stale primary footer is how tapdisk leaves an open
-    /// image and is information, not damage (vhd.md 1.3).
-    /// </summary>
-    public bool OnLv { get; init; }
+    /// <summary>Which footer states are normal where the VHD lives (an LVHD LV's are the Xen layer's <c>LvhdFooters.OnLv</c>).</summary>
+    public FooterPolicy Footers { get; init; } = FooterPolicy.File;
 
     /// <summary>vhd-util check -b: read every allocated block and look for data in sectors whose bitmap bit is clear. Reads the whole image.</summary>
     public bool CheckBitmaps { get; init; }

@@ -117,9 +117,8 @@ public static class VhdChecker
             : new[] { v.Primary, v.Backup }.FirstOrDefault(f => f is not null && FooterRules.ChecksumOk(f)) ?? v.Primary ?? v.Backup;
         v.FooterUsed = v.Footer is null ? FooterCopy.None : ReferenceEquals(v.Footer, v.Primary) ? FooterCopy.Primary : FooterCopy.CopyAtOffset0;
 
-        // On an LV a killed or stale primary is how tapdisk leaves an open image (vhd.md 1.3).
-        var lvNormal = v.Options.OnLv && v.BackupValid;
-        v.Log.AddAll(primaryLog, f => lvNormal && f.Code == VhdCodes.FooterKilled ? f with { Severity = Severity.Info } : f);
+        var killedIsNormal = v.Options.Footers.KilledPrimaryIsNormal && v.BackupValid;
+        v.Log.AddAll(primaryLog, f => killedIsNormal && f.Code == VhdCodes.FooterKilled ? f with { Severity = Severity.Info } : f);
         if (v.Footer is null || v.Footer.DiskType != VhdDiskType.Fixed)
         {
             v.Log.AddAll(backupLog, f => f.Code == VhdCodes.FooterCookie && backupBytes.AsSpan().IndexOfAnyExcept((byte)0) < 0
@@ -129,7 +128,7 @@ public static class VhdChecker
 
         if (v.PrimaryValid && v.BackupValid && FooterRules.FirstDifference(v.Primary!, v.Backup!) is var d and >= 0)
         {
-            v.Log.Add(v.Options.OnLv ? Severity.Info : Severity.Error, "vhd.footer.mismatch", "VHD footer copy (at offset 0)", d,
+            v.Log.Add(v.Options.Footers.CopiesMayDiffer ? Severity.Info : Severity.Error, "vhd.footer.mismatch", "VHD footer copy (at offset 0)", d,
                 $"the footer at the end and the copy at offset 0 differ, first in the {FooterRules.FieldAt(d)} (byte {d}); the one at the end is used",
                 $"0x{v.Backup!.Raw[d]:x2}", $"0x{v.Primary!.Raw[d]:x2}");
         }

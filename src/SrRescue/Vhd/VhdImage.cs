@@ -96,12 +96,10 @@ public sealed class VhdImage
     /// <summary>Absolute byte offset of a block's bitmap, or -1 when the block is not allocated.</summary>
     public long BitmapOffset(int block) => block < _bat.Length && _bat[block] != Unallocated ? (long)_bat[block] * SectorSize : -1;
 
-    /// <param name="onLv">
-    /// The VHD is an LV of an LVHD SR: a 0xC7 or stale primary footer is how tapdisk leaves an open
-    /// image and is reported as information, not damage (vhd.md 1.3).
-    /// </param>
-    public static VhdImage Open(IByteSource source, FindingLog log, bool onLv = false)
+    /// <param name="footers">Which footer states are normal where the VHD lives; null: a file's (<see cref="FooterPolicy.File"/>).</param>
+    public static VhdImage Open(IByteSource source, FindingLog log, FooterPolicy? footers = null)
     {
+        footers ??= FooterPolicy.File;
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(log);
         var name = source.Name;
@@ -175,11 +173,10 @@ public sealed class VhdImage
             return image;
         }
 
-        // On an LV the last sector may legitimately hold no footer: tapdisk kills it with 0xC7
-        // while the image is open, and a deflated LV (vhd-util modify -s, then lvreduce to the
-        // next 4 MiB) has it at the end of the VHD's data (vhd.md 1.3, 6.3).
+        // Where the policy allows it, the footer may follow the VHD's data rather than end the
+        // volume, or the last sector may hold a killed one.
         var end = Math.Max(image.EndOfDataBytes, image.EndOfMetadataBytes);
-        var deflated = onLv && end + VhdFooter.Size <= length
+        var deflated = footers.FooterMayFollowData && end + VhdFooter.Size <= length
             ? VhdFooter.TryRead(source.ReadBytes(end, VhdFooter.Size), end, "VHD footer (at the end of data)", new FindingLog(), name)
             : null;
         if (deflated is { IsPoisoned: false } && deflated.ChecksumMatches && deflated.Uuid == footer.Uuid)
@@ -191,7 +188,7 @@ public sealed class VhdImage
 
         foreach (var f in primaryLog)
         {
-            log.Add(onLv && f.Code == VhdCodes.FooterKilled && backupOk ? f with { Severity = Severity.Info } : f);
+            log.Add(footers.KilledPrimaryIsNormal && f.Code == VhdCodes.FooterKilled && backupOk ? f with { Severity = Severity.Info } : f);
         }
 
         if (footer == backup)

@@ -5,8 +5,8 @@ namespace SrRescue.Vhd;
 /// <summary>How <see cref="VhdRepairer"/> treats its source and where it saves what it cannot place.</summary>
 public sealed record VhdRepairOptions
 {
-    /// <summary>The source is an LV of an LVHD SR (a 0xC7 primary footer is normal there, vhd.md 1.3).</summary>
-    public bool OnLv { get; init; }
+    /// <summary>Which footer states are normal where the source lives (a 0xC7 primary footer is on an LVHD LV, vhd.md 1.3).</summary>
+    public FooterPolicy Footers { get; init; } = FooterPolicy.File;
 
     /// <summary>
     /// Orphaned blocks whose place cannot be determined are saved as

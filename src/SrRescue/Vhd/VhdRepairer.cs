@@ -33,7 +33,7 @@ public static class VhdRepairer
         }
 
         var before = log.Count;
-        var v0 = VhdChecker.Inspect(damaged, new VhdCheckOptions { OnLv = options.OnLv }, log);
+        var v0 = VhdChecker.Inspect(damaged, new VhdCheckOptions { Footers = options.Footers }, log);
         var findings = log.Snapshot().Skip(before).ToList();
         var actions = new List<RepairAction>();
         var (footerBytes, footer) = FooterRepair.Build(v0, actions);
@@ -156,7 +156,7 @@ public static class VhdRepairer
         view.Patch(0, footerBytes);
         view.Patch(headerAt, headerBytes);
         view.Patch(view.Length - VhdFooter.Size, footerBytes);
-        return VhdChecker.Inspect(view, new VhdCheckOptions { OnLv = options.OnLv }, new FindingLog());
+        return VhdChecker.Inspect(view, new VhdCheckOptions { Footers = options.Footers }, new FindingLog());
     }
 
     private static (bool First, bool Last) BitmapEdges(IByteSource source, uint bitmapSector, VhdInspection v)

@@ -1,4 +1,5 @@
 using SrRescue.Diagnostics;
+using SrRescue.Lvm;
 using SrRescue.Vhd;
 
 namespace SrRescue.Xen;
@@ -19,7 +20,7 @@ public sealed class LvParentResolver(SrVolumes volumes) : IVhdParentResolver
         var wanted = child.Header?.ParentUuid ?? Guid.Empty;
         foreach (var name in ParentName.Candidates(child, log))
         {
-            if (ParentName.FromDeviceMapper(name) is not { } dm)
+            if (DeviceMapperName.Split(name) is not { } dm)
             {
                 continue;
             }
@@ -27,7 +28,7 @@ public sealed class LvParentResolver(SrVolumes volumes) : IVhdParentResolver
             var volume = volumes.Open(dm.Lv, log);
             if (volume is not null && (wanted == Guid.Empty || VhdFooter.ReadUuid(volume, copyAtStartFirst: true) == wanted))
             {
-                return new ResolvedParent(volume, dm.Lv, OnLv: true);
+                return new ResolvedParent(volume, dm.Lv, LvhdFooters.OnLv);
             }
         }
 
@@ -35,7 +36,7 @@ public sealed class LvParentResolver(SrVolumes volumes) : IVhdParentResolver
         {
             log.Add(Severity.Warning, VhdCodes.ChainParentByUuid, "VHD parent", -1,
                 $"the parent's name in the header does not lead to it; {lvName} is the parent by its footer uuid {wanted}", source: child.Name);
-            return new ResolvedParent(found, lvName, OnLv: true);
+            return new ResolvedParent(found, lvName, LvhdFooters.OnLv);
         }
 
         return null;

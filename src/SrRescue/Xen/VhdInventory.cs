@@ -27,7 +27,7 @@ public static class VhdInventory
 
             try
             {
-                var chain = VhdChain.Open(volume, name, resolver, log, onLv: true);
+                var chain = VhdChain.Open(volume, name, resolver, log, LvhdFooters.OnLv);
                 var image = chain.Members[0];
                 // Problems of this VDI's own VHD, plus a parent that cannot be found; its
                 // ancestors report their own problems on their own lines.

@@ -20,7 +20,7 @@ internal static class CarveHarness
         IByteSource pv = lvm.Pvs.PvSources.Count > 0 ? lvm.Pvs.PvSources[0] : FileSource.Open(image);
         var grid = ExtentGrid.Find(pv, lvm);
         var mgt = SrInventory.Build(lvm, log).Mgt?.Records ?? [];
-        var result = CarvedVdiNaming.Name(Carver.Carve(pv, grid, Carver.ReservedPes(lvm, pv, reserveLv), log), mgt, log);
+        var result = CarvedVdiNaming.Name(Carver.Carve(pv, grid, Carver.ReservedPes(lvm, pv, reserveLv), LvhdFooters.OnLv, log), mgt, log);
         return (result, log, lvm);
     }
 

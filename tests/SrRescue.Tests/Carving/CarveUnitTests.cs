@@ -1,6 +1,7 @@
 using SrRescue.Carving;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
+using SrRescue.Xen;
 
 namespace SrRescue.Tests.Carving;
 
@@ -43,7 +44,7 @@ public sealed class CarveUnitTests
         new Random(7).NextBytes(bytes);
         var source = new MemorySource(bytes);
         var log = new FindingLog();
-        var result = Carver.Carve(source, ExtentGrid.Default(source.Length), new HashSet<long>(), log);
+        var result = Carver.Carve(source, ExtentGrid.Default(source.Length), new HashSet<long>(), LvhdFooters.OnLv, log);
         Assert.Empty(result.Vdis);
         Assert.Equal(8, result.UnaccountedPes.Count);
         Assert.All(log, f => Assert.Equal("carve.extent.unaccounted", f.Code));

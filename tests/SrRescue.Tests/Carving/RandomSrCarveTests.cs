@@ -36,7 +36,7 @@ public sealed class RandomSrCarveTests(ITestOutputHelper output)
             using var lvm = LvmInspection.Open([sr.Image], null);
             var log = new FindingLog();
             var pv = lvm.Pvs.PvSources[0];
-            var result = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), Carver.ReservedPes(lvm, pv, lv => LvName.Parse(lv).Kind != LvKind.VhdVdi), log);
+            var result = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), Carver.ReservedPes(lvm, pv, lv => LvName.Parse(lv).Kind != LvKind.VhdVdi), LvhdFooters.OnLv, log);
             var scorer = new ExtentScorer(pv, result.Grid);
             double truthEvidence = 0, carvedEvidence = 0;
             var owner = sr.Vhds.SelectMany(v => v.Pes.Select(pe => (pe, v))).ToDictionary(x => x.pe, x => x.v);
@@ -120,9 +120,9 @@ public sealed class RandomSrCarveTests(ITestOutputHelper output)
             var pv = lvm.Pvs.PvSources[0];
             Assert.True(pv is ISparseSource sparse && sparse.NextDataOffset(0, pv.Length) < pv.Length, "the generated image should be sparse");
             var reserved = Carver.ReservedPes(lvm, pv, lv => LvName.Parse(lv).Kind != LvKind.VhdVdi);
-            var withHoles = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), reserved, new FindingLog());
+            var withHoles = Carver.Carve(pv, ExtentGrid.Find(pv, lvm), reserved, LvhdFooters.OnLv, new FindingLog());
             var blindLog = new FindingLog();
-            var blind = Carver.Carve(new HoleBlind(pv), ExtentGrid.Find(pv, lvm), reserved, blindLog);
+            var blind = Carver.Carve(new HoleBlind(pv), ExtentGrid.Find(pv, lvm), reserved, LvhdFooters.OnLv, blindLog);
             Assert.Equal(Describe(withHoles), Describe(blind));
             Assert.Equal(withHoles.UnaccountedPes, blind.UnaccountedPes);
             File.Delete(sr.Image);

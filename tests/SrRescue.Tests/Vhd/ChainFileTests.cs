@@ -2,6 +2,7 @@ using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Tests.Support;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Tests.Vhd;
 
@@ -22,9 +23,9 @@ public sealed class ChainFileTests
         {
             var vdi = vdis[uuid];
             var log = new FindingLog();
-            using var resolver = new FileParentResolver(dir);
+            using var resolver = LvhdParentFiles.Resolver(dir);
             using var leaf = FileSource.Open(Path.Combine(dir, file));
-            var chain = VhdChain.Open(leaf, file, resolver, log, onLv: true);
+            var chain = VhdChain.Open(leaf, file, resolver, log, LvhdFooters.OnLv);
             Assert.True(chain.IsComplete, string.Join("\n", log));
             Assert.Equal(vdi.GetProperty("virtual_size").GetInt64(), chain.Disk.Length);
             Assert.Equal(vdi.GetProperty("hidden").GetBoolean(), chain.Members[0].IsHidden);

@@ -1,6 +1,7 @@
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Tests.Vhd;
 
@@ -36,6 +37,6 @@ internal static class CheckRules
     /// <summary>A resolver that hands out one fixed source (or none).</summary>
     public sealed class FixedResolver(IByteSource? parent) : IVhdParentResolver
     {
-        public ResolvedParent? Resolve(VhdImage child, FindingLog log) => parent is null ? null : new ResolvedParent(parent, parent.Name, OnLv: false);
+        public ResolvedParent? Resolve(VhdImage child, FindingLog log) => parent is null ? null : new ResolvedParent(parent, parent.Name, FooterPolicy.File);
     }
 }

@@ -1,6 +1,7 @@
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Tests.Vhd;
 
@@ -45,7 +46,7 @@ public sealed class DamagedCheckTests
         Assert.Equal(13, onFile.AllocatedBlocks);
         Assert.Single(onFile.Findings);
 
-        var onLv = Check(name, new VhdCheckOptions { OnLv = true });
+        var onLv = Check(name, new VhdCheckOptions { Footers = LvhdFooters.OnLv });
         Assert.True(onLv.IsClean, string.Join("\n", onLv.Findings));
         Assert.Equal(Severity.Info, Single(onLv, "vhd.footer.killed").Severity);
     }
@@ -103,7 +104,7 @@ public sealed class DamagedCheckTests
     {
         var expected = DamagedVhds.Case("f-child.vhd.gz");
         var dir = DamagedVhds.Extract("f-child.vhd.gz");
-        using var resolver = new FileParentResolver(dir);
+        using var resolver = LvhdParentFiles.Resolver(dir);
         using var child = FileSource.Open(Path.Combine(dir, "f-child.vhd"));
         var r = VhdChecker.Check(child, new FindingLog(), new VhdCheckOptions { ParentResolver = resolver });
         var f = Assert.Single(r.Findings, f => f.Code == "vhd.chain.parent-missing");
@@ -120,7 +121,7 @@ public sealed class DamagedCheckTests
     public void The_parent_beside_the_child_is_found_by_its_uuid_and_the_child_checks_clean()
     {
         var dir = DamagedVhds.Extract("f-child.vhd.gz", "f-parent.vhd.gz");
-        using var resolver = new FileParentResolver(dir);
+        using var resolver = LvhdParentFiles.Resolver(dir);
         using var child = FileSource.Open(Path.Combine(dir, "f-child.vhd"));
         var r = VhdChecker.Check(child, new FindingLog(), new VhdCheckOptions { ParentResolver = resolver, CheckBitmaps = true });
         Assert.True(r.IsClean, string.Join("\n", r.Findings));

@@ -2,6 +2,7 @@ using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Tests.Support;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Tests.Vhd;
 
@@ -33,7 +34,7 @@ public sealed class DamagedRepairTests
     internal static string VirtualSha256(string path)
     {
         var log = new FindingLog();
-        using var resolver = new FileParentResolver(Path.GetDirectoryName(path)!);
+        using var resolver = LvhdParentFiles.Resolver(Path.GetDirectoryName(path)!);
         using var file = FileSource.Open(path);
         var chain = VhdChain.Open(file, path, resolver, log);
         Assert.True(chain.IsComplete, string.Join("\n", log));

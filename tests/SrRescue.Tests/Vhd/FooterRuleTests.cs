@@ -1,6 +1,7 @@
 using SrRescue.Diagnostics;
 using SrRescue.Tests.Support;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 using static SrRescue.Tests.Vhd.CheckRules;
 
 namespace SrRescue.Tests.Vhd;
@@ -79,7 +80,7 @@ public sealed class FooterRuleTests
         var r = Check(Good().Set(Primary + 85, [1]).FixChecksum(Primary, 512, 64));
         var f = Has(r, "vhd.footer.mismatch", 85);
         Assert.Contains("hidden", f.Message, StringComparison.Ordinal);
-        Assert.Equal(Severity.Info, Has(Check(Good().Set(Primary + 85, [1]).FixChecksum(Primary, 512, 64), new() { OnLv = true }), "vhd.footer.mismatch", 85).Severity);
+        Assert.Equal(Severity.Info, Has(Check(Good().Set(Primary + 85, [1]).FixChecksum(Primary, 512, 64), new() { Footers = LvhdFooters.OnLv }), "vhd.footer.mismatch", 85).Severity);
     }
 
     [Fact]

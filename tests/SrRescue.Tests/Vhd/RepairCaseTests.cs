@@ -2,6 +2,7 @@ using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Tests.Support;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 using static SrRescue.Tests.Vhd.CheckRules;
 
 namespace SrRescue.Tests.Vhd;
@@ -177,7 +178,7 @@ public sealed class RepairCaseTests
         slack.CopyTo(lv, good.Length - 512);
         good.AsSpan(good.Length - 512).CopyTo(lv.AsSpan(lv.Length - 512));
         using var output = new MemoryStream();
-        var report = VhdRepairer.Repair(new MemorySource(lv, "lv"), output, new VhdRepairOptions { OnLv = true }, new FindingLog());
+        var report = VhdRepairer.Repair(new MemorySource(lv, "lv"), output, new VhdRepairOptions { Footers = LvhdFooters.OnLv }, new FindingLog());
         Assert.Empty(report.Orphans);
         Assert.True(report.AllRecovered);
         Assert.Equal(lv.Length, output.Length);

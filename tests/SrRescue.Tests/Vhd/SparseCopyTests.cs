@@ -2,6 +2,7 @@ using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Tests.Support;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Tests.Vhd;
 
@@ -19,7 +20,7 @@ public sealed class SparseCopyTests
         var dir = VhdFiles.Extract("snapshot_chain", [.. files]);
         foreach (var file in files.Select(f => f[..^3]))
         {
-            using var resolver = new FileParentResolver(dir);
+            using var resolver = LvhdParentFiles.Resolver(dir);
             using var leaf = FileSource.Open(Path.Combine(dir, file));
             var chain = VhdChain.Open(leaf, file, resolver, new FindingLog());
             var disk = Assert.IsType<VhdVirtualDisk>(chain.Disk);
@@ -89,7 +90,7 @@ public sealed class SparseCopyTests
     public void Converted_raw_is_sparse_and_a_cancelled_copy_stops()
     {
         var dir = VhdFiles.Extract("vhd_damaged", "f-child.vhd.gz", "f-parent.vhd.gz");
-        using var resolver = new FileParentResolver(dir);
+        using var resolver = LvhdParentFiles.Resolver(dir);
         using var leaf = FileSource.Open(Path.Combine(dir, "f-child.vhd"));
         var chain = VhdChain.Open(leaf, "f-child.vhd", resolver, new FindingLog());
         var path = Path.Combine(dir, "out.raw");

@@ -4,6 +4,7 @@ using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands.Vhd;
 
@@ -26,11 +27,11 @@ internal static class VhdCheckCommand
             var path = p.GetValue(file)!;
             var log = new FindingLog();
             using var source = FileSource.Open(path);
-            using var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            using var resolver = LvhdParentFiles.Resolver(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var bar = new ProgressBar(ctx);
             var report = VhdChecker.Check(source, log, new VhdCheckOptions
             {
-                OnLv = source.IsBlockDevice,
+                Footers = source.IsBlockDevice ? LvhdFooters.OnLv : FooterPolicy.File,
                 CheckBitmaps = p.GetValue(bitmaps),
                 ParentResolver = resolver,
                 Progress = bar,

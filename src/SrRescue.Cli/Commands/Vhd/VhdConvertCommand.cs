@@ -3,6 +3,7 @@ using SrRescue.Cli.Output;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands.Vhd;
 
@@ -55,7 +56,7 @@ internal static class VhdConvertCommand
             throw new UsageException($"--parent-dir {folder}: no such folder");
         }
 
-        using var resolver = new FileParentResolver(folder);
+        using var resolver = LvhdParentFiles.Resolver(folder);
         var chain = VhdChain.Open(leaf, r.File, resolver, log);
         OutputFile.EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
         if (log.FirstOrDefault(f => f.Code is VhdCodes.FooterSizeImplausible or VhdCodes.FixedTruncated) is { } size)

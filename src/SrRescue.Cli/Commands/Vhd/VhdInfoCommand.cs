@@ -3,6 +3,7 @@ using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands.Vhd;
 
@@ -20,7 +21,7 @@ internal static class VhdInfoCommand
             var path = p.GetValue(file)!;
             var log = new FindingLog();
             using var source = FileSource.Open(path);
-            using var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            using var resolver = LvhdParentFiles.Resolver(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var chain = VhdChain.Open(source, path, resolver, log);
             var image = chain.Members[0];
             var locators = ParentName.Candidates(image, log);

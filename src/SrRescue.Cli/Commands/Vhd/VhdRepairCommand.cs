@@ -3,6 +3,7 @@ using SrRescue.Cli.Output;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
+using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands.Vhd;
 
@@ -41,7 +42,7 @@ internal static class VhdRepairCommand
                 {
                     report = VhdRepairer.Repair(source, stream, new VhdRepairOptions
                     {
-                        OnLv = source.IsBlockDevice,
+                        Footers = source.IsBlockDevice ? LvhdFooters.OnLv : FooterPolicy.File,
                         OrphanPathPrefix = outPath,
                         Overwrite = p.GetValue(force),
                         Progress = bar,
@@ -59,7 +60,7 @@ internal static class VhdRepairCommand
             var afterLog = new FindingLog();
             VhdCheckReport after;
             using (var repaired = FileSource.Open(outPath))
-            using (var resolver = new FileParentResolver(Path.GetDirectoryName(Path.GetFullPath(path))!))
+            using (var resolver = LvhdParentFiles.Resolver(Path.GetDirectoryName(Path.GetFullPath(path))!))
             {
                 after = VhdChecker.Check(repaired, afterLog, new VhdCheckOptions { ParentResolver = resolver });
             }

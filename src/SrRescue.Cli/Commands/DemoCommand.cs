@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.IO.Compression;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Recovery;
 
@@ -31,16 +32,16 @@ internal static class DemoCommand
             ctx.Out.WriteLine();
             ctx.Out.WriteLine($"$ srrescue doctor {image} --output-dir {recovered}");
             var log = new FindingLog();
-            var diagnosis = Doctor.Diagnose([image], null, recovered, log);
-            DoctorText.Write(ctx.Out, diagnosis, log);
+            var report = DoctorReport.Of(Doctor.Diagnose([image], null, recovered, log), log);
+            DoctorText.Write(ctx.Out, report);
             ctx.Out.WriteLine();
             ctx.Out.WriteLine("Running the plan's srrescue steps here (they only read the image):");
             Directory.CreateDirectory(recovered);
-            foreach (var step in diagnosis.Plan.Where(s => s.Tool == StepTool.SrRescue))
+            foreach (var step in report.Plan.Where(s => s.Tool == "srrescue"))
             {
                 ctx.Out.WriteLine();
-                ctx.Out.WriteLine($"$ {step.CommandLine}");
-                var code = CliApp.Run([.. step.Arguments.Skip(1)], ctx);
+                ctx.Out.WriteLine($"$ {step.Command}");
+                var code = CliApp.Run([.. step.Argv.Skip(1)], ctx);
                 if (code > ExitCodes.DataErrors)
                 {
                     return code;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Recovery;
 
@@ -25,16 +26,17 @@ internal static class DoctorCommand
             var bar = new ProgressBar(ctx);
             var d = Doctor.Diagnose(p.GetValue(sources)!, p.GetValue(backup), p.GetValue(outDir)!, log, bar, searchInside: !p.GetValue(noPvSearch));
             bar.Done();
+            var report = DoctorReport.Of(d, log);
             if (p.GetValue(json))
             {
-                DoctorJson.Write(ctx, d, log);
+                ReportJson.Write(ctx.Out, report, c => c.DoctorReport);
             }
             else
             {
-                DoctorText.Write(ctx.Out, d, log);
+                DoctorText.Write(ctx.Out, report);
             }
 
-            return d.Faults.Any(f => !f.IsInformational) ? ExitCodes.DataErrors : ExitCodes.Success;
+            return report.HasDamage ? ExitCodes.DataErrors : ExitCodes.Success;
         });
         return cmd;
     }

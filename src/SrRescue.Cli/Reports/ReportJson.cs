@@ -11,6 +11,7 @@ namespace SrRescue.Cli.Reports;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(DiffReport))]
+[JsonSerializable(typeof(DoctorReport))]
 [JsonSerializable(typeof(ErrorReport))]
 [JsonSerializable(typeof(HistoryReport))]
 [JsonSerializable(typeof(ListReport))]

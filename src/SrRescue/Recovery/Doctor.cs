@@ -1,7 +1,5 @@
 using SrRescue.Diagnostics;
-using SrRescue.Io;
 using SrRescue.Lvm;
-using SrRescue.Vhd;
 using SrRescue.Xen;
 
 namespace SrRescue.Recovery;
@@ -9,7 +7,8 @@ namespace SrRescue.Recovery;
 /// <summary>
 /// The doctor: runs every layer over the sources, says which faults of the playbook apply with
 /// their evidence, and builds the ordered plan. Sources that are VHD files rather than LVM disks
-/// get the VHD check and repair plan (fault F5).
+/// get the VHD check and repair plan (fault F5), container images the way to a raw disk; every
+/// kind of source goes through the one fault detector and plan builder.
 /// </summary>
 public static class Doctor
 {
@@ -17,14 +16,18 @@ public static class Doctor
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(log);
-        if (ContainerSources.Diagnose(sources, outputDir, log) is { } containers)
+        var plans = new PlanBuilder(sources, lvmBackupFolder, outputDir);
+        if (ContainerSources.Find(sources) is { Count: > 0 } containers)
         {
-            return containers;
+            var (containerPlan, containerWarnings) = plans.BuildForContainers(containers);
+            return new Diagnosis(sources, null, null, null, FaultDetector.DetectContainers(containers, log), [], containerPlan, containerWarnings);
         }
 
-        if (sources.Count > 0 && sources.All(LooksLikeVhdFile))
+        if (sources.Count > 0 && sources.All(VhdFileCheck.LooksLikeVhdFile))
         {
-            return VhdFileDoctor.Diagnose(sources, outputDir, log);
+            var files = VhdFileCheck.CheckAll(sources, log);
+            var (filePlan, fileWarnings) = plans.BuildForVhdFiles(files);
+            return new Diagnosis(sources, null, null, null, FaultDetector.DetectVhdFiles(files), [], filePlan, fileWarnings);
         }
 
         using var lvm = LvmInspection.Open(sources, lvmBackupFolder, progress, searchInside);
@@ -51,28 +54,7 @@ public static class Doctor
             FaultDetector.AddCarveResult(faults, vdis);
         }
 
-        var (plan, warnings) = new PlanBuilder(sources, lvmBackupFolder, outputDir, lvm, sr).Build(faults, vdis.Where(v => v.State == VdiState.Carved).ToList());
+        var (plan, warnings) = plans.Build(lvm, sr, faults, vdis.Where(v => v.State == VdiState.Carved).ToList());
         return new Diagnosis(sources, sr.SrUuid, lvm.Vg?.VgName, sr.Mgt?.SrInfo.NameLabel, faults, vdis, plan, warnings);
-    }
-
-    /// <summary>A file whose first or last sector is a VHD footer and which carries no LVM label.</summary>
-    private static bool LooksLikeVhdFile(string path)
-    {
-        using var f = FileSource.Open(path);
-        if (f.IsBlockDevice || f.Length < VhdFooter.Size)
-        {
-            return false;
-        }
-
-        var head = f.ReadBytes(0, 2048);
-        for (var s = 0; s + 512 <= head.Length; s += 512)
-        {
-            if (Lvm.LabelHeader.HasMagic(head.AsSpan(s)))
-            {
-                return false;
-            }
-        }
-
-        return VhdFooter.HasCookie(head) || VhdFooter.HasCookie(f.ReadBytes(f.Length - VhdFooter.Size, VhdFooter.Size));
     }
 }

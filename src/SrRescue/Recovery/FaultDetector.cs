@@ -8,7 +8,7 @@ namespace SrRescue.Recovery;
 /// Decides which faults of the playbook apply to an SR on LVM, from what the LVM, VHD and
 /// XenServer layers found, and collects the evidence for each (DESIGN.md, fault table).
 /// </summary>
-internal static class FaultDetector
+internal static partial class FaultDetector
 {
     public static List<Fault> Detect(LvmInspection lvm, SrInventory sr, IReadOnlyList<OrphanVhdProbe.Orphan> orphans)
     {

@@ -1,11 +1,8 @@
 namespace SrRescue.Recovery;
 
-/// <summary>Who runs a plan step.</summary>
+/// <summary>Which other program runs a plan step.</summary>
 public enum StepTool
 {
-    /// <summary>This program: reads the sources, writes only new files.</summary>
-    SrRescue,
-
     /// <summary>An lvm2 command on the host: writes LVM metadata to the disk.</summary>
     Lvm,
 
@@ -16,18 +13,25 @@ public enum StepTool
     QemuImg,
 }
 
-/// <summary>
-/// One step of the recovery plan: the command as an argument list (so it can be run as given,
-/// and shown quoted for a shell), and why it is there.
-/// </summary>
-public sealed record PlanStep(StepTool Tool, IReadOnlyList<string> Arguments, string Why)
+/// <summary>One step of the recovery plan, and why it is there.</summary>
+public abstract record PlanStep(string Why)
 {
-    /// <summary>The step changes the damaged disk (lvm2 writing metadata, a dry run does not; srrescue with --in-place).</summary>
-    public bool WritesToDisk => (Tool == StepTool.Lvm && !Arguments.Contains("--test")) || Arguments.Contains("--in-place");
+    /// <summary>The step changes the damaged disk.</summary>
+    public abstract bool WritesToDisk { get; }
+}
 
-    /// <summary>The command line as a person would type it (arguments quoted where needed).</summary>
-    public string CommandLine => string.Join(' ', Arguments.Select(Quote));
+/// <summary>A step this program runs: a typed command the CLI spells.</summary>
+public sealed record RescueStep(RescueCommand Command, string Why) : PlanStep(Why)
+{
+    public override bool WritesToDisk => Command.WritesToSource;
+}
 
-    private static string Quote(string a) =>
-        a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=,@+%<>".Contains(c)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+/// <summary>
+/// A step another program runs (lvm2, xe, qemu-img), as its argument list in that program's own
+/// spelling, so it can be run as given and shown quoted for a shell.
+/// </summary>
+public sealed record ToolStep(StepTool Tool, IReadOnlyList<string> Arguments, string Why) : PlanStep(Why)
+{
+    /// <summary>lvm2 writing metadata (a dry run with --test does not).</summary>
+    public override bool WritesToDisk => Tool == StepTool.Lvm && !Arguments.Contains("--test");
 }

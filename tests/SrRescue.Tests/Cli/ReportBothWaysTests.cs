@@ -24,6 +24,8 @@ public sealed class ReportBothWaysTests
         ["vhd info"] = ["file", "uuid", "disk_type", "virtual_size", "footer_used", "header.table_offset", "header.max_table_entries", "header?parent_name!=.parent_uuid",
             "header.parent_name", "header.locators[].code", "header.locators[].offset", "header.locators[].length", "header.parent_names[]", "bat_entries",
             "allocated_blocks", "end_of_data", "batmap.offset", "batmap.sectors", "batmap.version", "chain[].uuid", "missing_parent", "findings[]?severity!=info.code"],
+        ["doctor"] = ["sources[]", "sr_uuid", "vg", "sr_name", "faults[].id", "faults[].kind", "faults[].title", "faults[].evidence[]", "vdis[].uuid", "vdis[].name_label",
+            "vdis[].state", "plan[].step", "plan[].command", "plan[].why", "warnings[]", "findings[]?severity!=info.code"],
         ["diff"] = ["from", "to", "from_lv_count", "to_lv_count", "changes[].kind", "changes[].lv", "changes[].old_name", "changes[].detail"],
     };
 
@@ -38,6 +40,9 @@ public sealed class ReportBothWaysTests
         { "vhd check", "vhd_damaged/c-bat-orphans.vhd", "" }, { "vhd check", "vhd_damaged/f-child.vhd f-parent.vhd", "" },
         { "vhd info", "vhd_damaged/c-bat-orphans.vhd", "" }, { "vhd info", "vhd_damaged/f-child.vhd f-parent.vhd", "" }, { "vhd info", "vhd_damaged/f-child.vhd", "" },
         { "vhd info", "vhd_damaged/e-backup-footer-zeroed.vhd", "" }, { "vhd info", "vhd_damaged/a-footer-c7.vhd", "" }, { "vhd info", "snapshot_chain/06a8ff7d-9d87-4d3e-8670-eeee818de2d6.vhd", "" },
+        { "doctor", "snapshot_chain", "--output-dir {out}" }, { "doctor", "lost_vdi", "--output-dir {out}" }, { "doctor", "sr_recreated", "--output-dir {out}" },
+        { "doctor", "gpt_local_sr", "--output-dir {out}" }, { "doctor", "multi_pv", "--output-dir {out}" }, { "doctor", "vhd_damaged/c-bat-orphans.vhd", "--output-dir {out}" },
+        { "doctor", "vhd_damaged/f-child.vhd", "--output-dir {out}" },
         { "diff", "snapshot_chain", "--from 14 --to 16" }, { "diff", "snapshot_chain", "--from 1 --to 27" },
     };
 

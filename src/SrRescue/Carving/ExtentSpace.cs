@@ -12,6 +12,7 @@ namespace SrRescue.Carving;
 public sealed class ExtentSpace : ISparseSource
 {
     private readonly List<Part> _parts = [];
+    private readonly MappedVolume _volume;
 
     /// <param name="pvs">Each PV with its grid and metadata uuid (null when unknown); all of one extent size.</param>
     public ExtentSpace(IReadOnlyList<(IByteSource Pv, ExtentGrid Grid, string? PvId)> pvs)
@@ -32,15 +33,18 @@ public sealed class ExtentSpace : ISparseSource
         var head = pvs[0].Grid;
         Grid = new ExtentGrid(head.PeStartBytes, head.ExtentSizeBytes, first,
             string.Join("; ", pvs.Select(p => $"{p.Pv.Name}: {p.Grid.Evidence}")));
-        Length = Grid.OffsetOf(first);
-        Name = string.Join(" + ", pvs.Select(p => p.Pv.Name));
+        // The first PV's head (label, metadata) as it is, then every PV's extents one after the other.
+        List<MappedVolume.Run> runs = [new MappedVolume.Run(0, head.PeStartBytes, [new MappedVolume.Area(pvs[0].Pv, 0)])];
+        runs.AddRange(_parts.Select(p => new MappedVolume.Run(Grid.OffsetOf(p.FirstPe), p.Grid.ExtentCount * head.ExtentSizeBytes,
+            [new MappedVolume.Area(p.Pv, p.Grid.OffsetOf(0))])));
+        _volume = new MappedVolume(string.Join(" + ", pvs.Select(p => p.Pv.Name)), Grid.OffsetOf(first), runs);
     }
 
     private sealed record Part(IByteSource Pv, ExtentGrid Grid, string? PvId, long FirstPe);
 
-    public string Name { get; }
+    public string Name => _volume.Name;
 
-    public long Length { get; }
+    public long Length => _volume.Length;
 
     /// <summary>The grid of the whole run: the first PV's pe_start, every PV's extents numbered on.</summary>
     public ExtentGrid Grid { get; }
@@ -126,91 +130,9 @@ public sealed class ExtentSpace : ISparseSource
         return (source.Name, at);
     }
 
-    public int ReadAt(long offset, Span<byte> buffer)
-    {
-        if (offset < 0 || offset >= Length || buffer.IsEmpty)
-        {
-            return 0;
-        }
+    public int ReadAt(long offset, Span<byte> buffer) => _volume.ReadAt(offset, buffer);
 
-        var done = 0;
-        var want = (int)Math.Min(buffer.Length, Length - offset);
-        while (done < want)
-        {
-            var at = offset + done;
-            var (source, physical) = Physical(at);
-            var n = want - done;
-            if (at < Grid.PeStartBytes)
-            {
-                n = (int)Math.Min(n, Grid.PeStartBytes - at);
-            }
-            else if (_parts.Count > 1)
-            {
-                var e = Grid.ExtentSizeBytes;
-                n = (int)Math.Min(n, e - ((at - Grid.PeStartBytes) % e));
-            }
+    public long NextDataOffset(long offset, long limit) => _volume.NextDataOffset(offset, limit);
 
-            var got = source.ReadFullyAt(physical, buffer.Slice(done, n));
-            done += got;
-            if (got < n)
-            {
-                break;
-            }
-        }
-
-        return done;
-    }
-
-    public long NextDataOffset(long offset, long limit)
-    {
-        for (var at = offset; at < Math.Min(limit, Length);)
-        {
-            var (source, physical, run) = Piece(at, limit);
-            if (source is not ISparseSource sparse)
-            {
-                return at;
-            }
-
-            var next = sparse.NextDataOffset(physical, physical + run);
-            if (next < physical + run)
-            {
-                return at + (next - physical);
-            }
-
-            at += run;
-        }
-
-        return limit;
-    }
-
-    public long NextHoleOffset(long offset, long limit)
-    {
-        for (var at = offset; at < Math.Min(limit, Length);)
-        {
-            var (source, physical, run) = Piece(at, limit);
-            var next = source is ISparseSource sparse ? sparse.NextHoleOffset(physical, physical + run) : physical + run;
-            if (next < physical + run)
-            {
-                return at + (next - physical);
-            }
-
-            at += run;
-        }
-
-        return Math.Min(Math.Max(offset, Length), limit);
-    }
-
-    /// <summary>The contiguous stretch of one real source that starts at <paramref name="at"/> (up to an extent end).</summary>
-    private (IByteSource Source, long Physical, long Run) Piece(long at, long limit)
-    {
-        var (source, physical) = Physical(at);
-        var end = Math.Min(limit, Length);
-        if (at < Grid.PeStartBytes)
-        {
-            return (source, physical, Math.Min(end, Grid.PeStartBytes) - at);
-        }
-
-        var e = Grid.ExtentSizeBytes;
-        return (source, physical, Math.Min(end - at, _parts.Count == 1 ? end - at : e - ((at - Grid.PeStartBytes) % e)));
-    }
+    public long NextHoleOffset(long offset, long limit) => _volume.NextHoleOffset(offset, limit);
 }

@@ -10,22 +10,20 @@ namespace SrRescue.Lvm;
 /// dm-stripe (lvm2.md 3.9). Ranges that cannot be mapped (missing PV, a segment type whose data
 /// needs more than the text, a gap) read as zeros and are listed in <see cref="UnmappedRanges"/>.
 /// </summary>
-public sealed class LvVolume : IByteSource
+public sealed class LvVolume : ISparseSource
 {
     private const int MaxSubLvDepth = 8;
-    private readonly Run[] _runs;
+    private readonly MappedVolume _volume;
 
-    private LvVolume(string name, long length, Run[] runs, IReadOnlyList<UnmappedRange> unmapped)
+    private LvVolume(MappedVolume volume, IReadOnlyList<UnmappedRange> unmapped)
     {
-        Name = name;
-        Length = length;
-        _runs = runs;
+        _volume = volume;
         UnmappedRanges = unmapped;
     }
 
-    public string Name { get; }
+    public string Name => _volume.Name;
 
-    public long Length { get; }
+    public long Length => _volume.Length;
 
     /// <summary>Byte ranges of the LV that read as zeros because their place is unknown, with the reason.</summary>
     public IReadOnlyList<UnmappedRange> UnmappedRanges { get; }
@@ -44,7 +42,7 @@ public sealed class LvVolume : IByteSource
         ArgumentNullException.ThrowIfNull(findPv);
         ArgumentNullException.ThrowIfNull(log);
         var extentBytes = checked(vg.ExtentSizeSectors * 512L);
-        var runs = new List<Run>();
+        var runs = new List<MappedVolume.Run>();
         var unmapped = new List<UnmappedRange>();
         long length = 0;
         foreach (var seg in lv.Segments.OrderBy(s => s.StartExtent))
@@ -62,23 +60,41 @@ public sealed class LvVolume : IByteSource
             if (areas is null)
             {
                 unmapped.Add(new UnmappedRange(start, bytes, reason!));
-                runs.Add(new Run(start, bytes, [], 0));
+                runs.Add(new MappedVolume.Run(start, bytes, []));
                 continue;
             }
 
             var stripeBytes = areas.Length > 1 ? checked((seg.StripeSizeSectors ?? 0) * 512L) : 0;
-            runs.Add(new Run(start, bytes, areas, stripeBytes));
+            runs.Add(new MappedVolume.Run(start, bytes, areas, stripeBytes));
             AddTruncated(areas, start, bytes, unmapped, log);
         }
 
-        return new LvVolume($"{lv.Name} of {vg.Name} seqno {vg.Seqno}", length, [.. runs], unmapped);
+        // Overlapping segments (damaged metadata): a later-starting segment's bytes win, as
+        // when each byte is read from the last segment starting at or before it.
+        var placed = new List<MappedVolume.Run>();
+        foreach (var r in runs)
+        {
+            while (placed.Count > 0 && placed[^1].End > r.Start)
+            {
+                var last = placed[^1];
+                placed.RemoveAt(placed.Count - 1);
+                if (last.Start < r.Start)
+                {
+                    placed.Add(last with { Length = r.Start - last.Start });
+                }
+            }
+
+            placed.Add(r);
+        }
+
+        return new LvVolume(new MappedVolume($"{lv.Name} of {vg.Name} seqno {vg.Seqno}", length, placed), unmapped);
     }
 
     /// <summary>
     /// A segment whose extents lie past the end of their source (an image shorter than the PV's
     /// pe_count says): those bytes read as zeros, so they are unmapped and a finding.
     /// </summary>
-    private static void AddTruncated(Area[] areas, long start, long bytes, List<UnmappedRange> unmapped, FindingLog log)
+    private static void AddTruncated(MappedVolume.Area[] areas, long start, long bytes, List<UnmappedRange> unmapped, FindingLog log)
     {
         var areaBytes = bytes / areas.Length;
         foreach (var a in areas.Where(a => a.Source is not LvVolume))
@@ -99,7 +115,7 @@ public sealed class LvVolume : IByteSource
         }
     }
 
-    private static Area[]? MapAreas(VgMetadata vg, LvMetadata lv, LvSegment seg, long extentBytes, Func<string, IByteSource?> findPv, FindingLog log, int depth, out string? reason)
+    private static MappedVolume.Area[]? MapAreas(VgMetadata vg, LvMetadata lv, LvSegment seg, long extentBytes, Func<string, IByteSource?> findPv, FindingLog log, int depth, out string? reason)
     {
         reason = null;
         if (!seg.IsStriped || seg.Areas.Count == 0)
@@ -114,7 +130,7 @@ public sealed class LvVolume : IByteSource
             return null;
         }
 
-        var areas = new Area[seg.Areas.Count];
+        var areas = new MappedVolume.Area[seg.Areas.Count];
         for (var i = 0; i < areas.Length; i++)
         {
             var a = seg.Areas[i];
@@ -128,7 +144,7 @@ public sealed class LvVolume : IByteSource
                     return null;
                 }
 
-                areas[i] = new Area(source, checked((pv.PeStartSectors * 512L) + (a.StartIndex * extentBytes)));
+                areas[i] = new MappedVolume.Area(source, checked((pv.PeStartSectors * 512L) + (a.StartIndex * extentBytes)));
                 continue;
             }
 
@@ -139,97 +155,17 @@ public sealed class LvVolume : IByteSource
                 return null;
             }
 
-            areas[i] = new Area(Open(vg, sub, findPv, log, depth + 1), checked(a.StartIndex * extentBytes));
+            areas[i] = new MappedVolume.Area(Open(vg, sub, findPv, log, depth + 1), checked(a.StartIndex * extentBytes));
         }
 
         return areas;
     }
 
-    public int ReadAt(long offset, Span<byte> buffer)
-    {
-        if (offset < 0 || offset >= Length || buffer.IsEmpty)
-        {
-            return 0;
-        }
+    public int ReadAt(long offset, Span<byte> buffer) => _volume.ReadAt(offset, buffer);
 
-        var want = (int)Math.Min(buffer.Length, Length - offset);
-        var done = 0;
-        while (done < want)
-        {
-            var pos = offset + done;
-            var run = FindRun(pos);
-            var inRun = pos - run.Start;
-            var chunk = (int)Math.Min(want - done, run.Length - inRun);
-            var target = buffer.Slice(done, chunk);
-            if (run.Areas.Length == 0)
-            {
-                target.Clear();
-            }
-            else if (run.Areas.Length == 1)
-            {
-                ReadOrZero(run.Areas[0].Source, run.Areas[0].Offset + inRun, target);
-            }
-            else
-            {
-                chunk = ReadStriped(run, inRun, target);
-            }
+    public long NextDataOffset(long offset, long limit) => _volume.NextDataOffset(offset, limit);
 
-            done += chunk;
-        }
-
-        return want;
-    }
-
-    /// <summary>dm-stripe: chunk c of the segment is on stripe c mod n, row c div n (lvm2.md 3.9).</summary>
-    private static int ReadStriped(Run run, long inRun, Span<byte> target)
-    {
-        var chunkIndex = inRun / run.StripeBytes;
-        var within = inRun % run.StripeBytes;
-        var stripe = (int)(chunkIndex % run.Areas.Length);
-        var row = chunkIndex / run.Areas.Length;
-        var n = (int)Math.Min(target.Length, run.StripeBytes - within);
-        var area = run.Areas[stripe];
-        ReadOrZero(area.Source, area.Offset + (row * run.StripeBytes) + within, target[..n]);
-        return n;
-    }
-
-    private static void ReadOrZero(IByteSource source, long offset, Span<byte> target)
-    {
-        var n = source.ReadFullyAt(offset, target);
-        target[n..].Clear();
-    }
-
-    private Run FindRun(long pos)
-    {
-        int lo = 0, hi = _runs.Length - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (_runs[mid].Start <= pos)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        var run = _runs[lo];
-        // A gap between segments (damaged metadata) reads as zeros up to the next run.
-        if (pos < run.Start || pos >= run.Start + run.Length)
-        {
-            var next = Array.Find(_runs, r => r.Start > pos);
-            var end = next is null ? Length : next.Start;
-            return new Run(pos, end - pos, [], 0);
-        }
-
-        return run;
-    }
-
-    private sealed record Area(IByteSource Source, long Offset);
-
-    private sealed record Run(long Start, long Length, Area[] Areas, long StripeBytes);
+    public long NextHoleOffset(long offset, long limit) => _volume.NextHoleOffset(offset, limit);
 }
 
 /// <summary>A byte range of an LV whose data could not be located, and why.</summary>

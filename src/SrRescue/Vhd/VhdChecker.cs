@@ -99,22 +99,19 @@ public static class VhdChecker
         v.PrimaryKilled = primaryBytes.Length == VhdFooter.Size && primaryBytes.AsSpan().IndexOfAnyExcept((byte)0xC7) < 0;
         var primaryLog = new FindingLog();
         var primaryRules = new CappedFindings(primaryLog, v.Name);
-        v.Primary = VhdFooter.TryRead(primaryBytes, v.PrimaryAt, "VHD footer (primary, at the end)", primaryLog, v.Name);
-        v.PrimaryValid = v.Primary is not null && FooterRules.Validate(v.Primary, v.PrimaryAt, "VHD footer (primary, at the end)", primaryRules, now);
+        v.Primary = VhdFooter.TryRead(primaryBytes, v.PrimaryAt, FooterSelection.Describe(FooterCopy.Primary), primaryLog, v.Name);
+        v.PrimaryValid = FooterSelection.IsValid(v.Primary, v.PrimaryAt, FooterCopy.Primary, primaryRules, now);
 
         var backupLog = new FindingLog();
         var backupRules = new CappedFindings(backupLog, v.Name);
         var backupBytes = v.Source.ReadBytes(0, VhdFooter.Size);
         if (!(v.PrimaryValid && v.Primary!.DiskType == VhdDiskType.Fixed))
         {
-            v.Backup = VhdFooter.TryRead(backupBytes, 0, "VHD footer copy (at offset 0)", backupLog, v.Name);
-            v.BackupValid = v.Backup is not null && FooterRules.Validate(v.Backup, 0, "VHD footer copy (at offset 0)", backupRules, now)
-                && v.Backup.IsDynamicOrDifferencing;
+            v.Backup = VhdFooter.TryRead(backupBytes, 0, FooterSelection.Describe(FooterCopy.CopyAtOffset0), backupLog, v.Name);
+            v.BackupValid = FooterSelection.IsValid(v.Backup, 0, FooterCopy.CopyAtOffset0, backupRules, now);
         }
 
-        v.Footer = v.PrimaryValid ? v.Primary
-            : v.BackupValid ? v.Backup
-            : new[] { v.Primary, v.Backup }.FirstOrDefault(f => f is not null && FooterRules.ChecksumOk(f)) ?? v.Primary ?? v.Backup;
+        v.Footer = FooterSelection.Choose(v.Primary, v.PrimaryValid, v.Backup, v.BackupValid);
         v.FooterUsed = v.Footer is null ? FooterCopy.None : ReferenceEquals(v.Footer, v.Primary) ? FooterCopy.Primary : FooterCopy.CopyAtOffset0;
 
         var killedIsNormal = v.Options.Footers.KilledPrimaryIsNormal && v.BackupValid;

@@ -106,10 +106,12 @@ public sealed class VhdImage
         var length = source.Length;
         var primaryLog = new FindingLog();
         VhdFooter? primary = null;
+        var primaryOk = false;
         if (length >= VhdFooter.Size)
         {
             var at = length % SectorSize == 511 ? length - 511 : length - VhdFooter.Size;
-            primary = VhdFooter.TryRead(source.ReadBytes(at, VhdFooter.Size), at, "VHD footer (primary, at the end)", primaryLog, name);
+            primary = VhdFooter.TryRead(source.ReadBytes(at, VhdFooter.Size), at, FooterSelection.Describe(FooterCopy.Primary), primaryLog, name);
+            primaryOk = FooterSelection.IsValid(primary, at, FooterCopy.Primary);
         }
         else
         {
@@ -118,12 +120,11 @@ public sealed class VhdImage
 
         var backupLog = new FindingLog();
         var backup = length >= VhdFooter.Size
-            ? VhdFooter.TryRead(source.ReadBytes(0, VhdFooter.Size), 0, "VHD footer copy (at offset 0)", backupLog, name)
+            ? VhdFooter.TryRead(source.ReadBytes(0, VhdFooter.Size), 0, FooterSelection.Describe(FooterCopy.CopyAtOffset0), backupLog, name)
             : null;
 
-        var primaryOk = primary is { IsPoisoned: false } && (primary.ChecksumMatches || primary.ChecksumMatchesWithoutHidden);
-        var backupOk = backup is { IsPoisoned: false } && (backup.ChecksumMatches || backup.ChecksumMatchesWithoutHidden) && backup.IsDynamicOrDifferencing;
-        var footer = primaryOk ? primary : backupOk ? backup : primary ?? backup;
+        var backupOk = FooterSelection.IsValid(backup, 0, FooterCopy.CopyAtOffset0);
+        var footer = FooterSelection.Choose(primary, primaryOk, backup, backupOk);
         if (footer is null)
         {
             foreach (var f in primaryLog.Concat(backupLog))

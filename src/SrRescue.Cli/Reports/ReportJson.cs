@@ -12,6 +12,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(ErrorReport))]
+[JsonSerializable(typeof(ExportReport))]
 [JsonSerializable(typeof(HistoryReport))]
 [JsonSerializable(typeof(ListReport))]
 [JsonSerializable(typeof(RestoreMetadataReport))]

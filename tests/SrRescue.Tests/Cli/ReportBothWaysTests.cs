@@ -25,6 +25,7 @@ public sealed class ReportBothWaysTests
             "header.parent_name", "header.locators[].code", "header.locators[].offset", "header.locators[].length", "header.parent_names[]", "bat_entries",
             "allocated_blocks", "end_of_data", "batmap.offset", "batmap.sectors", "batmap.version", "chain[].uuid", "missing_parent", "findings[]?severity!=info.code"],
         ["diff"] = ["from", "to", "from_lv_count", "to_lv_count", "changes[].kind", "changes[].lv", "changes[].old_name", "changes[].detail"],
+        ["export"] = ["lv", "vdi", "seqno", "output", "chain[].lv", "missing_parent", "unmapped[].lv", "unmapped[].offset", "unmapped[].reason", "now_used_by_other_lvs[].lv", "now_used_by_other_lvs[].pv_id", "now_used_by_other_lvs[].first_pe", "now_used_by_other_lvs[].used_by", "findings[]?severity!=info.code"],
     };
 
     public static TheoryData<string, string, string> Cases => new()
@@ -39,6 +40,7 @@ public sealed class ReportBothWaysTests
         { "vhd info", "vhd_damaged/c-bat-orphans.vhd", "" }, { "vhd info", "vhd_damaged/f-child.vhd f-parent.vhd", "" }, { "vhd info", "vhd_damaged/f-child.vhd", "" },
         { "vhd info", "vhd_damaged/e-backup-footer-zeroed.vhd", "" }, { "vhd info", "vhd_damaged/a-footer-c7.vhd", "" }, { "vhd info", "snapshot_chain/06a8ff7d-9d87-4d3e-8670-eeee818de2d6.vhd", "" },
         { "diff", "snapshot_chain", "--from 14 --to 16" }, { "diff", "snapshot_chain", "--from 1 --to 27" },
+        { "export", "snapshot_chain", "--lv MGT -o {out}" }, { "export", "snapshot_chain", "--vdi 0d0614ea-9abd-4e26-8b6e-ddc7a2e19385 -o {out}" }, { "export", "snapshot_chain", "--vdi 0d0614ea-9abd-4e26-8b6e-ddc7a2e19385 --format raw -o {out}" }, { "export", "ring_wrapped", "--vdi 5b90edfb-07c8-490d-95a9-a07a5cf0a271 --format lv -o {out}" }, { "export", "cut:snapshot_chain", "--vdi 06a8ff7d-9d87-4d3e-8670-eeee818de2d6 -o {out}" },
     };
 
     private static IEnumerable<JsonElement> Select(JsonElement e, string path)
@@ -75,9 +77,24 @@ public sealed class ReportBothWaysTests
         }
     }
 
-    /// <summary>A scenario's images, or "scenario/file.vhd [beside.vhd...]": the VHD files, decompressed side by side, the first given.</summary>
+    /// <summary>
+    /// A scenario's images, or "scenario/file.vhd [beside.vhd...]": the VHD files, decompressed side by side, the first given;
+    /// "cut:s": a copy of s's image cut to 100 MiB.
+    /// </summary>
     private static string[] Sources(string scenario)
     {
+        switch (scenario.Split(':'))
+        {
+            case ["cut", var of]:
+                var copy = Fixtures.CopyOfImage(of);
+                using (var f = new FileStream(copy, FileMode.Open, FileAccess.Write))
+                {
+                    f.SetLength(100L << 20);
+                }
+
+                return [copy];
+        }
+
         if (scenario.Split('/') is [var folder, var files])
         {
             var names = files.Split(' ');

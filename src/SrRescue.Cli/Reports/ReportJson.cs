@@ -16,6 +16,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(HistoryReport))]
 [JsonSerializable(typeof(ListReport))]
 [JsonSerializable(typeof(RestoreMetadataReport))]
+[JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(ShowMetadataReport))]
 [JsonSerializable(typeof(VdiReport))]
 [JsonSerializable(typeof(VhdCheckCommandReport))]

@@ -18,6 +18,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(RestoreMetadataReport))]
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(ShowMetadataReport))]
+[JsonSerializable(typeof(UndoReport))]
 [JsonSerializable(typeof(VdiReport))]
 [JsonSerializable(typeof(VhdCheckCommandReport))]
 [JsonSerializable(typeof(VhdInfoReport))]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
@@ -27,18 +28,16 @@ internal static class ExportCommand
         var allowMissing = new Option<bool>("--allow-missing-parent") { Description = "Export what the VHD itself holds when a parent of its chain cannot be found (those ranges are written as zeros)." };
         var cmd = new LvmCommand(ctx, "export", "Write a VDI or an LV to a file: a coalesced VHD, a sparse raw disk, or the LV's bytes.",
             lvOption, vdiOption, seqno, format, output, force, allowMissing);
-        return cmd.SetAction((p, lvm, json) =>
-        {
-            var request = new ExportRequest(
-                p.GetValue(lvOption), p.GetValue(vdiOption), p.GetValue(seqno), p.GetValue(format),
-                p.GetValue(output)!, p.GetValue(force), p.GetValue(allowMissing));
-            return Run(ctx, lvm, request, json);
-        }, output);
+        return cmd.SetReport(
+            (p, lvm) => Run(ctx, lvm, new ExportRequest(p.GetValue(lvOption), p.GetValue(vdiOption), p.GetValue(seqno), p.GetValue(format),
+                p.GetValue(output)!, p.GetValue(force), p.GetValue(allowMissing))),
+            c => c.ExportReport, (ctx, r) => ExportText.Write(ctx.Out, r), (r, _) => r.IsPartial ? ExitCodes.DataErrors : ExitCodes.Success, output);
     }
 
     private sealed record ExportRequest(string? Lv, string? Vdi, long? Seqno, string? Format, string Output, bool Force, bool AllowMissingParent);
 
-    private static int Run(CliContext ctx, LvmInspection lvm, ExportRequest r, bool json)
+    /// <summary>Writes the file; the report says what it holds.</summary>
+    private static ExportReport Run(CliContext ctx, LvmInspection lvm, ExportRequest r)
     {
         if ((r.Lv is null) == (r.Vdi is null))
         {
@@ -98,18 +97,8 @@ internal static class ExportCommand
         }
 
         bar.Done();
-        var report = new ExportReport(lvName, version.Seqno, format, r.Output, data.Length, dataBytes, chain, members,
-            version.Seqno == lvm.Vg?.Newest?.Seqno, overwritten, unmapped);
-        if (json)
-        {
-            ExportReportWriter.Json(ctx, report, lvm.Findings);
-        }
-        else
-        {
-            ExportReportWriter.Text(ctx, report, lvm.Findings);
-        }
-
-        return overwritten.Count > 0 || unmapped.Count > 0 || chain is { IsComplete: false } ? ExitCodes.DataErrors : ExitCodes.Success;
+        return ExportReport.Of(lvName, version.Seqno, version.Seqno == lvm.Vg?.Newest?.Seqno, format, r.Output, data.Length, dataBytes, chain, members,
+            overwritten, unmapped, lvm.Findings);
     }
 
     /// <summary>The LV of a VDI: VHD-, LV- or QCOW2-&lt;uuid&gt; in any metadata copy.</summary>

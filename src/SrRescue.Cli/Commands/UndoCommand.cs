@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SrRescue.Cli.Reports;
 using SrRescue.Io;
 
 namespace SrRescue.Cli.Commands;
@@ -12,11 +13,21 @@ internal static class UndoCommand
         journal.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var target = new Option<string?>("--target") { Description = "The disk to restore, when it is no longer at the path the journal names." };
         var force = CommonOptions.Force("Restore even where the disk no longer holds what the in-place write put there (it changed since).");
-        var cmd = new Command("undo", "Restore the bytes an --in-place write replaced, from its undo journal.") { journal, target, force };
+        var json = CommonOptions.Json();
+        var cmd = new Command("undo", "Restore the bytes an --in-place write replaced, from its undo journal.") { journal, target, force, json };
         cmd.SetAction(p =>
         {
             var (path, records) = InPlaceWriter.Undo(p.GetValue(journal)!, p.GetValue(target), p.GetValue(force));
-            ctx.Out.WriteLine($"Restored {records} range(s) of {path} from {p.GetValue(journal)}.");
+            var report = UndoReport.Of(p.GetValue(journal)!, path, records);
+            if (p.GetValue(json))
+            {
+                ReportJson.Write(ctx.Out, report, c => c.UndoReport);
+            }
+            else
+            {
+                UndoText.Write(ctx.Out, report);
+            }
+
             return ExitCodes.Success;
         });
         return cmd;

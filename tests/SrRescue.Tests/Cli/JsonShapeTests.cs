@@ -17,7 +17,7 @@ public sealed class JsonShapeTests
     public static TheoryData<string> Commands => new()
     {
         "scan", "list", "history", "show-metadata", "diff", "restore-metadata", "export-lv", "export-vdi", "partitions",
-        "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert",
+        "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert", "undo",
     };
 
     private static string[] Args(string name, string dir)
@@ -40,6 +40,7 @@ public sealed class JsonShapeTests
             "vhd-check" => ["vhd", "check", Vhd("c-bat-orphans.vhd"), "--bitmaps"],
             "vhd-repair" => ["vhd", "repair", Vhd("c-bat-orphans.vhd"), "-o", Out("repaired.vhd")],
             "vhd-convert" => ["vhd", "convert", Path.Combine(VhdFiles.Extract("vhd_damaged", "f-child.vhd.gz", "f-parent.vhd.gz"), "f-child.vhd"), "-o", Out("child.raw"), "--format", "raw"],
+            "undo" => [name, Journals.OfPartitionsInPlace("gpt_local_sr")],
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }

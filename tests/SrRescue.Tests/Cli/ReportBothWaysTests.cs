@@ -27,6 +27,9 @@ public sealed class ReportBothWaysTests
         ["doctor"] = ["sources[]", "sr_uuid", "vg", "sr_name", "faults[].id", "faults[].kind", "faults[].title", "faults[].evidence[]", "vdis[].uuid", "vdis[].name_label",
             "vdis[].state", "plan[].step", "plan[].command", "plan[].why", "warnings[]", "findings[]?severity!=info.code"],
         ["diff"] = ["from", "to", "from_lv_count", "to_lv_count", "changes[].kind", "changes[].lv", "changes[].old_name", "changes[].detail"],
+        ["export"] = ["lv", "vdi", "seqno", "output", "chain[].lv", "missing_parent", "unmapped[].lv", "unmapped[].offset", "unmapped[].reason", "now_used_by_other_lvs[].lv", "now_used_by_other_lvs[].pv_id", "now_used_by_other_lvs[].first_pe", "now_used_by_other_lvs[].used_by", "findings[]?severity!=info.code"],
+        ["scan"] = ["sources[].path", "sources[].pv_uuid", "sources[].pv_offset", "sources[].label.offset", "sources[].label.sector", "sources[].metadata_areas[].number", "sources[].metadata_areas[].offset", "sources[].metadata_areas[].committed_seqno", "sources[].metadata_areas[].committed_offset", "sources[].metadata_areas[].copies", "sources[].metadata_areas[].damaged_copies", "vg.name", "vg.sr_uuid", "vg.seqno", "vg.versions", "vg.pvs[].key", "vg.pvs[].id", "vg.pvs[].source", "vg.pvs[].pe_start", "vg.pvs[].pe_count", "vg.lvs[].name", "vg.lvs[].segments[].areas[].name", "vg.lvs[].segments[].areas[].start", "vg.lvs[].vhd.parent_vdi_uuid", "vg.lvs[].vhd.chain_depth", "vg.lvs[].vhd.problems[]", "other_vgs[].name", "other_vgs[].id", "other_vgs[].versions", "other_vgs[].newest_seqno", "findings[]?severity!=info.code"],
+        ["undo"] = ["journal", "target", "restored_ranges"],
     };
 
     public static TheoryData<string, string, string> Cases => new()
@@ -44,6 +47,9 @@ public sealed class ReportBothWaysTests
         { "doctor", "gpt_local_sr", "--output-dir {out}" }, { "doctor", "multi_pv", "--output-dir {out}" }, { "doctor", "vhd_damaged/c-bat-orphans.vhd", "--output-dir {out}" },
         { "doctor", "vhd_damaged/f-child.vhd", "--output-dir {out}" },
         { "diff", "snapshot_chain", "--from 14 --to 16" }, { "diff", "snapshot_chain", "--from 1 --to 27" },
+        { "export", "snapshot_chain", "--lv MGT -o {out}" }, { "export", "snapshot_chain", "--vdi 0d0614ea-9abd-4e26-8b6e-ddc7a2e19385 -o {out}" }, { "export", "snapshot_chain", "--vdi 0d0614ea-9abd-4e26-8b6e-ddc7a2e19385 --format raw -o {out}" }, { "export", "ring_wrapped", "--vdi 5b90edfb-07c8-490d-95a9-a07a5cf0a271 --format lv -o {out}" }, { "export", "cut:snapshot_chain", "--vdi 06a8ff7d-9d87-4d3e-8670-eeee818de2d6 -o {out}" },
+        { "scan", "snapshot_chain", "" }, { "scan", "lost_vdi", "" }, { "scan", "multi_pv", "" }, { "scan", "gpt_local_sr", "" }, { "scan", "sr_recreated", "" }, { "scan", "mda_wiped_with_backup", "" }, { "scan", "mda_wiped_with_backup", "--lvm-backup {fixtures}/mda_wiped_with_backup/lvm-backup" }, { "scan", "snapshot_chain+lost_vdi", "" }, { "scan", "cut:snapshot_chain", "" },
+        { "undo", "journal:gpt_local_sr", "" }, { "undo", "journal:gpt_local_sr", "--force" },
     };
 
     private static IEnumerable<JsonElement> Select(JsonElement e, string path)
@@ -80,9 +86,31 @@ public sealed class ReportBothWaysTests
         }
     }
 
-    /// <summary>A scenario's images, or "scenario/file.vhd [beside.vhd...]": the VHD files, decompressed side by side, the first given.</summary>
+    /// <summary>
+    /// A scenario's images, or "scenario/file.vhd [beside.vhd...]": the VHD files, decompressed side by side, the first given;
+    /// "a+b": the images of two scenarios (two VGs); "cut:s": a copy of s's image cut to 100 MiB; "journal:s": the undo journal of partitions --in-place on a copy of s's image.
+    /// </summary>
     private static string[] Sources(string scenario)
     {
+        switch (scenario.Split(':'))
+        {
+            case ["journal", var of]:
+                return [Journals.OfPartitionsInPlace(of)];
+            case ["cut", var of]:
+                var copy = Fixtures.CopyOfImage(of);
+                using (var f = new FileStream(copy, FileMode.Open, FileAccess.Write))
+                {
+                    f.SetLength(100L << 20);
+                }
+
+                return [copy];
+        }
+
+        if (scenario.Contains('+', StringComparison.Ordinal))
+        {
+            return [.. scenario.Split('+').SelectMany(Sources)];
+        }
+
         if (scenario.Split('/') is [var folder, var files])
         {
             var names = files.Split(' ');
@@ -97,7 +125,7 @@ public sealed class ReportBothWaysTests
     public void The_text_names_every_fact_of_the_json(string command, string scenario, string options)
     {
         var dir = Fixtures.NewTempDir();
-        string[] Extra(string file) => options.Length == 0 ? [] : [.. options.Split(' ').Select(o => o.Replace("{out}", Path.Combine(dir, file), StringComparison.Ordinal))];
+        string[] Extra(string file) => options.Length == 0 ? [] : [.. options.Split(' ').Select(o => o.Replace("{out}", Path.Combine(dir, file), StringComparison.Ordinal).Replace("{fixtures}", Fixtures.Root, StringComparison.Ordinal))];
         var sources = Sources(scenario);
         string[] words = command.Split(' ');
         var text = Support.Cli.Run([.. words, .. sources, .. Extra("out")]);

@@ -14,6 +14,8 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(ErrorReport))]
 [JsonSerializable(typeof(HistoryReport))]
 [JsonSerializable(typeof(ListReport))]
+[JsonSerializable(typeof(PartitionsContainerReport))]
+[JsonSerializable(typeof(PartitionsReport))]
 [JsonSerializable(typeof(RestoreMetadataReport))]
 [JsonSerializable(typeof(ShowMetadataReport))]
 [JsonSerializable(typeof(VdiReport))]

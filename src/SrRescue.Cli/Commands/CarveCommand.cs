@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SrRescue.Carving;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
@@ -41,7 +42,7 @@ internal static class CarveCommand
         bar.Done();
 
         Directory.CreateDirectory(dir);
-        var written = new List<CarveReport.Written>();
+        var written = new List<CarveReport.VdiEntry>();
         foreach (var vdi in result.Vdis)
         {
             var chain = result.OpenChain(vdi, log);
@@ -57,7 +58,7 @@ internal static class CarveCommand
             }
 
             bar.Done();
-            written.Add(new CarveReport.Written(vdi, path, dataBytes, chain.IsComplete, chain.MissingParent));
+            written.Add(CarveReport.VdiOf(result, vdi, path, format, dataBytes, chain));
         }
 
         var restore = CarvedRestoreFile.Build(result, lvm, log, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
@@ -65,39 +66,33 @@ internal static class CarveCommand
         if (restore.Text is not null)
         {
             vgFile = Path.Combine(dir, VgFile);
-            using var file = OutputFile.Create(vgFile, overwrite: false);
-            using (var writer = new StreamWriter(file, leaveOpen: true))
-            {
-                writer.Write(restore.Text);
-            }
-
-            file.Commit();
+            WriteText(vgFile, w => w.Write(restore.Text));
         }
 
-        var report = new CarveReport(sources, format, result, written, log, vgFile, restore.IntoVg);
-        var reportPath = Path.Combine(dir, ReportFile);
-        using (var file = OutputFile.Create(reportPath, overwrite: false))
-        {
-            using (var writer = new StreamWriter(file, leaveOpen: true))
-            {
-                report.Json(writer);
-            }
-
-            file.Commit();
-        }
-
+        var report = CarveReport.Of(sources, result, written, log, vgFile, restore.IntoVg, Path.Combine(dir, ReportFile));
+        WriteText(report.ReportFile, w => ReportJson.Write(w, report, c => c.CarveReport));
         if (json)
         {
-            report.Json(ctx.Out);
+            ReportJson.Write(ctx.Out, report, c => c.CarveReport);
         }
         else
         {
-            report.Text(ctx.Out, reportPath);
+            CarveText.Write(ctx.Out, report);
         }
 
-        var damaged = result.Vdis.Count == 0 || restore.Text is null || written.Any(w => !w.ChainComplete)
-            || result.Vdis.Any(v => result.ChainConfidence(v) < ExtentConfidence.High || v.Vhd.UnplacedBlocks.Count > 0);
-        return damaged ? ExitCodes.DataErrors : ExitCodes.Success;
+        return report.NeedsCare ? ExitCodes.DataErrors : ExitCodes.Success;
+    }
+
+    /// <summary>A new file of text in the output folder (never over an existing one).</summary>
+    private static void WriteText(string path, Action<TextWriter> write)
+    {
+        using var file = OutputFile.Create(path, overwrite: false);
+        using (var writer = new StreamWriter(file, leaveOpen: true))
+        {
+            write(writer);
+        }
+
+        file.Commit();
     }
 
     /// <summary>File names come from on-disk strings: keep uuid characters only.</summary>

@@ -10,6 +10,7 @@ namespace SrRescue.Cli.Reports;
 /// names, one document with its schema first). Every report record is listed here.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(CarveReport))]
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(ErrorReport))]
 [JsonSerializable(typeof(HistoryReport))]

@@ -27,7 +27,7 @@ internal static class PartitionsText
 
         if (r.Gpt is { } gpt)
         {
-            o.WriteLine($"GPT primary: {Health(gpt.Primary)}; backup: {Health(gpt.Backup)}; using the {(gpt.Used is { } used ? $"{used} GPT" : "-")}");
+            o.WriteLine($"GPT primary: {Health(gpt.Primary)}; backup: {Health(gpt.Backup)}; using the {(gpt.Used is { } used ? $"{used} GPT" : "-")}{(gpt.DiskGuid is { } g ? $", disk GUID {g}" : "")}");
             Entries(o, gpt.Partitions, r.SectorSize);
         }
         else

@@ -45,7 +45,7 @@ internal static class PartitionsCommand
             using (var disk = FileSource.Open(path))
             {
                 container = ContainerFormat.Detect(disk);
-                inspection = PartitionInspection.Inspect(disk, log, p.GetValue(find), ss, bar);
+                inspection = PartitionInspection.Inspect(disk, log, p.GetValue(find), ss, bar, ctx.NewGuid);
             }
 
             bar.Done();

@@ -30,10 +30,12 @@ internal static class CarveCommand
         var output = CommonOptions.Output();
         output.Description = "The folder to write the VDIs and the report into (created if missing; files in it are never overwritten).";
         var cmd = new LvmCommand(ctx, "carve", "Recover VHD VDIs without LVM metadata: rebuild each LV from the VHD's own structures and write it out.", format, output);
-        return cmd.SetAction((p, lvm, json) => Run(ctx, lvm, p.GetValue(cmd.Sources)!, p.GetValue(output)!, p.GetValue(format) ?? "vhd", json), output);
+        return cmd.SetReport((p, lvm) => Carve(ctx, lvm, p.GetValue(cmd.Sources)!, p.GetValue(output)!, p.GetValue(format) ?? "vhd"), c => c.CarveReport,
+            (ctx, r) => CarveText.Write(ctx.Out, r), (r, _) => r.NeedsCare ? ExitCodes.DataErrors : ExitCodes.Success, output);
     }
 
-    private static int Run(CliContext ctx, LvmInspection lvm, string[] sources, string dir, string format, bool json)
+    /// <summary>Carves, writes the VDIs, the vgcfgrestore file and the report into <paramref name="dir"/>, and returns the report.</summary>
+    private static CarveReport Carve(CliContext ctx, LvmInspection lvm, string[] sources, string dir, string format)
     {
         var log = lvm.Findings;
         var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
@@ -71,16 +73,7 @@ internal static class CarveCommand
 
         var report = CarveReport.Of(sources, result, written, log, vgFile, restore.IntoVg, Path.Combine(dir, ReportFile));
         WriteText(report.ReportFile, w => ReportJson.Write(w, report, c => c.CarveReport));
-        if (json)
-        {
-            ReportJson.Write(ctx.Out, report, c => c.CarveReport);
-        }
-        else
-        {
-            CarveText.Write(ctx.Out, report);
-        }
-
-        return report.NeedsCare ? ExitCodes.DataErrors : ExitCodes.Success;
+        return report;
     }
 
     /// <summary>A new file of text in the output folder (never over an existing one).</summary>

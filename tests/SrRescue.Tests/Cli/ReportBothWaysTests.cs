@@ -17,7 +17,7 @@ public sealed class ReportBothWaysTests
             "removed[].extents_given_to[]", "findings[]?severity!=info.code"],
         ["list"] = ["sr_uuid", "sr_name", "vdis[].uuid", "vdis[].name_label", "vdis[].kind", "vdis[].parent", "vdis[].snapshot_of", "vdis[].state",
             "vdis[].overwritten_by[]", "no_vdi_hint", "findings[]?severity!=info.code"],
-        ["partitions"] = ["source", "size", "disk_sectors", "kind", "mbr.disk_signature", "mbr.partitions[].number", "mbr.partitions[].type", "mbr.partitions[].first_lba", "mbr.partitions[].last_lba", "gpt.used", "gpt.disk_guid", "gpt.partitions[].number", "gpt.partitions[].first_lba", "gpt.partitions[].last_lba", "gpt.partitions[].type_guid", "gpt.partitions[].type_name", "gpt.partitions[].unique_guid", "gpt.partitions[].name", "pvs[].pv_uuid", "pvs[].pv_offset", "pvs[].partition", "proposed.kind", "proposed.reason", "proposed.disk_guid", "proposed.first_usable_lba", "proposed.last_usable_lba", "proposed.partitions[].first_lba", "proposed.partitions[].last_lba", "proposed.partitions[].unique_guid", "proposed.partitions[].name", "proposed.writes[].what", "proposed.writes[].offset", "proposed.writes[].length", "proposed.sgdisk[]", "proposed.dd[]", "table_file", "journal", "findings[]?severity!=info.code"],
+        ["partitions"] = ["source", "size", "disk_sectors", "kind", "mbr.disk_signature", "mbr.partitions[].number", "mbr.partitions[].type", "mbr.partitions[].first_lba", "mbr.partitions[].last_lba", "gpt.used", "gpt.disk_guid", "gpt.partitions[].number", "gpt.partitions[].first_lba", "gpt.partitions[].last_lba", "gpt.partitions[].type_guid", "gpt.partitions[].type_name", "gpt.partitions[].unique_guid", "gpt.partitions[].name", "pvs[].pv_uuid", "pvs[].pv_offset", "pvs[].partition", "proposed.kind", "proposed.reason", "proposed.disk_guid", "proposed.writes[]|proposed.first_usable_lba", "proposed.writes[]|proposed.last_usable_lba", "proposed.partitions[].first_lba", "proposed.partitions[].last_lba", "proposed.partitions[].unique_guid", "proposed.partitions[].name", "proposed.writes[].what", "proposed.writes[].offset", "proposed.writes[].length", "proposed.sgdisk[]", "proposed.dd[]", "table_file", "journal", "findings[]?severity!=info.code"],
         ["show-metadata"] = ["seqno", "copy.source", "copy.offset", "copy.damage", "text"],
         ["restore-metadata"] = ["vg", "newest_seqno", "from_seqno", "output|file_seqno", "output|seqno_after_vgcfgrestore", "output", "restored_lvs[]", "conflicts[].lv",
             "conflicts[].pv_id", "conflicts[].first_pe", "conflicts[].used_by", "conflicts[].used_in_seqno", "findings[]?severity!=info.message"],
@@ -148,7 +148,7 @@ public sealed class ReportBothWaysTests
         var checkedFacts = 0;
         foreach (var spec in Facts[command])
         {
-            // "a|b": b is a fact of the text only when a is there (a refused restore names no file seqno).
+            // "a|b": b is a fact of the text only when a is there (a refused restore names no file seqno; a proposed table that writes nothing shows no usable range).
             var (when, path) = spec.Contains('|', StringComparison.Ordinal) ? (spec.Split('|')[0], spec.Split('|')[1]) : (null, spec);
             if (when is not null && !Select(doc.RootElement, when).Any())
             {

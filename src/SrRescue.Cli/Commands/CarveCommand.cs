@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SrRescue.Carving;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
@@ -29,10 +30,12 @@ internal static class CarveCommand
         var output = CommonOptions.Output();
         output.Description = "The folder to write the VDIs and the report into (created if missing; files in it are never overwritten).";
         var cmd = new LvmCommand(ctx, "carve", "Recover VHD VDIs without LVM metadata: rebuild each LV from the VHD's own structures and write it out.", format, output);
-        return cmd.SetAction((p, lvm, json) => Run(ctx, lvm, p.GetValue(cmd.Sources)!, p.GetValue(output)!, p.GetValue(format) ?? "vhd", json), output);
+        return cmd.SetReport((p, lvm) => Carve(ctx, lvm, p.GetValue(cmd.Sources)!, p.GetValue(output)!, p.GetValue(format) ?? "vhd"), c => c.CarveReport,
+            (ctx, r) => CarveText.Write(ctx.Out, r), (r, _) => r.NeedsCare ? ExitCodes.DataErrors : ExitCodes.Success, output);
     }
 
-    private static int Run(CliContext ctx, LvmInspection lvm, string[] sources, string dir, string format, bool json)
+    /// <summary>Carves, writes the VDIs, the vgcfgrestore file and the report into <paramref name="dir"/>, and returns the report.</summary>
+    private static CarveReport Carve(CliContext ctx, LvmInspection lvm, string[] sources, string dir, string format)
     {
         var log = lvm.Findings;
         var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
@@ -41,7 +44,7 @@ internal static class CarveCommand
         bar.Done();
 
         Directory.CreateDirectory(dir);
-        var written = new List<CarveReport.Written>();
+        var written = new List<CarveReport.VdiEntry>();
         foreach (var vdi in result.Vdis)
         {
             var chain = result.OpenChain(vdi, log);
@@ -57,7 +60,7 @@ internal static class CarveCommand
             }
 
             bar.Done();
-            written.Add(new CarveReport.Written(vdi, path, dataBytes, chain.IsComplete, chain.MissingParent));
+            written.Add(CarveReport.VdiOf(result, vdi, path, format, dataBytes, chain));
         }
 
         var restore = CarvedRestoreFile.Build(result, lvm, log, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
@@ -65,39 +68,24 @@ internal static class CarveCommand
         if (restore.Text is not null)
         {
             vgFile = Path.Combine(dir, VgFile);
-            using var file = OutputFile.Create(vgFile, overwrite: false);
-            using (var writer = new StreamWriter(file, leaveOpen: true))
-            {
-                writer.Write(restore.Text);
-            }
-
-            file.Commit();
+            WriteText(vgFile, w => w.Write(restore.Text));
         }
 
-        var report = new CarveReport(sources, format, result, written, log, vgFile, restore.IntoVg);
-        var reportPath = Path.Combine(dir, ReportFile);
-        using (var file = OutputFile.Create(reportPath, overwrite: false))
+        var report = CarveReport.Of(sources, result, written, log, vgFile, restore.IntoVg, Path.Combine(dir, ReportFile));
+        WriteText(report.ReportFile, w => ReportJson.Write(w, report, c => c.CarveReport));
+        return report;
+    }
+
+    /// <summary>A new file of text in the output folder (never over an existing one).</summary>
+    private static void WriteText(string path, Action<TextWriter> write)
+    {
+        using var file = OutputFile.Create(path, overwrite: false);
+        using (var writer = new StreamWriter(file, leaveOpen: true))
         {
-            using (var writer = new StreamWriter(file, leaveOpen: true))
-            {
-                report.Json(writer);
-            }
-
-            file.Commit();
+            write(writer);
         }
 
-        if (json)
-        {
-            report.Json(ctx.Out);
-        }
-        else
-        {
-            report.Text(ctx.Out, reportPath);
-        }
-
-        var damaged = result.Vdis.Count == 0 || restore.Text is null || written.Any(w => !w.ChainComplete)
-            || result.Vdis.Any(v => result.ChainConfidence(v) < ExtentConfidence.High || v.Vhd.UnplacedBlocks.Count > 0);
-        return damaged ? ExitCodes.DataErrors : ExitCodes.Success;
+        file.Commit();
     }
 
     /// <summary>File names come from on-disk strings: keep uuid characters only.</summary>

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
-using SrRescue.Partitions;
 using SrRescue.Recovery;
 
 namespace SrRescue.Cli.Commands;
@@ -39,13 +39,13 @@ internal static class PartitionsCommand
             }
 
             var log = new FindingLog();
-            PartitionInspection report;
+            PartitionInspection inspection;
             var bar = new ProgressBar(ctx);
             ContainerFormat? container;
             using (var disk = FileSource.Open(path))
             {
                 container = ContainerFormat.Detect(disk);
-                report = PartitionInspection.Inspect(disk, log, p.GetValue(find), ss, bar);
+                inspection = PartitionInspection.Inspect(disk, log, p.GetValue(find), ss, bar, ctx.NewGuid);
             }
 
             bar.Done();
@@ -56,22 +56,20 @@ internal static class PartitionsCommand
                 ctx.Err.WriteLine($"srrescue: {container.Describe(path)}; no partition table is proposed or written for it");
                 if (p.GetValue(json))
                 {
-                    using var j = new JsonOut(ctx.Out, "partitions");
-                    j.W.WriteString("container", container.Name);
                     log.Add(Severity.Error, SourceCodes.Container, "source", 0, container.Describe(path), source: path);
-                    j.Findings(log);
+                    ReportJson.Write(ctx.Out, new PartitionsContainerReport("srrescue.partitions/1", container.Name, FindingReport.Of(log)), c => c.PartitionsContainerReport);
                 }
 
                 return ExitCodes.DataErrors;
             }
 
-            var proposal = report.Proposal;
+            var proposal = inspection.Proposal;
             string? tableFile = p.GetValue(writeTable);
             if (tableFile is not null && proposal.HasChanges)
             {
                 OutputFile.EnsureNotASource(tableFile, [path]);
                 using var f = OutputFile.Create(tableFile, p.GetValue(force));
-                f.Write(PatchFile.Build(undo: false, report.Disk.DiskBytes, null, proposal.Patches));
+                f.Write(PatchFile.Build(undo: false, inspection.Disk.DiskBytes, null, proposal.Patches));
                 f.Commit();
             }
 
@@ -83,21 +81,18 @@ internal static class PartitionsCommand
                 InPlaceWriter.Apply(path, proposal.Patches, journalFile);
             }
 
-            var written = new PartitionsOutcome(tableFile is not null && proposal.HasChanges ? tableFile : null, journalFile, path);
+            var printed = PartitionsReport.Of(inspection, path, tableFile is not null && proposal.HasChanges ? tableFile : null, journalFile, log);
             if (p.GetValue(json))
             {
-                using var j = new JsonOut(ctx.Out, "partitions");
-                PartitionsJson.Write(j, report, written);
-                j.Findings(log);
+                ReportJson.Write(ctx.Out, printed, c => c.PartitionsReport);
             }
             else
             {
-                PartitionsText.Write(ctx.Out, report, written);
-                FindingsText.Write(ctx.Out, log);
+                PartitionsText.Write(ctx.Out, printed);
             }
 
             // A lost or damaged table is damage found (1), unless this run wrote what puts it back.
-            var handled = written.TableFile is not null || written.Journal is not null;
+            var handled = printed.TableFile is not null || printed.Journal is not null;
             return !handled && (log.HasErrors || proposal.HasChanges) ? ExitCodes.DataErrors : ExitCodes.Success;
         });
         return cmd;
@@ -110,25 +105,5 @@ internal static class PartitionsCommand
         return full.StartsWith("/dev/", StringComparison.Ordinal)
             ? Path.Combine(Environment.CurrentDirectory, $"{Path.GetFileName(full)}.srrescue-undo-{stamp}")
             : $"{full}.srrescue-undo-{stamp}";
-    }
-}
-
-/// <summary>What a `partitions` run wrote: the table file, the undo journal (after an in-place write).</summary>
-internal sealed record PartitionsOutcome(string? TableFile, string? Journal, string Source)
-{
-    /// <summary>The dd commands that apply a table file's records to a device (each record is sector-aligned in the file).</summary>
-    public IEnumerable<string> DdCommands(ProposedTable proposal, string device)
-    {
-        if (TableFile is null)
-        {
-            yield break;
-        }
-
-        long fileOffset = PatchFile.HeaderBytes;
-        foreach (var patch in proposal.Patches)
-        {
-            yield return $"dd if={TableFile} of={device} bs=512 skip={fileOffset / 512} seek={patch.OffsetBytes / 512} count={patch.Bytes.Length / 512} conv=notrunc,fsync";
-            fileOffset += (patch.Bytes.Length + 4095L) / 4096 * 4096;
-        }
     }
 }

@@ -10,12 +10,15 @@ namespace SrRescue.Cli.Reports;
 /// names, one document with its schema first). Every report record is listed here.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(CarveReport))]
 [JsonSerializable(typeof(DiffReport))]
 [JsonSerializable(typeof(DoctorReport))]
 [JsonSerializable(typeof(ErrorReport))]
 [JsonSerializable(typeof(ExportReport))]
 [JsonSerializable(typeof(HistoryReport))]
 [JsonSerializable(typeof(ListReport))]
+[JsonSerializable(typeof(PartitionsContainerReport))]
+[JsonSerializable(typeof(PartitionsReport))]
 [JsonSerializable(typeof(RestoreMetadataReport))]
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(ShowMetadataReport))]

@@ -12,10 +12,12 @@ public sealed class ReportBothWaysTests
 {
     private static readonly Dictionary<string, string[]> Facts = new()
     {
+        ["carve"] = ["metadata_file", "metadata_into_vg", "grid.extent_count", "grid.evidence", "vdis[].vdi_uuid", "vdis[].uuid_source", "vdis[].parent_vdi_uuid", "vdis[].confidence", "vdis[].chain_confidence", "vdis[].missing_parent", "vdis[].unplaced_blocks[]", "vdis[].segments[].le", "vdis[].segments[].pe", "vdis[].segments[].count", "unaccounted_extents[].pe", "findings[]?severity!=info.code"],
         ["history"] = ["vgs[].name", "vgs[].id", "vgs[].versions[].seqno", "vgs[].versions[].checksum", "removed[].lv", "removed[].restore_command",
             "removed[].extents_given_to[]", "findings[]?severity!=info.code"],
         ["list"] = ["sr_uuid", "sr_name", "vdis[].uuid", "vdis[].name_label", "vdis[].kind", "vdis[].parent", "vdis[].snapshot_of", "vdis[].state",
             "vdis[].overwritten_by[]", "no_vdi_hint", "findings[]?severity!=info.code"],
+        ["partitions"] = ["source", "size", "disk_sectors", "kind", "mbr.disk_signature", "mbr.partitions[].number", "mbr.partitions[].type", "mbr.partitions[].first_lba", "mbr.partitions[].last_lba", "gpt.used", "gpt.disk_guid", "gpt.partitions[].number", "gpt.partitions[].first_lba", "gpt.partitions[].last_lba", "gpt.partitions[].type_guid", "gpt.partitions[].type_name", "gpt.partitions[].unique_guid", "gpt.partitions[].name", "pvs[].pv_uuid", "pvs[].pv_offset", "pvs[].partition", "proposed.kind", "proposed.reason", "proposed.disk_guid", "proposed.writes[]|proposed.first_usable_lba", "proposed.writes[]|proposed.last_usable_lba", "proposed.partitions[].first_lba", "proposed.partitions[].last_lba", "proposed.partitions[].unique_guid", "proposed.partitions[].name", "proposed.writes[].what", "proposed.writes[].offset", "proposed.writes[].length", "proposed.sgdisk[]", "proposed.dd[]", "table_file", "journal", "findings[]?severity!=info.code"],
         ["show-metadata"] = ["seqno", "copy.source", "copy.offset", "copy.damage", "text"],
         ["restore-metadata"] = ["vg", "newest_seqno", "from_seqno", "output|file_seqno", "output|seqno_after_vgcfgrestore", "output", "restored_lvs[]", "conflicts[].lv",
             "conflicts[].pv_id", "conflicts[].first_pe", "conflicts[].used_by", "conflicts[].used_in_seqno", "findings[]?severity!=info.message"],
@@ -34,8 +36,10 @@ public sealed class ReportBothWaysTests
 
     public static TheoryData<string, string, string> Cases => new()
     {
+        { "carve", "sr_recreated", "-o {out}" }, { "carve", "mda_wiped_with_backup", "-o {out}" }, { "carve", "lost_vdi", "-o {out}" }, { "carve", "multi_pv", "-o {out}" },
         { "history", "snapshot_chain", "" }, { "history", "ring_wrapped", "" }, { "history", "lost_vdi", "" }, { "history", "multi_pv", "" },
         { "list", "snapshot_chain", "" }, { "list", "lost_vdi", "" }, { "list", "multi_pv", "" }, { "list", "sr_recreated", "" }, { "list", "mda_wiped_with_backup", "" },
+        { "partitions", "gpt_local_sr", "" }, { "partitions", "gpt_local_sr", "--find" }, { "partitions", "gpt_local_sr", "--find --write-table {out}" }, { "partitions", "copy:gpt_local_sr", "--find --in-place --journal {out}" }, { "partitions", "gpt_local_sr+table", "" }, { "partitions", "lost_vdi", "" },
         { "show-metadata", "snapshot_chain", "--seqno 27" }, { "show-metadata", "ring_wrapped", "--seqno 60" },
         { "restore-metadata", "snapshot_chain", "--seqno 26 -o {out}" }, { "restore-metadata", "snapshot_chain", "--seqno 3 --lv VHD-nothere -o {out}" },
         { "restore-metadata", "lost_vdi", "--seqno 6 -o {out} --force" },
@@ -51,6 +55,24 @@ public sealed class ReportBothWaysTests
         { "scan", "snapshot_chain", "" }, { "scan", "lost_vdi", "" }, { "scan", "multi_pv", "" }, { "scan", "gpt_local_sr", "" }, { "scan", "sr_recreated", "" }, { "scan", "mda_wiped_with_backup", "" }, { "scan", "mda_wiped_with_backup", "--lvm-backup {fixtures}/mda_wiped_with_backup/lvm-backup" }, { "scan", "snapshot_chain+lost_vdi", "" }, { "scan", "cut:snapshot_chain", "" },
         { "undo", "journal:gpt_local_sr", "" }, { "undo", "journal:gpt_local_sr", "--force" },
     };
+
+    /// <summary>Runs the CLI with new GUIDs from a fixed seed, so the text and the JSON run propose the same partition table.</summary>
+    private static Support.Cli.Result Run(string[] args)
+    {
+        var random = new Random(11);
+        return Support.Cli.Run(() =>
+        {
+            var bytes = new byte[16];
+            random.NextBytes(bytes);
+            return new Guid(bytes);
+        }, args);
+    }
+
+    private static string WritableCopy(string scenario, string at)
+    {
+        File.Move(Fixtures.CopyOfImage(scenario), at, overwrite: true);
+        return at;
+    }
 
     private static IEnumerable<JsonElement> Select(JsonElement e, string path)
     {
@@ -88,7 +110,8 @@ public sealed class ReportBothWaysTests
 
     /// <summary>
     /// A scenario's images, or "scenario/file.vhd [beside.vhd...]": the VHD files, decompressed side by side, the first given;
-    /// "a+b": the images of two scenarios (two VGs); "cut:s": a copy of s's image cut to 100 MiB; "journal:s": the undo journal of partitions --in-place on a copy of s's image.
+    /// "a+b": the images of two scenarios (two VGs); "cut:s": a copy of s's image cut to 100 MiB; "journal:s": the undo journal of partitions --in-place on a copy of s's image;
+    /// "scenario+table": a copy of the image with the partition table `partitions --find` proposes written to it.
     /// </summary>
     private static string[] Sources(string scenario)
     {
@@ -104,6 +127,13 @@ public sealed class ReportBothWaysTests
                 }
 
                 return [copy];
+        }
+
+        if (scenario.Split('+') is [var disk, "table"])
+        {
+            var copy = Fixtures.CopyOfImage(disk);
+            Assert.Equal(0, Support.Cli.Run("partitions", copy, "--find", "--in-place", "--journal", copy + ".undo").ExitCode);
+            return [copy];
         }
 
         if (scenario.Contains('+', StringComparison.Ordinal))
@@ -126,18 +156,30 @@ public sealed class ReportBothWaysTests
     {
         var dir = Fixtures.NewTempDir();
         string[] Extra(string file) => options.Length == 0 ? [] : [.. options.Split(' ').Select(o => o.Replace("{out}", Path.Combine(dir, file), StringComparison.Ordinal).Replace("{fixtures}", Fixtures.Root, StringComparison.Ordinal))];
-        var sources = Sources(scenario);
+
+        // "copy:scenario": the command writes to its source, so each run gets a fresh copy at the same path (both then name the same source).
+        var writable = scenario.StartsWith("copy:", StringComparison.Ordinal);
+        string[] Fresh() => [WritableCopy(scenario["copy:".Length..], Path.Combine(dir, "disk.img"))];
+        var sources = writable ? Fresh() : Sources(scenario);
         string[] words = command.Split(' ');
-        var text = Support.Cli.Run([.. words, .. sources, .. Extra("out")]);
-        File.Delete(Path.Combine(dir, "out")); // the JSON run writes the same output, so the text and the JSON name the same path
-        var json = Support.Cli.Run([.. words, .. sources, .. Extra("out"), "--json"]);
+        var text = Run([.. words, .. sources, .. Extra("out")]);
+
+        // The JSON run writes the same output (a file or carve's folder), so the text and the JSON name the same path.
+        if (Directory.Exists(Path.Combine(dir, "out")))
+        {
+            Directory.Delete(Path.Combine(dir, "out"), recursive: true);
+        }
+
+        File.Delete(Path.Combine(dir, "out"));
+        sources = writable ? Fresh() : sources;
+        var json = Run([.. words, .. sources, .. Extra("out"), "--json"]);
         var shown = text.Out + text.Err;
         Assert.Equal(json.ExitCode, text.ExitCode);
         using var doc = JsonDocument.Parse(json.Out);
         var checkedFacts = 0;
         foreach (var spec in Facts[command])
         {
-            // "a|b": b is a fact of the text only when a is there (a refused restore names no file seqno).
+            // "a|b": b is a fact of the text only when a is there (a refused restore names no file seqno; a proposed table that writes nothing shows no usable range).
             var (when, path) = spec.Contains('|', StringComparison.Ordinal) ? (spec.Split('|')[0], spec.Split('|')[1]) : (null, spec);
             if (when is not null && !Select(doc.RootElement, when).Any())
             {

@@ -15,11 +15,14 @@ internal static class Cli
         }
     }
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(null, args);
+
+    /// <param name="newGuid">Where the GUIDs of a proposed partition table come from (null: new ones each run).</param>
+    public static Result Run(Func<Guid>? newGuid, params string[] args)
     {
         using var o = new StringWriter();
         using var e = new StringWriter();
-        var code = CliApp.Run(args, new CliContext(o, e, ErrIsTerminal: false));
+        var code = CliApp.Run(args, new CliContext(o, e, ErrIsTerminal: false, newGuid));
         return new Result(code, o.ToString(), e.ToString());
     }
 

@@ -17,9 +17,10 @@ internal static class BatRepair
 
     public sealed record Result(uint[] Bat, List<LostBlock> Lost, List<PartialBlock> Partial, List<RepairAction> Actions, int Kept);
 
-    public static Result Build(VhdInspection v, long sourceLengthBytes, AllocationGrid grid)
+    /// <summary>Builds it from the stored entries (<paramref name="stored"/> is not changed).</summary>
+    public static Result Build(VhdInspection v, uint[] stored, long sourceLengthBytes, AllocationGrid grid)
     {
-        var bat = (uint[])v.Bat.Clone();
+        var bat = (uint[])stored.Clone();
         var lost = new List<LostBlock>();
         var partial = new List<PartialBlock>();
         var actions = new List<RepairAction>();

@@ -70,16 +70,17 @@ public static class VhdRepairer
         }
 
         // Entries the file does not hold (it ends inside the BAT) are unallocated, not sector 0.
-        for (var i = 0; i < v1.Bat.Length; i++)
+        var stored = (uint[])v1.Bat.Clone();
+        for (var i = 0; i < stored.Length; i++)
         {
             if (v1.BatAt + (4L * i) + 4 > sourceBytes)
             {
-                v1.Bat[i] = VhdImage.Unallocated;
+                stored[i] = VhdImage.Unallocated;
             }
         }
 
-        var grid = AllocationGrid.Of(v1.Bat, v1.BitmapSectors, v1.IsCreatorTap);
-        var batFix = BatRepair.Build(v1, sourceBytes, grid);
+        var grid = AllocationGrid.Of(stored, v1.BitmapSectors, v1.IsCreatorTap);
+        var batFix = BatRepair.Build(v1, stored, sourceBytes, grid);
         actions.AddRange(batFix.Actions);
         var bat = batFix.Bat;
         var orphans = OrphanScanner.Scan(damaged, bat, v1.EndOfHeadersBytes, v1.BitmapSectors, (int)v1.SectorsPerBlock, grid)
@@ -127,7 +128,7 @@ public static class VhdRepairer
             Encode(bat).CopyTo(region, 0);
             final.Patch(v1.BatAt, region);
         }
-        else if (!bat.AsSpan().SequenceEqual(v1.Bat))
+        else if (!bat.AsSpan().SequenceEqual(stored))
         {
             final.Patch(v1.BatAt, Encode(bat));
         }

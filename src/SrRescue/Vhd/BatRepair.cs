@@ -17,14 +17,15 @@ internal static class BatRepair
 
     public sealed record Result(uint[] Bat, List<LostBlock> Lost, List<PartialBlock> Partial, List<RepairAction> Actions, int Kept);
 
-    public static Result Build(VhdInspection v, long sourceLengthBytes, AllocationGrid grid)
+    /// <summary>Builds it from the stored entries (<paramref name="stored"/> is not changed).</summary>
+    public static Result Build(CappedFindings log, HeaderStage header, long endOfHeadersBytes, uint[] stored, long sourceLengthBytes, AllocationGrid grid)
     {
-        var bat = (uint[])v.Bat.Clone();
+        var bat = (uint[])stored.Clone();
         var lost = new List<LostBlock>();
         var partial = new List<PartialBlock>();
         var actions = new List<RepairAction>();
-        var footprint = v.BlockFootprintSectors;
-        var eohSector = (v.EndOfHeadersBytes + VhdImage.SectorSize - 1) / VhdImage.SectorSize;
+        var footprint = header.BlockFootprintSectors;
+        var eohSector = (endOfHeadersBytes + VhdImage.SectorSize - 1) / VhdImage.SectorSize;
         var fileSectors = sourceLengthBytes / VhdImage.SectorSize;
 
         var dropped = 0;
@@ -34,7 +35,7 @@ internal static class BatRepair
             lost.Add(new LostBlock(block, at, reason));
             if (++dropped <= MaxActionsListed)
             {
-                actions.Add(new RepairAction(BatRules.What, v.BatAt + (4L * block), $"entry of block {block}", $"0x{bat[block]:x8}", "0xffffffff (unallocated)", reason));
+                actions.Add(new RepairAction(BatRules.What, header.BatAt + (4L * block), $"entry of block {block}", $"0x{bat[block]:x8}", "0xffffffff (unallocated)", reason));
             }
 
             bat[block] = VhdImage.Unallocated;
@@ -52,16 +53,16 @@ internal static class BatRepair
             {
                 Drop(i, IntoMetadata);
             }
-            else if (e + (long)v.BitmapSectors > fileSectors)
+            else if (e + (long)header.BitmapSectors > fileSectors)
             {
                 Drop(i, PastTheEnd);
             }
         }
 
-        DropOverlaps(v, bat, grid, footprint, Drop);
+        DropOverlaps(log, header.BatAt, bat, grid, footprint, Drop);
         if (dropped > MaxActionsListed)
         {
-            actions.Add(new RepairAction(BatRules.What, v.BatAt, "entries", $"{dropped} impossible", "unallocated", $"{dropped - MaxActionsListed} more like the above are not listed (the lost blocks are)"));
+            actions.Add(new RepairAction(BatRules.What, header.BatAt, "entries", $"{dropped} impossible", "unallocated", $"{dropped - MaxActionsListed} more like the above are not listed (the lost blocks are)"));
         }
         var kept = 0;
         for (var i = 0; i < bat.Length; i++)
@@ -72,10 +73,10 @@ internal static class BatRepair
             }
 
             kept++;
-            var dataAt = ((long)bat[i] + v.BitmapSectors) * VhdImage.SectorSize;
-            if (dataAt + v.BlockSizeBytes > sourceLengthBytes)
+            var dataAt = ((long)bat[i] + header.BitmapSectors) * VhdImage.SectorSize;
+            if (dataAt + header.BlockSizeBytes > sourceLengthBytes)
             {
-                partial.Add(new PartialBlock(i, (long)bat[i] * VhdImage.SectorSize, Math.Max(0, sourceLengthBytes - dataAt), v.BlockSizeBytes));
+                partial.Add(new PartialBlock(i, (long)bat[i] * VhdImage.SectorSize, Math.Max(0, sourceLengthBytes - dataAt), header.BlockSizeBytes));
             }
         }
 
@@ -83,7 +84,7 @@ internal static class BatRepair
     }
 
     /// <summary>Sorted sweep over the entries; of an overlapping pair, one off the grid goes. Two on the grid both stay (reported).</summary>
-    private static void DropOverlaps(VhdInspection v, uint[] bat, AllocationGrid grid, long footprint, Action<int, string> drop)
+    private static void DropOverlaps(CappedFindings log, long batAt, uint[] bat, AllocationGrid grid, long footprint, Action<int, string> drop)
     {
         var order = Enumerable.Range(0, bat.Length).Where(i => bat[i] != VhdImage.Unallocated).OrderBy(i => bat[i]).ThenBy(i => i).ToList();
         var reach = -1;
@@ -109,7 +110,7 @@ internal static class BatRepair
                 }
                 else
                 {
-                    v.Log.Add(Severity.Warning, "vhd.repair.overlap-kept", BatRules.What, v.BatAt + (4L * i),
+                    log.Add(Severity.Warning, "vhd.repair.overlap-kept", BatRules.What, batAt + (4L * i),
                         $"blocks {reach} and {i} overlap and nothing tells which is right; both are kept, so the overlapping sectors read the same bytes in both");
                     continue;
                 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using SrRescue.Diagnostics;
 
 namespace SrRescue.Vhd;
@@ -12,55 +13,58 @@ internal static class BatRules
 {
     public const string What = "VHD BAT";
 
-    public static void Validate(VhdInspection v)
+    /// <summary>Applies the rules to the entries; returns which of them later steps must skip.</summary>
+    public static bool[] Validate(InspectionInput input, HeaderStage header, ImmutableArray<uint> bat, long endOfHeadersBytes, long blockLimitBytes)
     {
-        var log = v.Log;
-        var footprint = v.BlockFootprintSectors;
-        var eohSector = (v.EndOfHeadersBytes + VhdImage.SectorSize - 1) / VhdImage.SectorSize;
+        var log = input.Log;
+        var len = input.LengthBytes;
+        var footprint = header.BlockFootprintSectors;
+        var eohSector = (endOfHeadersBytes + VhdImage.SectorSize - 1) / VhdImage.SectorSize;
         var placed = new List<(long Start, int Block)>();
-        v.Unusable = new bool[v.Bat.Length];
-        for (var i = 0; i < v.Bat.Length; i++)
+        var unusable = new bool[bat.Length];
+        for (var i = 0; i < bat.Length; i++)
         {
-            var entry = v.Bat[i];
+            var entry = bat[i];
             if (entry == VhdImage.Unallocated)
             {
                 continue;
             }
 
-            var entryAt = v.BatAt + (4L * i);
+            var entryAt = header.BatAt + (4L * i);
             var startBytes = (long)entry * VhdImage.SectorSize;
             var endBytes = (entry + footprint) * VhdImage.SectorSize;
             if (entry < eohSector)
             {
                 log.Add(Severity.Error, "vhd.bat.clobbers-headers", What, entryAt,
-                    $"block {i} (bitmap at byte {startBytes}) lies inside the metadata, which ends at byte {v.EndOfHeadersBytes}", $"0x{entry:x8}", $">= 0x{eohSector:x8}");
-                v.Unusable[i] = true;
+                    $"block {i} (bitmap at byte {startBytes}) lies inside the metadata, which ends at byte {endOfHeadersBytes}", $"0x{entry:x8}", $">= 0x{eohSector:x8}");
+                unusable[i] = true;
                 continue;
             }
 
-            if (endBytes > v.LengthBytes)
+            if (endBytes > len)
             {
-                v.Unusable[i] = true;
+                unusable[i] = true;
                 log.Add(Severity.Error, "vhd.bat.beyond-eof", What, entryAt,
-                    startBytes >= v.LengthBytes
-                        ? $"block {i} (bitmap at byte {startBytes}) lies past the end of the file ({v.LengthBytes} bytes)"
-                        : $"block {i} (bitmap at byte {startBytes}) runs {endBytes - v.LengthBytes} bytes past the end of the file: the file is truncated",
-                    $"0x{entry:x8}", $"block end <= {v.LengthBytes}");
+                    startBytes >= len
+                        ? $"block {i} (bitmap at byte {startBytes}) lies past the end of the file ({len} bytes)"
+                        : $"block {i} (bitmap at byte {startBytes}) runs {endBytes - len} bytes past the end of the file: the file is truncated",
+                    $"0x{entry:x8}", $"block end <= {len}");
             }
-            else if (endBytes > v.BlockLimitBytes)
+            else if (endBytes > blockLimitBytes)
             {
                 log.Add(Severity.Error, "vhd.bat.clobbers-footer", What, entryAt,
-                    $"block {i} (bitmap at byte {startBytes}) ends at byte {endBytes}, over the footer at byte {v.BlockLimitBytes}", $"0x{entry:x8}", $"block end <= {v.BlockLimitBytes}");
+                    $"block {i} (bitmap at byte {startBytes}) ends at byte {endBytes}, over the footer at byte {blockLimitBytes}", $"0x{entry:x8}", $"block end <= {blockLimitBytes}");
             }
 
             placed.Add((entry, i));
         }
 
-        ReportOverlaps(v, placed, footprint);
+        ReportOverlaps(log, header.BatAt, placed, footprint, unusable);
+        return unusable;
     }
 
     /// <summary>Sorted sweep: a block overlaps an earlier one exactly when it starts before the furthest end seen so far.</summary>
-    private static void ReportOverlaps(VhdInspection v, List<(long Start, int Block)> placed, long footprint)
+    private static void ReportOverlaps(CappedFindings log, long batAt, List<(long Start, int Block)> placed, long footprint, bool[] unusable)
     {
         placed.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Block.CompareTo(b.Block));
         long reachEnd = -1;
@@ -70,11 +74,11 @@ internal static class BatRules
         {
             if (start < reachEnd)
             {
-                v.Log.Add(Severity.Error, "vhd.bat.overlap", What, v.BatAt + (4L * block),
+                log.Add(Severity.Error, "vhd.bat.overlap", What, batAt + (4L * block),
                     $"block {block} (bitmap at byte {start * VhdImage.SectorSize}) overlaps block {reachBlock} (bitmap at byte {reachStart * VhdImage.SectorSize})",
                     $"0x{start:x8}", $"outside 0x{reachStart:x8}..0x{reachEnd - 1:x8}");
-                v.Unusable[block] = true;
-                v.Unusable[reachBlock] = true;
+                unusable[block] = true;
+                unusable[reachBlock] = true;
             }
 
             if (start + footprint > reachEnd)

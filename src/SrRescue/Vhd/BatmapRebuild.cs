@@ -13,23 +13,19 @@ internal static class BatmapRebuild
 {
     public const uint Version = BatmapHeader.CurrentVersion;
 
-    public static List<(long At, byte[] Bytes)> Build(VhdInspection v, IByteSource data, uint[] bat, long firstBlockBytes, List<RepairAction> actions)
+    public static List<(long At, byte[] Bytes)> Build(VhdInspection v, HeaderStage vhdHeader, BatmapStage batmap, IByteSource data, uint[] bat, long firstBlockBytes, List<RepairAction> actions)
     {
         var patches = new List<(long, byte[])>();
-        var headerAt = v.BatmapHeaderAt;
-        if (headerAt < 0 || v.Footer is null)
-        {
-            return patches;
-        }
-
-        var mapSectors = (int)(MapBytes(v.MaxTableEntries) / VhdImage.SectorSize);
+        var footer = v.Footers.Chosen!;
+        var headerAt = batmap.HeaderAt;
+        var mapSectors = (int)(MapBytes(vhdHeader.MaxTableEntries) / VhdImage.SectorSize);
         byte[] header;
-        if (v.BatmapHeader is { } h)
+        if (batmap.Header is { } h)
         {
             header = (byte[])h.Raw.Clone();
             var mapOk = h.BatmapOffset % VhdImage.SectorSize == 0 && h.BatmapOffset > 0 && h.BatmapSectors > 0
-                && HeaderRules.Fits(h.BatmapOffset, (ulong)h.BatmapSectors * VhdImage.SectorSize, v.LengthBytes - VhdFooter.Size)
-                && (long)h.BatmapSectors * 4096 >= v.MaxTableEntries && (long)h.BatmapSectors * VhdImage.SectorSize <= BatmapRules.MaxMapBytes;
+                && HeaderRules.Fits(h.BatmapOffset, (ulong)h.BatmapSectors * VhdImage.SectorSize, v.Input.LengthBytes - VhdFooter.Size)
+                && (long)h.BatmapSectors * 4096 >= vhdHeader.MaxTableEntries && (long)h.BatmapSectors * VhdImage.SectorSize <= BatmapRules.MaxMapBytes;
             if (!mapOk)
             {
                 if (headerAt + BatmapHeader.Size + ((long)mapSectors * VhdImage.SectorSize) > firstBlockBytes)
@@ -46,7 +42,7 @@ internal static class BatmapRebuild
                 Set32(header, BatmapHeader.Off.Version, Version, "batmap version", headerAt, actions);
             }
         }
-        else if (v.ExpectsBatmap && headerAt + BatmapHeader.Size + ((long)mapSectors * VhdImage.SectorSize) <= firstBlockBytes)
+        else if (v.Footers.ExpectsBatmap && headerAt + BatmapHeader.Size + ((long)mapSectors * VhdImage.SectorSize) <= firstBlockBytes)
         {
             header = new byte[BatmapHeader.Size];
             BatmapHeader.Cookie.CopyTo(header);
@@ -64,8 +60,8 @@ internal static class BatmapRebuild
         var sectors = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(BatmapHeader.Off.BatmapSectors));
         var version = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(BatmapHeader.Off.Version));
         var map = new byte[sectors * VhdImage.SectorSize];
-        var full = FullBlocks(v, data, bat, map);
-        var old = v.Batmap;
+        var full = FullBlocks(vhdHeader, footer.CurrentSizeBytes, data, bat, map);
+        var old = batmap.Map;
         if (old is not null)
         {
             var (set, cleared) = Differences(old, map);
@@ -77,7 +73,7 @@ internal static class BatmapRebuild
         }
 
         var before = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(BatmapHeader.Off.Checksum));
-        var checksum = BatmapHeader.ComputeChecksum(map, v.Footer.CurrentSizeBytes, version);
+        var checksum = BatmapHeader.ComputeChecksum(map, footer.CurrentSizeBytes, version);
         if (checksum != before)
         {
             actions.Add(new RepairAction(BatmapRules.What, headerAt + BatmapHeader.Off.Checksum, "checksum", $"0x{before:x8}", $"0x{checksum:x8}", "recomputed"));
@@ -92,10 +88,10 @@ internal static class BatmapRebuild
     public static long MapBytes(uint maxTableEntries) => VhdImage.SectorSize * Math.Max(1, ((long)maxTableEntries + 4095) / 4096);
 
     /// <summary>Sets the bit of every allocated block whose bitmap marks all its sectors present; returns how many.</summary>
-    private static int FullBlocks(VhdInspection v, IByteSource data, uint[] bat, byte[] map)
+    private static int FullBlocks(HeaderStage header, ulong currentSizeBytes, IByteSource data, uint[] bat, byte[] map)
     {
-        var bitmap = new byte[v.BitmapSectors * VhdImage.SectorSize];
-        var virtualBytes = (long)Math.Min(v.Footer!.CurrentSizeBytes, long.MaxValue);
+        var bitmap = new byte[header.BitmapSectors * VhdImage.SectorSize];
+        var virtualBytes = (long)Math.Min(currentSizeBytes, long.MaxValue);
         var count = 0;
         for (var i = 0; i < bat.Length && (i >> 3) < map.Length; i++)
         {
@@ -106,7 +102,7 @@ internal static class BatmapRebuild
 
             var n = data.ReadFullyAt((long)bat[i] * VhdImage.SectorSize, bitmap);
             bitmap.AsSpan(n).Clear();
-            var sectors = (int)Math.Clamp((virtualBytes - ((long)i * v.BlockSizeBytes)) / VhdImage.SectorSize, 0, v.SectorsPerBlock);
+            var sectors = (int)Math.Clamp((virtualBytes - ((long)i * header.BlockSizeBytes)) / VhdImage.SectorSize, 0, header.SectorsPerBlock);
             if (sectors > 0 && BitmapDataCheck.CountSet(bitmap, sectors) == sectors)
             {
                 map[i >> 3] |= (byte)(0x80 >> (i & 7));

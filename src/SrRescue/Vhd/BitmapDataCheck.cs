@@ -15,39 +15,39 @@ internal static class BitmapDataCheck
 {
     private const int ChunkBytes = 2 << 20;
 
-    public static void Run(VhdInspection v)
+    public static void Run(InspectionInput input, VhdFooter footer, HeaderStage header, BatmapStage batmap, BatStage bat)
     {
-        var log = v.Log;
-        var bitmap = new byte[v.BitmapSectors * VhdImage.SectorSize];
+        var log = input.Log;
+        var bitmap = new byte[header.BitmapSectors * VhdImage.SectorSize];
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        var virtualBytes = (long)Math.Min(v.Footer!.CurrentSizeBytes, long.MaxValue);
-        var total = (long)v.Bat.Length * v.BlockSizeBytes;
+        var virtualBytes = (long)Math.Min(footer.CurrentSizeBytes, long.MaxValue);
+        var total = (long)bat.Entries.Length * header.BlockSizeBytes;
         try
         {
-            for (var i = 0; i < v.Bat.Length; i++)
+            for (var i = 0; i < bat.Entries.Length; i++)
             {
-                v.Options.Progress?.Report(new WorkProgress("bitmaps", (long)i * v.BlockSizeBytes, total));
-                if (!v.IsAllocated(i) || (i < v.Unusable.Length && v.Unusable[i]))
+                input.Options.Progress?.Report(new WorkProgress("bitmaps", (long)i * header.BlockSizeBytes, total));
+                if (!bat.IsAllocated(i) || (i < bat.Unusable.Length && bat.Unusable[i]))
                 {
                     continue; // reported by the BAT rules
                 }
 
-                var bitmapAt = (long)v.Bat[i] * VhdImage.SectorSize;
+                var bitmapAt = (long)bat.Entries[i] * VhdImage.SectorSize;
                 var dataAt = bitmapAt + bitmap.Length;
-                var n = v.Source.ReadFullyAt(bitmapAt, bitmap);
+                var n = input.Source.ReadFullyAt(bitmapAt, bitmap);
                 bitmap.AsSpan(n).Clear();
-                var sectors = (int)Math.Clamp((virtualBytes - ((long)i * v.BlockSizeBytes)) / VhdImage.SectorSize, 0, v.SectorsPerBlock);
+                var sectors = (int)Math.Clamp((virtualBytes - ((long)i * header.BlockSizeBytes)) / VhdImage.SectorSize, 0, header.SectorsPerBlock);
                 var set = CountSet(bitmap, sectors);
-                if (v.BatmapValid && v.BatmapSaysFull(i) && set < sectors)
+                if (batmap.Valid && batmap.SaysFull(i) && set < sectors)
                 {
-                    log.Add(Severity.Error, "vhd.batmap.not-full", "VHD batmap", (long)v.BatmapHeader!.BatmapOffset + (i >> 3),
+                    log.Add(Severity.Error, "vhd.batmap.not-full", "VHD batmap", (long)batmap.Header!.BatmapOffset + (i >> 3),
                         $"the batmap marks block {i} full but its bitmap has only {set} of {sectors} sectors", "full", $"{set} of {sectors} sectors");
                 }
 
-                CheckClearSectors(v, i, bitmap, sectors, dataAt, buffer);
+                CheckClearSectors(input, i, bitmap, sectors, dataAt, buffer);
             }
 
-            v.Options.Progress?.Report(new WorkProgress("bitmaps", total, total));
+            input.Options.Progress?.Report(new WorkProgress("bitmaps", total, total));
         }
         finally
         {
@@ -69,7 +69,7 @@ internal static class BitmapDataCheck
     public static bool IsSet(ReadOnlySpan<byte> bitmap, int sector) =>
         sector >> 3 < bitmap.Length && (bitmap[sector >> 3] & (0x80 >> (sector & 7))) != 0;
 
-    private static void CheckClearSectors(VhdInspection v, int block, byte[] bitmap, int sectors, long dataAt, byte[] buffer)
+    private static void CheckClearSectors(InspectionInput input, int block, byte[] bitmap, int sectors, long dataAt, byte[] buffer)
     {
         long firstDirty = -1;
         var dirty = 0;
@@ -89,7 +89,7 @@ internal static class BitmapDataCheck
             }
 
             var bytes = buffer.AsSpan(0, run * VhdImage.SectorSize);
-            var n = v.Source.ReadFullyAt(dataAt + ((long)s * VhdImage.SectorSize), bytes);
+            var n = input.Source.ReadFullyAt(dataAt + ((long)s * VhdImage.SectorSize), bytes);
             for (var k = 0; k * VhdImage.SectorSize < n; k++)
             {
                 var sector = bytes.Slice(k * VhdImage.SectorSize, Math.Min(VhdImage.SectorSize, n - (k * VhdImage.SectorSize)));
@@ -105,7 +105,7 @@ internal static class BitmapDataCheck
 
         if (dirty > 0)
         {
-            v.Log.Add(Severity.Warning, "vhd.bitmap.unmapped-data", "VHD block bitmap", firstDirty,
+            input.Log.Add(Severity.Warning, "vhd.bitmap.unmapped-data", "VHD block bitmap", firstDirty,
                 $"block {block}: {dirty} sectors hold data but their bitmap bits are clear (written, never published: readers ignore them)", dirty.ToString(), "0");
         }
     }

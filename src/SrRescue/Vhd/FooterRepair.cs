@@ -13,12 +13,13 @@ internal static class FooterRepair
 
     public static (byte[] Bytes, VhdFooter Footer) Build(VhdInspection v, List<RepairAction> actions)
     {
-        var chosen = v.Footer ?? throw new CorruptDataException(new Finding(Severity.Error, "vhd.no-footer", "VHD", Math.Max(0, v.LengthBytes - VhdFooter.Size),
-            "no VHD footer at the end or at offset 0: nothing says what the disk is, so nothing can be repaired", Source: v.Name));
-        var fromPrimary = ReferenceEquals(chosen, v.Primary);
-        var valid = fromPrimary ? v.PrimaryValid : v.BackupValid;
+        var footers = v.Footers;
+        var chosen = footers.Chosen ?? throw new CorruptDataException(new Finding(Severity.Error, "vhd.no-footer", "VHD", Math.Max(0, v.Input.LengthBytes - VhdFooter.Size),
+            "no VHD footer at the end or at offset 0: nothing says what the disk is, so nothing can be repaired", Source: v.Input.Name));
+        var fromPrimary = footers.ChosenCopy == FooterCopy.Primary;
+        var valid = fromPrimary ? footers.PrimaryValid : footers.BackupValid;
         var f = chosen;
-        var headerAt = v.HeaderAt >= 0 ? (ulong)v.HeaderAt : f.DataOffset;
+        var headerAt = v.Header is { } header ? (ulong)header.At : f.DataOffset;
         if (!valid || (f.IsDynamicOrDifferencing && f.DataOffset != headerAt) || PlausibleSize(v, f, f.DiskType, out _) != f.CurrentSizeBytes)
         {
             f = Fix(v, chosen, headerAt, actions);
@@ -26,16 +27,16 @@ internal static class FooterRepair
 
         var bytes = ReferenceEquals(f, chosen) ? (byte[])chosen.Raw.Clone() : VhdFooter.Encode(f);
         var copy = fromPrimary ? "the primary footer (at the end)" : "the footer copy at offset 0";
-        if (f.IsDynamicOrDifferencing && !(v.PrimaryValid && v.BackupValid && FooterRules.FirstDifference(v.Primary!, v.Backup!) < 0))
+        if (f.IsDynamicOrDifferencing && !(footers.PrimaryValid && footers.BackupValid && FooterRules.FirstDifference(footers.Primary!, footers.Backup!) < 0))
         {
-            if (!fromPrimary || !v.PrimaryValid)
+            if (!fromPrimary || !footers.PrimaryValid)
             {
-                actions.Add(new RepairAction(What, v.PrimaryAt, "primary footer (at the end)", Describe(v.Primary, v.PrimaryKilled), "rewritten", $"copied from {copy}"));
+                actions.Add(new RepairAction(What, footers.PrimaryAt, "primary footer (at the end)", Describe(footers.Primary, footers.PrimaryKilled), "rewritten", $"copied from {copy}"));
             }
 
-            if (fromPrimary || !v.BackupValid)
+            if (fromPrimary || !footers.BackupValid)
             {
-                actions.Add(new RepairAction(What, 0, "footer copy at offset 0", Describe(v.Backup, false), "rewritten", $"copied from {copy}"));
+                actions.Add(new RepairAction(What, 0, "footer copy at offset 0", Describe(footers.Backup, false), "rewritten", $"copied from {copy}"));
             }
         }
 
@@ -44,7 +45,7 @@ internal static class FooterRepair
 
     private static VhdFooter Fix(VhdInspection v, VhdFooter f, ulong headerAt, List<RepairAction> actions)
     {
-        var at = ReferenceEquals(f, v.Primary) ? v.PrimaryAt : 0;
+        var at = v.Footers.ChosenAt;
         void Changed(int off, string field, string old, string now, string why) => actions.Add(new RepairAction(What, at + off, field, old, now, why));
 
         if (f.IsPoisoned)
@@ -66,7 +67,7 @@ internal static class FooterRepair
         var type = f.DiskType;
         if (type is not (VhdDiskType.Fixed or VhdDiskType.Dynamic or VhdDiskType.Differencing))
         {
-            type = v.HeaderRaw is { } raw && raw.AsSpan(0, 8).SequenceEqual(DynamicHeader.Cookie)
+            type = v.Header?.Raw is { } raw && raw.AsSpan(0, 8).SequenceEqual(DynamicHeader.Cookie)
                 ? new Guid(raw.AsSpan(DynamicHeader.Off.ParentUuid, 16), bigEndian: true) == Guid.Empty ? VhdDiskType.Dynamic : VhdDiskType.Differencing
                 : VhdDiskType.Fixed;
             Changed(VhdFooter.Off.DiskType, "disk type", ((uint)f.DiskType).ToString(), ((uint)type).ToString(), "from the dynamic header and its parent uuid");
@@ -156,12 +157,12 @@ internal static class FooterRepair
         var size = f.CurrentSizeBytes;
         if (type == VhdDiskType.Fixed)
         {
-            var data = (ulong)Math.Max(0, v.LengthBytes - VhdFooter.Size);
+            var data = (ulong)Math.Max(0, v.Input.LengthBytes - VhdFooter.Size);
             why = "a fixed VHD's disk is the file less its footer";
             return size > data ? data : size;
         }
 
-        if (v.HeaderRaw is not { } raw || !raw.AsSpan(0, 8).SequenceEqual(DynamicHeader.Cookie))
+        if (v.Header?.Raw is not { } raw || !raw.AsSpan(0, 8).SequenceEqual(DynamicHeader.Cookie))
         {
             return size;
         }

@@ -18,12 +18,13 @@ internal static class HeaderRepair
 
     public static byte[] Build(VhdInspection v, VhdFooter footer, List<RepairAction> actions)
     {
-        var at = v.HeaderAt;
-        if (v.HeaderRaw is not { } stored)
+        if (v.Header is not { Raw: { } stored } header)
         {
-            throw new CorruptDataException(new Finding(Severity.Error, "vhd.header.truncated", What, Math.Max(0, at),
-                "the file ends before the dynamic header: there is no BAT to repair", Source: v.Name));
+            throw new CorruptDataException(new Finding(Severity.Error, "vhd.header.truncated", What, v.Header?.At ?? 0,
+                "the file ends before the dynamic header: there is no BAT to repair", Source: v.Input.Name));
         }
+
+        var at = header.At;
 
         var raw = (byte[])stored.Clone();
         void Changed(int off, string field, string old, string now, string why) => actions.Add(new RepairAction(What, at + off, field, old, now, why));
@@ -44,7 +45,7 @@ internal static class HeaderRepair
         }
 
         var table = BinaryPrimitives.ReadUInt64BigEndian(raw.AsSpan(DynamicHeader.Off.TableOffset));
-        if (table == 0 || table % 512 != 0 || table >= (ulong)v.LengthBytes)
+        if (table == 0 || table % 512 != 0 || table >= (ulong)v.Input.LengthBytes)
         {
             SetU64(raw, DynamicHeader.Off.TableOffset, UsualTableOffset, "table offset", "outside the file or unaligned; 1536 is where blktap and qemu put the BAT", Changed);
         }
@@ -67,13 +68,13 @@ internal static class HeaderRepair
         }
 
         var max = BinaryPrimitives.ReadUInt32BigEndian(raw.AsSpan(DynamicHeader.Off.MaxTableEntries));
-        var recovered = v.RecoveredMaxTableEntries;
-        var evidence = v.RecoveryEvidence;
+        var recovered = header.RecoveredMaxTableEntries;
+        var evidence = header.RecoveryEvidence;
         if (recovered is null && !stored.AsSpan().SequenceEqual(raw))
         {
             // The checker could not weigh max_table_entries (the header was unreadable); do it on the fixed bytes.
-            if (DynamicHeader.TryRead(StoredChecksumKept(raw, stored), at, new FindingLog(), v.Name) is { } h
-                && MaxTableEntriesRecovery.Recover(v.Source, h, footer.CurrentSizeBytes) is { } r && r.Value != max)
+            if (DynamicHeader.TryRead(StoredChecksumKept(raw, stored), at, new FindingLog(), v.Input.Name) is { } h
+                && MaxTableEntriesRecovery.Recover(v.Input.Source, h, footer.CurrentSizeBytes) is { } r && r.Value != max)
             {
                 (recovered, evidence) = (r.Value, r.Evidence);
             }
@@ -91,7 +92,7 @@ internal static class HeaderRepair
         {
             table = BinaryPrimitives.ReadUInt64BigEndian(raw.AsSpan(DynamicHeader.Off.TableOffset));
             blockSize = BinaryPrimitives.ReadUInt32BigEndian(raw.AsSpan(DynamicHeader.Off.BlockSize));
-            var roomBytes = v.LengthBytes - VhdFooter.Size - (long)Math.Min(table, (ulong)v.LengthBytes);
+            var roomBytes = v.Input.LengthBytes - VhdFooter.Size - (long)Math.Min(table, (ulong)v.Input.LengthBytes);
             var roomEntries = Math.Clamp(roomBytes / VhdImage.SectorSize * 128, 1, VhdImage.MaxBatEntries);
             var needed = (footer.CurrentSizeBytes / blockSize) + (footer.CurrentSizeBytes % blockSize == 0 ? 0UL : 1UL);
             var bounded = needed is > 0 and <= VhdImage.MaxBatEntries ? (uint)needed : (uint)roomEntries;

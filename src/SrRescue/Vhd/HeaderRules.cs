@@ -19,10 +19,9 @@ internal static class HeaderRules
 
     private static readonly Encoding StrictUtf16Be = new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
 
-    public static void Validate(VhdInspection v, DynamicHeader h)
+    public static void Validate(InspectionInput input, long at, DynamicHeader h)
     {
-        var log = v.Log;
-        var at = v.HeaderAt;
+        var log = input.Log;
         if (h.HeaderVersion != Version)
         {
             log.Add(Severity.Error, "vhd.header.version", What, at + DynamicHeader.Off.HeaderVersion, "header version is not 1.0", $"0x{h.HeaderVersion:x8}", "0x00010000");
@@ -37,11 +36,11 @@ internal static class HeaderRules
         {
             log.Add(Severity.Error, "vhd.header.table-offset", What, at + DynamicHeader.Off.TableOffset, "the BAT offset must be a non-zero multiple of 512", h.TableOffset.ToString(), "a multiple of 512, usually 1536");
         }
-        else if (!Fits(h.TableOffset, (ulong)h.MaxTableEntries * 4, v.LengthBytes - VhdFooter.Size))
+        else if (!Fits(h.TableOffset, (ulong)h.MaxTableEntries * 4, input.LengthBytes - VhdFooter.Size))
         {
             log.Add(Severity.Error, "vhd.header.table-range", What, at + DynamicHeader.Off.MaxTableEntries,
-                $"a BAT of {h.MaxTableEntries} entries at byte {h.TableOffset} runs past the footer at byte {v.LengthBytes - VhdFooter.Size}",
-                h.MaxTableEntries.ToString(), $"<= {Math.Max(0, (v.LengthBytes - VhdFooter.Size - (long)Math.Min(h.TableOffset, (ulong)v.LengthBytes)) / 4)}");
+                $"a BAT of {h.MaxTableEntries} entries at byte {h.TableOffset} runs past the footer at byte {input.LengthBytes - VhdFooter.Size}",
+                h.MaxTableEntries.ToString(), $"<= {Math.Max(0, (input.LengthBytes - VhdFooter.Size - (long)Math.Min(h.TableOffset, (ulong)input.LengthBytes)) / 4)}");
         }
 
         if (h.BlockSizeBytes == 0 || (h.BlockSizeBytes & (h.BlockSizeBytes - 1)) != 0)
@@ -67,13 +66,12 @@ internal static class HeaderRules
     }
 
     /// <summary>Parent fields: a differencing disk's must decode; everyone else's must be zero.</summary>
-    public static void ValidateParentFields(VhdInspection v, DynamicHeader h, VhdDiskType type)
+    public static void ValidateParentFields(InspectionInput input, long at, DynamicHeader h, VhdDiskType type)
     {
-        var log = v.Log;
-        var at = v.HeaderAt;
+        var log = input.Log;
         if (type == VhdDiskType.Differencing)
         {
-            var now = VhdTime.FromDateTime(v.Options.NowUtc ?? DateTime.UtcNow);
+            var now = VhdTime.FromDateTime(input.Options.NowUtc ?? DateTime.UtcNow);
             if (h.ParentTimestamp > (ulong)now + FooterRules.TimestampSlackSeconds)
             {
                 log.Add(Severity.Warning, "vhd.header.parent-timestamp", What, at + DynamicHeader.Off.ParentTimestamp,

@@ -17,25 +17,25 @@ internal static class LocatorRules
     private static readonly Encoding StrictUtf16Le = new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
 
     /// <summary>Checks the eight entries; returns the parent paths the decodable ones hold.</summary>
-    public static List<string> Validate(VhdInspection v, DynamicHeader h)
+    public static List<string> Validate(InspectionInput input, long headerAt, DynamicHeader h)
     {
-        var log = v.Log;
+        var log = input.Log;
         var paths = new List<string>();
         var seen = new HashSet<uint>();
-        var footerAt = v.LengthBytes - VhdFooter.Size;
+        var footerAt = input.LengthBytes - VhdFooter.Size;
         var parentName = HeaderRules.DecodeParentName(h.Raw) ?? h.ParentName;
         var headerFile = BaseName(parentName);
         if (headerFile.Length == 0)
         {
             // The locators are not wrong for naming a parent the header no longer names.
-            log.Add(Severity.Warning, "vhd.header.parent-name-missing", "VHD header", v.HeaderAt + DynamicHeader.Off.ParentName,
+            log.Add(Severity.Warning, "vhd.header.parent-name-missing", "VHD header", headerAt + DynamicHeader.Off.ParentName,
                 "the differencing header has no parent unicode name (zeroed or blank): only the locators and the parent uuid say which file the parent is", "", "the parent's file name");
         }
 
         for (var i = 0; i < DynamicHeader.LocatorCount; i++)
         {
             var loc = h.Locators[i];
-            var at = v.HeaderAt + DynamicHeader.Off.Locators + (i * ParentLocator.Size);
+            var at = headerAt + DynamicHeader.Off.Locators + (i * ParentLocator.Size);
             if (!loc.IsKnownCode)
             {
                 log.Add(Severity.Error, "vhd.locator.code", What, at, $"locator {i} has an unknown platform code", $"0x{loc.PlatformCode:x8}", "MacX, W2ku, W2ru, Wi2r, Wi2k, Mac or 0");
@@ -94,7 +94,7 @@ internal static class LocatorRules
                 continue;
             }
 
-            var data = v.Source.ReadBytes((long)loc.DataOffset, (int)Math.Min(Math.Min(loc.DataLength, space), ParentLocator.MaxDataBytes));
+            var data = input.Source.ReadBytes((long)loc.DataOffset, (int)Math.Min(Math.Min(loc.DataLength, space), ParentLocator.MaxDataBytes));
             var path = Decode(loc, data);
             if (path is null)
             {
@@ -117,7 +117,7 @@ internal static class LocatorRules
 
         if (paths.Count == 0)
         {
-            log.Add(Severity.Warning, "vhd.locator.none", What, v.HeaderAt + DynamicHeader.Off.Locators,
+            log.Add(Severity.Warning, "vhd.locator.none", What, headerAt + DynamicHeader.Off.Locators,
                 "no locator holds a readable parent path: the parent can only be found by its uuid");
         }
 
@@ -128,19 +128,19 @@ internal static class LocatorRules
     /// Finds the parent with the resolver and checks it is the one: not the child itself, readable,
     /// and its footer uuid equal to the child's parent uuid. Returns the name it was found under.
     /// </summary>
-    public static string? CheckParent(VhdInspection v, DynamicHeader h, string described)
+    public static string? CheckParent(InspectionInput input, Guid childUuid, long headerAt, DynamicHeader h, string described)
     {
-        var log = v.Log;
-        var nameAt = v.HeaderAt + DynamicHeader.Off.ParentName;
+        var log = input.Log;
+        var nameAt = headerAt + DynamicHeader.Off.ParentName;
         var wanted = h.ParentUuid;
-        if (wanted != Guid.Empty && wanted == v.Footer!.Uuid)
+        if (wanted != Guid.Empty && wanted == childUuid)
         {
-            log.Add(Severity.Error, VhdCodes.ChainLoop, "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
+            log.Add(Severity.Error, VhdCodes.ChainLoop, "VHD parent", headerAt + DynamicHeader.Off.ParentUuid,
                 "the parent uuid is this disk's own uuid: the chain refers to itself", wanted.ToString(), "the uuid of another VHD");
             return null;
         }
 
-        if (v.Options.ParentResolver is not { } resolver)
+        if (input.Options.ParentResolver is not { } resolver)
         {
             return null;
         }
@@ -148,7 +148,7 @@ internal static class LocatorRules
         VhdImage child;
         try
         {
-            child = VhdImage.Open(v.Source, new FindingLog(), v.Options.Footers);
+            child = VhdImage.Open(input.Source, new FindingLog(), input.Options.Footers);
         }
         catch (CorruptDataException)
         {
@@ -182,7 +182,7 @@ internal static class LocatorRules
 
         if (got != wanted)
         {
-            log.Add(Severity.Error, VhdCodes.ChainParentUuid, "VHD parent", v.HeaderAt + DynamicHeader.Off.ParentUuid,
+            log.Add(Severity.Error, VhdCodes.ChainParentUuid, "VHD parent", headerAt + DynamicHeader.Off.ParentUuid,
                 $"{found.Name} is not the parent this disk was made from: its footer uuid differs", got.ToString(), wanted.ToString());
         }
         else

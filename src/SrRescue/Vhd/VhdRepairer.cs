@@ -50,89 +50,91 @@ public static class VhdRepairer
         }
 
         var headerBytes = HeaderRepair.Build(v0, footer, actions);
-        var headerAt = v0.HeaderAt;
+        var headerAt = v0.Header!.At;
 
         // Read the rest through the repaired footer and header. Should the repaired header still
         // not place the batmap where its max_table_entries says, take what the facts say and look again.
         var v1 = Reinspect(damaged, footerBytes, headerAt, headerBytes, baseBytes, options);
-        if (v1.RecoveredMaxTableEntries is { } again && v1.Header is { } h1)
+        if (v1.Header is { RecoveredMaxTableEntries: { } again, Parsed: { } h1 } recovered)
         {
-            actions.Add(new RepairAction(HeaderRepair.What, headerAt + DynamicHeader.Off.MaxTableEntries, "max_table_entries", h1.MaxTableEntries.ToString(), again.ToString(), v1.RecoveryEvidence ?? "recovered"));
+            actions.Add(new RepairAction(HeaderRepair.What, headerAt + DynamicHeader.Off.MaxTableEntries, "max_table_entries", h1.MaxTableEntries.ToString(), again.ToString(), recovered.RecoveryEvidence ?? "recovered"));
             BinaryPrimitives.WriteUInt32BigEndian(headerBytes.AsSpan(DynamicHeader.Off.MaxTableEntries), again);
             headerBytes = DynamicHeader.WithChecksum(headerBytes);
             v1 = Reinspect(damaged, footerBytes, headerAt, headerBytes, baseBytes, options);
         }
 
-        if (v1.Header is null || v1.BlockSizeBytes == 0 || v1.BatAt < 0 || v1.BatAt >= sourceBytes)
+        // The BAT stage runs whenever the header places the BAT inside the file, as the repaired one does.
+        if (v1 is not { Header: { Parsed: not null, BlockSizeBytes: > 0 } header, Batmap: { } batmap, Bat: { } batStage } || header.BatAt < 0 || header.BatAt >= sourceBytes)
         {
-            throw new CorruptDataException(new Finding(Severity.Error, "vhd.repair.no-bat", "VHD BAT", Math.Max(0, v1.BatAt),
+            throw new CorruptDataException(new Finding(Severity.Error, "vhd.repair.no-bat", "VHD BAT", Math.Max(0, v1.Header?.BatAt ?? -1),
                 "even with the header repaired the BAT cannot be located: no block can be found", Source: damaged.Name));
         }
 
         // Entries the file does not hold (it ends inside the BAT) are unallocated, not sector 0.
-        for (var i = 0; i < v1.Bat.Length; i++)
+        var stored = batStage.Entries.ToArray();
+        for (var i = 0; i < stored.Length; i++)
         {
-            if (v1.BatAt + (4L * i) + 4 > sourceBytes)
+            if (header.BatAt + (4L * i) + 4 > sourceBytes)
             {
-                v1.Bat[i] = VhdImage.Unallocated;
+                stored[i] = VhdImage.Unallocated;
             }
         }
 
-        var grid = AllocationGrid.Of(v1.Bat, v1.BitmapSectors, v1.IsCreatorTap);
-        var batFix = BatRepair.Build(v1, sourceBytes, grid);
+        var grid = AllocationGrid.Of(stored, header.BitmapSectors, v1.Footers.IsCreatorTap);
+        var batFix = BatRepair.Build(v1.Input.Log, header, batStage.EndOfHeadersBytes, stored, sourceBytes, grid);
         actions.AddRange(batFix.Actions);
         var bat = batFix.Bat;
-        var orphans = OrphanScanner.Scan(damaged, bat, v1.EndOfHeadersBytes, v1.BitmapSectors, (int)v1.SectorsPerBlock, grid)
-            .Select(f => Describe(f, v1, sourceBytes)).ToList();
-        var lost = batFix.Lost.Concat(OrphanPlacement.Place(orphans, bat, b => v1.BatmapValid && v1.BatmapSaysFull(b), b => BitmapEdges(damaged, bat[b], v1))).ToList();
-        var partial = batFix.Partial.Concat(orphans.Where(o => o.Block is not null && o.DataPresent < v1.BlockSizeBytes)
-            .Select(o => new PartialBlock(o.Block!.Value, o.Found.BitmapSector * VhdImage.SectorSize, o.DataPresent, v1.BlockSizeBytes))).ToList();
+        var orphans = OrphanScanner.Scan(damaged, bat, batStage.EndOfHeadersBytes, header.BitmapSectors, (int)header.SectorsPerBlock, grid)
+            .Select(f => Describe(f, header, sourceBytes)).ToList();
+        var lost = batFix.Lost.Concat(OrphanPlacement.Place(orphans, bat, b => batmap.Valid && batmap.SaysFull(b), b => BitmapEdges(damaged, bat[b], header))).ToList();
+        var partial = batFix.Partial.Concat(orphans.Where(o => o.Block is not null && o.DataPresent < header.BlockSizeBytes)
+            .Select(o => new PartialBlock(o.Block!.Value, o.Found.BitmapSector * VhdImage.SectorSize, o.DataPresent, header.BlockSizeBytes))).ToList();
         var placed = orphans.Where(o => o.Block is not null).ToList();
         foreach (var o in placed.Take(BatRepair.MaxActionsListed))
         {
-            actions.Add(new RepairAction(BatRules.What, v1.BatAt + (4L * o.Block!.Value), $"entry of block {o.Block}", "0xffffffff (unallocated)",
+            actions.Add(new RepairAction(BatRules.What, header.BatAt + (4L * o.Block!.Value), $"entry of block {o.Block}", "0xffffffff (unallocated)",
                 $"0x{o.Found.BitmapSector:x8}", $"orphaned block at byte {o.Found.BitmapSector * VhdImage.SectorSize} put back: {o.Evidence}"));
         }
 
         if (placed.Count > BatRepair.MaxActionsListed)
         {
-            actions.Add(new RepairAction(BatRules.What, v1.BatAt, "entries", "unallocated", $"{placed.Count} orphans put back",
+            actions.Add(new RepairAction(BatRules.What, header.BatAt, "entries", "unallocated", $"{placed.Count} orphans put back",
                 $"{placed.Count - BatRepair.MaxActionsListed} more like the above are not listed (the report's orphans are)"));
         }
 
         long dataEnd = 0, firstBlock = long.MaxValue;
         foreach (var e in bat.Where(e => e != VhdImage.Unallocated))
         {
-            dataEnd = Math.Max(dataEnd, (e + v1.BlockFootprintSectors) * VhdImage.SectorSize);
+            dataEnd = Math.Max(dataEnd, (e + header.BlockFootprintSectors) * VhdImage.SectorSize);
             firstBlock = Math.Min(firstBlock, (long)e * VhdImage.SectorSize);
         }
 
         // A tapdisk image whose batmap is gone gets a new one after the BAT, if no block is there.
-        var metadataEnd = v1.EndOfHeadersBytes;
-        if (v1.ExpectsBatmap && v1.BatmapHeader is null && v1.BatmapHeaderAt >= 0 && v1.BatmapHeaderAt < firstBlock)
+        var metadataEnd = batStage.EndOfHeadersBytes;
+        if (v1.Footers.ExpectsBatmap && batmap.Header is null && batmap.HeaderAt < firstBlock)
         {
-            metadataEnd = Math.Max(metadataEnd, v1.BatmapHeaderAt + BatmapHeader.Size + BatmapRebuild.MapBytes(v1.MaxTableEntries));
+            metadataEnd = Math.Max(metadataEnd, batmap.HeaderAt + BatmapHeader.Size + BatmapRebuild.MapBytes(header.MaxTableEntries));
         }
 
-        var outBytes = Math.Max(v1.LengthBytes, Math.Max(dataEnd, metadataEnd) + VhdFooter.Size);
+        var outBytes = Math.Max(v1.Input.LengthBytes, Math.Max(dataEnd, metadataEnd) + VhdFooter.Size);
         var final = new PatchedSource(damaged, outBytes);
         final.Patch(0, footerBytes);
         final.Patch(headerAt, headerBytes);
-        var batRegionBytes = MaxTableEntriesRecovery.RoundUp512((long)v1.MaxTableEntries * 4);
-        if (v1.BatAt + batRegionBytes > sourceBytes)
+        var batRegionBytes = MaxTableEntriesRecovery.RoundUp512((long)header.MaxTableEntries * 4);
+        if (header.BatAt + batRegionBytes > sourceBytes)
         {
             // The file ends inside the BAT: write all of it, unused entries unallocated.
             var region = new byte[batRegionBytes];
             region.AsSpan().Fill(0xFF);
             Encode(bat).CopyTo(region, 0);
-            final.Patch(v1.BatAt, region);
+            final.Patch(header.BatAt, region);
         }
-        else if (!bat.AsSpan().SequenceEqual(v1.Bat))
+        else if (!bat.AsSpan().SequenceEqual(stored))
         {
-            final.Patch(v1.BatAt, Encode(bat));
+            final.Patch(header.BatAt, Encode(bat));
         }
 
-        foreach (var (at, bytes) in BatmapRebuild.Build(v1, damaged, bat, Math.Min(firstBlock, outBytes - VhdFooter.Size), actions))
+        foreach (var (at, bytes) in BatmapRebuild.Build(v1, header, batmap, damaged, bat, Math.Min(firstBlock, outBytes - VhdFooter.Size), actions))
         {
             final.Patch(at, bytes);
         }
@@ -142,8 +144,8 @@ public static class VhdRepairer
             : dataEnd >= metadataEnd ? "the footer goes after the last block" : "the footer goes after the metadata");
         Write(final, output, options.Progress);
 
-        var report = orphans.Select(o => ToReport(o, damaged, v1, options)).ToList();
-        return Report(damaged, footer, v0, outBytes, v1.BlockSizeBytes, actions, batFix.Kept, report, lost, partial, findings);
+        var report = orphans.Select(o => ToReport(o, damaged, header, options)).ToList();
+        return Report(damaged, footer, v0, outBytes, header.BlockSizeBytes, actions, batFix.Kept, report, lost, partial, findings);
     }
 
     private static VhdInspection Reinspect(IByteSource damaged, byte[] footerBytes, long headerAt, byte[] headerBytes, long baseBytes, VhdRepairOptions options)
@@ -159,26 +161,26 @@ public static class VhdRepairer
         return VhdChecker.Inspect(view, new VhdCheckOptions { Footers = options.Footers }, new FindingLog());
     }
 
-    private static (bool First, bool Last) BitmapEdges(IByteSource source, uint bitmapSector, VhdInspection v)
+    private static (bool First, bool Last) BitmapEdges(IByteSource source, uint bitmapSector, HeaderStage header)
     {
-        var bitmap = new byte[v.BitmapSectors * VhdImage.SectorSize];
+        var bitmap = new byte[header.BitmapSectors * VhdImage.SectorSize];
         var n = source.ReadFullyAt(bitmapSector * (long)VhdImage.SectorSize, bitmap);
-        return OrphanScanner.BitmapEdges(bitmap.AsSpan(0, n), (int)v.SectorsPerBlock);
+        return OrphanScanner.BitmapEdges(bitmap.AsSpan(0, n), (int)header.SectorsPerBlock);
     }
 
-    private static OrphanPlacement.Orphan Describe(OrphanScanner.Found f, VhdInspection v, long sourceBytes)
+    private static OrphanPlacement.Orphan Describe(OrphanScanner.Found f, HeaderStage header, long sourceBytes)
     {
-        var dataAt = (f.BitmapSector + v.BitmapSectors) * VhdImage.SectorSize;
+        var dataAt = (f.BitmapSector + header.BitmapSectors) * VhdImage.SectorSize;
         return new OrphanPlacement.Orphan
         {
             Found = f,
             SectorsSet = f.SectorsSet,
             IsFull = f.IsFull,
-            DataPresent = Math.Clamp(sourceBytes - dataAt, 0, v.BlockSizeBytes),
+            DataPresent = Math.Clamp(sourceBytes - dataAt, 0, header.BlockSizeBytes),
         };
     }
 
-    private static OrphanBlock ToReport(OrphanPlacement.Orphan o, IByteSource damaged, VhdInspection v, VhdRepairOptions options)
+    private static OrphanBlock ToReport(OrphanPlacement.Orphan o, IByteSource damaged, HeaderStage header, VhdRepairOptions options)
     {
         var at = o.Found.BitmapSector * VhdImage.SectorSize;
         string? saved = null;
@@ -186,7 +188,7 @@ public static class VhdRepairer
         {
             saved = $"{prefix}.orphan-{at}.bin";
             using var file = OutputFile.Create(saved, options.Overwrite);
-            Copy(damaged, at + ((long)v.BitmapSectors * VhdImage.SectorSize), o.DataPresent, file);
+            Copy(damaged, at + ((long)header.BitmapSectors * VhdImage.SectorSize), o.DataPresent, file);
             file.Commit();
         }
 
@@ -213,7 +215,7 @@ public static class VhdRepairer
             VirtualSizeBytes = (long)Math.Min(footer.CurrentSizeBytes, long.MaxValue),
             Uuid = footer.Uuid,
             BlockSizeBytes = blockBytes,
-            FooterFrom = ReferenceEquals(v0.Footer, v0.Primary) ? FooterCopy.Primary : FooterCopy.CopyAtOffset0,
+            FooterFrom = v0.Footers.ChosenCopy,
             OutputSizeBytes = outBytes,
             Actions = actions,
             BlocksKept = kept,

@@ -19,6 +19,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(VdiReport))]
 [JsonSerializable(typeof(VhdCheckCommandReport))]
 [JsonSerializable(typeof(VhdInfoReport))]
+[JsonSerializable(typeof(VhdRepairCommandReport))]
 internal sealed partial class ReportJson : JsonSerializerContext
 {
     /// <summary>Non-ASCII text (VDI names) as it is, not as \u escapes; JSON's own escapes for control characters stay.</summary>

@@ -24,6 +24,7 @@ public sealed class ReportBothWaysTests
         ["vhd info"] = ["file", "uuid", "disk_type", "virtual_size", "footer_used", "header.table_offset", "header.max_table_entries", "header?parent_name!=.parent_uuid",
             "header.parent_name", "header.locators[].code", "header.locators[].offset", "header.locators[].length", "header.parent_names[]", "bat_entries",
             "allocated_blocks", "end_of_data", "batmap.offset", "batmap.sectors", "batmap.version", "chain[].uuid", "missing_parent", "findings[]?severity!=info.code"],
+        ["vhd repair"] = ["source", "output", "disk_type", "uuid", "footer_from", "actions[].structure", "actions[].offset", "actions[].field", "actions[].old", "actions[].new", "actions[].reason", "blocks_kept", "orphans_found", "orphans_placed", "orphans[].bitmap_offset", "orphans[].sectors_present", "orphans[].placed_as_block", "orphans[]?placed_as_block!=.candidate_blocks[]", "orphans[].evidence", "orphans[].saved_as", "orphans[]?saved_as!=|block_size", "lost[].block", "lost[]?bitmap_offset!=-1.bitmap_offset", "lost[].reason", "partial[].block", "partial[].bitmap_offset", "partial[].present_bytes", "partial[].block_bytes", "output_check.errors", "output_check.warnings", "output_check.codes[]", "findings[]?severity!=info.code"],
         ["diff"] = ["from", "to", "from_lv_count", "to_lv_count", "changes[].kind", "changes[].lv", "changes[].old_name", "changes[].detail"],
     };
 
@@ -38,6 +39,7 @@ public sealed class ReportBothWaysTests
         { "vhd check", "vhd_damaged/c-bat-orphans.vhd", "" }, { "vhd check", "vhd_damaged/f-child.vhd f-parent.vhd", "" },
         { "vhd info", "vhd_damaged/c-bat-orphans.vhd", "" }, { "vhd info", "vhd_damaged/f-child.vhd f-parent.vhd", "" }, { "vhd info", "vhd_damaged/f-child.vhd", "" },
         { "vhd info", "vhd_damaged/e-backup-footer-zeroed.vhd", "" }, { "vhd info", "vhd_damaged/a-footer-c7.vhd", "" }, { "vhd info", "snapshot_chain/06a8ff7d-9d87-4d3e-8670-eeee818de2d6.vhd", "" },
+        { "vhd repair", "vhd_damaged/c-bat-orphans.vhd", "-o {out} --force" }, { "vhd repair", "vhd_damaged/a-footer-c7.vhd", "-o {out}" }, { "vhd repair", "vhd_damaged/b-header-checksum.vhd", "-o {out}" }, { "vhd repair", "vhd_damaged/f-child.vhd", "-o {out}" },
         { "diff", "snapshot_chain", "--from 14 --to 16" }, { "diff", "snapshot_chain", "--from 1 --to 27" },
     };
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
@@ -57,28 +58,26 @@ internal static class VhdRepairCommand
             }
 
             bar.Done();
-            var afterLog = new FindingLog();
             VhdCheckReport after;
             using (var repaired = FileSource.Open(outPath))
             using (var resolver = LvhdParentFiles.Resolver(Path.GetDirectoryName(Path.GetFullPath(path))!))
             {
-                after = VhdChecker.Check(repaired, afterLog, new VhdCheckOptions { ParentResolver = resolver });
+                after = VhdChecker.Check(repaired, new FindingLog(), new VhdCheckOptions { ParentResolver = resolver });
             }
 
+            var result = VhdRepairCommandReport.Of(report, path, outPath, after, log);
             if (p.GetValue(json))
             {
-                using var j = new JsonOut(ctx.Out, "vhd-repair");
-                VhdRepairJson.Write(j, report, path, outPath, after);
-                j.Findings(log);
+                ReportJson.Write(ctx.Out, result, c => c.VhdRepairCommandReport);
             }
             else
             {
-                VhdRepairText.Write(ctx.Out, report, path, outPath, after);
+                VhdRepairText.Write(ctx.Out, result);
             }
 
             // The report agrees with the check of the copy: a repaired child whose parent is still
             // missing (or any error the check finds) is not "everything recovered".
-            return report.AllRecovered && after.Errors == 0 ? ExitCodes.Success : ExitCodes.DataErrors;
+            return result.AllRecovered ? ExitCodes.Success : ExitCodes.DataErrors;
         });
         return cmd;
     }

@@ -18,6 +18,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(ShowMetadataReport))]
 [JsonSerializable(typeof(VdiReport))]
 [JsonSerializable(typeof(VhdCheckCommandReport))]
+[JsonSerializable(typeof(VhdConvertReport))]
 [JsonSerializable(typeof(VhdInfoReport))]
 [JsonSerializable(typeof(VhdRepairCommandReport))]
 internal sealed partial class ReportJson : JsonSerializerContext

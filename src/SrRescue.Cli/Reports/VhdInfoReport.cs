@@ -45,7 +45,8 @@ internal sealed record VhdInfoReport(string Schema, string File, long FileSize, 
     [JsonIgnore]
     public bool IsComplete => MissingParent is null;
 
-    private static string Version(uint v) => $"{v >> 16}.{v & 0xFFFF}";
+    /// <summary>A VHD version field as major.minor.</summary>
+    public static string Version(uint v) => $"{v >> 16}.{v & 0xFFFF}";
 
     private static long Clamp(ulong v) => (long)Math.Min(v, long.MaxValue);
 

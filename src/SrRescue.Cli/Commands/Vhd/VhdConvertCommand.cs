@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
@@ -79,17 +80,17 @@ internal static class VhdConvertCommand
         var bar = new ProgressBar(ctx);
         var outcome = Write(r, chain.Disk, bar);
         bar.Done();
-        var report = new VhdConvertReport(r.File, r.Output, r.Format, chain, missing, outcome.DataBytes, outcome.FileBytes, outcome.Vhd);
+        var report = VhdConvertReport.Of(r.File, r.Output, r.Format, chain, missing, outcome.DataBytes, outcome.FileBytes, outcome.Vhd, log);
         if (json)
         {
-            VhdConvertReport.Json(ctx, report, log);
+            ReportJson.Write(ctx.Out, report, c => c.VhdConvertReport);
         }
         else
         {
-            VhdConvertReport.Text(ctx, report, log);
+            VhdConvertText.Write(ctx.Out, report);
         }
 
-        return !chain.IsComplete || log.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;
+        return !report.Complete || report.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;
     }
 
     private static (long DataBytes, long FileBytes, DynamicVhdWriteResult? Vhd) Write(ConvertRequest r, IByteSource disk, ProgressBar bar)

@@ -41,6 +41,10 @@ internal sealed record VhdInfoReport(string Schema, string File, long FileSize, 
     [JsonIgnore]
     public FooterEntry UsedFooter => (UsesPrimary ? Footer : FooterCopy)!;
 
+    /// <summary>Whether reading it found an error (the exit code says so).</summary>
+    [JsonIgnore]
+    public bool HasErrors => Findings.Any(f => f.Finding.Severity == Severity.Error);
+
     /// <summary>Whether the chain reached a VHD without parent.</summary>
     [JsonIgnore]
     public bool IsComplete => MissingParent is null;

@@ -10,7 +10,7 @@ internal static class VhdRepairText
     public static void Write(TextWriter o, VhdRepairCommandReport r)
     {
         o.WriteLine($"Repaired {r.Source} into {r.Output} ({Units.Bytes(r.OutputSize)}); {Path.GetFileName(r.Source)} was only read.");
-        o.WriteLine($"  {r.DiskType} VHD, virtual size {Units.Bytes(r.VirtualSize)}, uuid {r.Uuid}; both footers written from the {r.FooterFrom.Replace('_', ' ')}");
+        o.WriteLine($"  {r.DiskType} VHD, virtual size {Units.Bytes(r.VirtualSize)} ({r.VirtualSize} bytes), uuid {r.Uuid}; both footers written from the {r.FooterFrom.Replace('_', ' ')}");
         VhdFindingText.WriteProblems(o, r.SourceFindings);
 
         o.WriteLine();

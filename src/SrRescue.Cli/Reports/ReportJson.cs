@@ -25,7 +25,9 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(UndoReport))]
 [JsonSerializable(typeof(VdiReport))]
 [JsonSerializable(typeof(VhdCheckCommandReport))]
+[JsonSerializable(typeof(VhdConvertReport))]
 [JsonSerializable(typeof(VhdInfoReport))]
+[JsonSerializable(typeof(VhdRepairCommandReport))]
 internal sealed partial class ReportJson : JsonSerializerContext
 {
     /// <summary>Non-ASCII text (VDI names) as it is, not as \u escapes; JSON's own escapes for control characters stay.</summary>

@@ -6,7 +6,7 @@ namespace SrRescue.Cli.Reports;
 /// <summary>The text of a <see cref="VhdCheckCommandReport"/>: the facts, the problems and notes, the result and what to do.</summary>
 internal static class VhdCheckText
 {
-    public static void Write(TextWriter o, VhdCheckCommandReport r, string path)
+    public static void Write(TextWriter o, VhdCheckCommandReport r)
     {
         if (r.DiskType is not { } type)
         {
@@ -43,7 +43,7 @@ internal static class VhdCheckText
         else
         {
             o.WriteLine($"Result: DAMAGED ({r.Errors} {(r.Errors == 1 ? "error" : "errors")}, {r.Warnings} {(r.Warnings == 1 ? "warning" : "warnings")}).");
-            o.WriteLine($"  'srrescue vhd repair {path} -o REPAIRED.vhd' writes a repaired copy; {Path.GetFileName(path)} itself is never changed.");
+            o.WriteLine($"  'srrescue vhd repair {r.File} -o REPAIRED.vhd' writes a repaired copy; {Path.GetFileName(r.File)} itself is never changed.");
         }
     }
 }

@@ -41,11 +41,16 @@ internal sealed record VhdInfoReport(string Schema, string File, long FileSize, 
     [JsonIgnore]
     public FooterEntry UsedFooter => (UsesPrimary ? Footer : FooterCopy)!;
 
+    /// <summary>Whether reading it found an error (the exit code says so).</summary>
+    [JsonIgnore]
+    public bool HasErrors => Findings.Any(f => f.Finding.Severity == Severity.Error);
+
     /// <summary>Whether the chain reached a VHD without parent.</summary>
     [JsonIgnore]
     public bool IsComplete => MissingParent is null;
 
-    private static string Version(uint v) => $"{v >> 16}.{v & 0xFFFF}";
+    /// <summary>A VHD version field as major.minor.</summary>
+    public static string Version(uint v) => $"{v >> 16}.{v & 0xFFFF}";
 
     private static long Clamp(ulong v) => (long)Math.Min(v, long.MaxValue);
 

@@ -15,6 +15,9 @@ internal sealed class DynamicVhdLayout
     public const int BlockBytes = 2 << 20;
     public const long TableOffsetBytes = VhdFooter.Size + DynamicHeader.Size;
 
+    /// <summary>blktap's creator application: with <see cref="TapVersion"/> it tells readers a batmap is there.</summary>
+    public const string TapCreator = "tap\0";
+
     /// <summary>blktap's creator `tap\0` 1.3: a batmap is expected and must be valid (vhd.md 1.4, 3.4).</summary>
     public const uint TapVersion = 0x00010003;
 
@@ -73,7 +76,7 @@ internal sealed class DynamicVhdLayout
         FormatVersion = 0x00010000,
         DataOffset = VhdFooter.Size,
         Timestamp = timestamp,
-        CreatorApp = "tap\0",
+        CreatorApp = TapCreator,
         CreatorVersion = TapVersion,
         CreatorOs = 0,
         OriginalSizeBytes = (ulong)VirtualSizeBytes,

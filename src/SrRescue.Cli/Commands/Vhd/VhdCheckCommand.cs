@@ -2,9 +2,7 @@ using System.CommandLine;
 using SrRescue.Cli.Output;
 using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
-using SrRescue.Io;
 using SrRescue.Vhd;
-using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands.Vhd;
 
@@ -17,38 +15,23 @@ internal static class VhdCheckCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("FILE") { Description = "A VHD file or LV (opened read-only). Its parent is looked for beside it." };
-        file.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
-        var json = CommonOptions.Json();
         var bitmaps = new Option<bool>("--bitmaps") { Description = "Also read every block and report data in sectors whose bitmap bit is clear (vhd-util check -b). Reads the whole file." };
-        var cmd = new Command("check", "Check every structure of a VHD and report every problem, not just the first.") { file, json, bitmaps };
-        cmd.SetAction(p =>
+        var cmd = new VhdFileCommand(ctx, "check", "Check every structure of a VHD and report every problem, not just the first.",
+            "A VHD file or LV (opened read-only). Its parent is looked for beside it.", [], bitmaps);
+        return cmd.SetReport((p, file) =>
         {
-            var path = p.GetValue(file)!;
             var log = new FindingLog();
-            using var source = FileSource.Open(path);
-            using var resolver = LvhdParentFiles.Resolver(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            using var resolver = file.Parents();
             var bar = new ProgressBar(ctx);
-            var report = VhdChecker.Check(source, log, new VhdCheckOptions
+            var report = VhdChecker.Check(file.Source, log, new VhdCheckOptions
             {
-                Footers = source.IsBlockDevice ? LvhdFooters.OnLv : FooterPolicy.File,
+                Footers = file.Footers,
                 CheckBitmaps = p.GetValue(bitmaps),
                 ParentResolver = resolver,
                 Progress = bar,
             });
             bar.Done();
-            var result = VhdCheckCommandReport.Of(report, log);
-            if (p.GetValue(json))
-            {
-                ReportJson.Write(ctx.Out, result, c => c.VhdCheckCommandReport);
-            }
-            else
-            {
-                VhdCheckText.Write(ctx.Out, result, path);
-            }
-
-            return report.IsClean ? ExitCodes.Success : ExitCodes.DataErrors;
-        });
-        return cmd;
+            return VhdCheckCommandReport.Of(report, log);
+        }, c => c.VhdCheckCommandReport, VhdCheckText.Write, r => r.Clean ? ExitCodes.Success : ExitCodes.DataErrors);
     }
 }

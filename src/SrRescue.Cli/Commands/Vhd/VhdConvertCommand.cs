@@ -1,9 +1,9 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
-using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands.Vhd;
 
@@ -17,8 +17,6 @@ internal static class VhdConvertCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("FILE") { Description = "A VHD file (opened read-only); its parents are looked for in its folder." };
-        file.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var output = CommonOptions.Output();
         var format = new Option<string>("--format")
         {
@@ -27,7 +25,6 @@ internal static class VhdConvertCommand
         };
         format.AcceptOnlyFromAmong("raw", "vhd");
         var force = CommonOptions.Force("Overwrite an existing output file (never one of the sources).");
-        var json = CommonOptions.Json();
         var allowMissing = new Option<bool>("--allow-missing-parent")
         {
             Description = "When a parent of the chain cannot be found, write what the chain found holds; the ranges that needed the parent are written as zeros and listed.",
@@ -37,28 +34,25 @@ internal static class VhdConvertCommand
             Description = "The folder the chain's parents are looked for in (default: FILE's folder), e.g. the original folder for a repaired copy written elsewhere.",
             HelpName = "DIR",
         };
-        var cmd = new Command("convert", "Convert a VHD (with its chain) to a sparse raw disk or to one dynamic VHD.")
-        {
-            file, output, format, force, json, allowMissing, parentDir,
-        };
-        cmd.SetAction(p => Run(ctx, new ConvertRequest(
-            p.GetValue(file)!, p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing), p.GetValue(parentDir)), p.GetValue(json)));
-        return cmd;
+        var cmd = new VhdFileCommand(ctx, "convert", "Convert a VHD (with its chain) to a sparse raw disk or to one dynamic VHD.",
+            "A VHD file (opened read-only); its parents are looked for in its folder.", [output, format, force], allowMissing, parentDir);
+        return cmd.SetReport(
+            (p, file) => Convert(ctx, file, new ConvertRequest(p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing), p.GetValue(parentDir))),
+            c => c.VhdConvertReport, VhdConvertText.Write, r => !r.Complete || r.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success);
     }
 
-    private static int Run(CliContext ctx, ConvertRequest r, bool json)
+    private static VhdConvertReport Convert(CliContext ctx, VhdFile file, ConvertRequest r)
     {
         var log = new FindingLog();
-        using var leaf = FileSource.Open(r.File);
-        var folder = r.ParentDir ?? Path.GetDirectoryName(Path.GetFullPath(r.File))!;
+        var folder = r.ParentDir ?? file.Folder;
         if (!Directory.Exists(folder))
         {
             throw new UsageException($"--parent-dir {folder}: no such folder");
         }
 
-        using var resolver = LvhdParentFiles.Resolver(folder);
-        var chain = VhdChain.Open(leaf, r.File, resolver, log);
-        OutputFile.EnsureNotASource(r.Output, [r.File, .. chain.MemberNames]);
+        using var resolver = file.Parents(folder);
+        var chain = VhdChain.Open(file.Source, file.Path, resolver, log);
+        OutputFile.EnsureNotASource(r.Output, [file.Path, .. chain.MemberNames]);
         if (log.FirstOrDefault(f => f.Code is VhdCodes.FooterSizeImplausible or VhdCodes.FixedTruncated) is { } size)
         {
             throw new StoppedException($"{size.Message}; nothing written", log);
@@ -66,7 +60,7 @@ internal static class VhdConvertCommand
 
         if (!chain.IsComplete && !r.AllowMissingParent)
         {
-            throw new StoppedException($"the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {r.File}) was not found; nothing written. " +
+            throw new StoppedException($"the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {file.Path}) was not found; nothing written. " +
                 "--allow-missing-parent writes what the chain found holds (the rest as zeros) and lists those ranges.", log);
         }
 
@@ -79,17 +73,7 @@ internal static class VhdConvertCommand
         var bar = new ProgressBar(ctx);
         var outcome = Write(r, chain.Disk, bar);
         bar.Done();
-        var report = new VhdConvertReport(r.File, r.Output, r.Format, chain, missing, outcome.DataBytes, outcome.FileBytes, outcome.Vhd);
-        if (json)
-        {
-            VhdConvertReport.Json(ctx, report, log);
-        }
-        else
-        {
-            VhdConvertReport.Text(ctx, report, log);
-        }
-
-        return !chain.IsComplete || log.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success;
+        return VhdConvertReport.Of(file.Path, r.Output, r.Format, chain, missing, outcome.DataBytes, outcome.FileBytes, outcome.Vhd, log);
     }
 
     private static (long DataBytes, long FileBytes, DynamicVhdWriteResult? Vhd) Write(ConvertRequest r, IByteSource disk, ProgressBar bar)
@@ -109,5 +93,5 @@ internal static class VhdConvertCommand
         return (data, length, null);
     }
 
-    private sealed record ConvertRequest(string File, string Output, string Format, bool Force, bool AllowMissingParent, string? ParentDir);
+    private sealed record ConvertRequest(string Output, string Format, bool Force, bool AllowMissingParent, string? ParentDir);
 }

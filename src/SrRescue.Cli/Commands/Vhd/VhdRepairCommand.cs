@@ -1,9 +1,9 @@
 using System.CommandLine;
 using SrRescue.Cli.Output;
+using SrRescue.Cli.Reports;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Vhd;
-using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands.Vhd;
 
@@ -18,68 +18,50 @@ internal static class VhdRepairCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("FILE") { Description = "The damaged VHD file or LV (opened read-only, never changed)." };
-        file.Validators.Add(CommonOptions.RefuseOptionLikeTokens);
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Overwrite OUT and orphan files that already exist.");
-        var json = CommonOptions.Json();
-        var cmd = new Command("repair", "Write a repaired copy of a damaged VHD: footers, header, BAT, batmap, orphaned blocks put back, every lost block listed.")
+        var cmd = new VhdFileCommand(ctx, "repair", "Write a repaired copy of a damaged VHD: footers, header, BAT, batmap, orphaned blocks put back, every lost block listed.",
+            "The damaged VHD file or LV (opened read-only, never changed).", [output, force]);
+
+        // The report agrees with the check of the copy: a repaired child whose parent is still
+        // missing (or any error the check finds) is not "everything recovered".
+        return cmd.SetReport((p, file) => Repair(ctx, file, p.GetValue(output)!, p.GetValue(force)), c => c.VhdRepairCommandReport, VhdRepairText.Write,
+            r => r.AllRecovered ? ExitCodes.Success : ExitCodes.DataErrors, output);
+    }
+
+    private static VhdRepairCommandReport Repair(CliContext ctx, VhdFile file, string outPath, bool force)
+    {
+        var log = new FindingLog();
+        var bar = new ProgressBar(ctx);
+        VhdRepairReport report;
+        using (var stream = OutputFile.Create(outPath, force))
         {
-            file, output, force, json,
-        };
-        cmd.SetAction(p =>
+            try
+            {
+                report = VhdRepairer.Repair(file.Source, stream, new VhdRepairOptions
+                {
+                    Footers = file.Footers,
+                    OrphanPathPrefix = outPath,
+                    Overwrite = force,
+                    Progress = bar,
+                }, log);
+                stream.Commit();
+            }
+            catch (CorruptDataException)
+            {
+                stream.Dispose(); // uncommitted: the temporary file is removed, nothing has the output's name
+                throw;
+            }
+        }
+
+        bar.Done();
+        VhdCheckReport after;
+        using (var repaired = FileSource.Open(outPath))
+        using (var resolver = file.Parents())
         {
-            var path = p.GetValue(file)!;
-            var outPath = p.GetValue(output)!;
-            OutputFile.EnsureNotASource(outPath, [path]);
-            var log = new FindingLog();
-            using var source = FileSource.Open(path);
-            var bar = new ProgressBar(ctx);
-            VhdRepairReport report;
-            using (var stream = OutputFile.Create(outPath, p.GetValue(force)))
-            {
-                try
-                {
-                    report = VhdRepairer.Repair(source, stream, new VhdRepairOptions
-                    {
-                        Footers = source.IsBlockDevice ? LvhdFooters.OnLv : FooterPolicy.File,
-                        OrphanPathPrefix = outPath,
-                        Overwrite = p.GetValue(force),
-                        Progress = bar,
-                    }, log);
-                    stream.Commit();
-                }
-                catch (CorruptDataException)
-                {
-                    stream.Dispose(); // uncommitted: the temporary file is removed, nothing has the output's name
-                    throw;
-                }
-            }
+            after = VhdChecker.Check(repaired, new FindingLog(), new VhdCheckOptions { ParentResolver = resolver });
+        }
 
-            bar.Done();
-            var afterLog = new FindingLog();
-            VhdCheckReport after;
-            using (var repaired = FileSource.Open(outPath))
-            using (var resolver = LvhdParentFiles.Resolver(Path.GetDirectoryName(Path.GetFullPath(path))!))
-            {
-                after = VhdChecker.Check(repaired, afterLog, new VhdCheckOptions { ParentResolver = resolver });
-            }
-
-            if (p.GetValue(json))
-            {
-                using var j = new JsonOut(ctx.Out, "vhd-repair");
-                VhdRepairJson.Write(j, report, path, outPath, after);
-                j.Findings(log);
-            }
-            else
-            {
-                VhdRepairText.Write(ctx.Out, report, path, outPath, after);
-            }
-
-            // The report agrees with the check of the copy: a repaired child whose parent is still
-            // missing (or any error the check finds) is not "everything recovered".
-            return report.AllRecovered && after.Errors == 0 ? ExitCodes.Success : ExitCodes.DataErrors;
-        });
-        return cmd;
+        return VhdRepairCommandReport.Of(report, file.Path, outPath, after, log);
     }
 }

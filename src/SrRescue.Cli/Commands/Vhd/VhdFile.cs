@@ -1,0 +1,36 @@
+using SrRescue.Io;
+using SrRescue.Vhd;
+using SrRescue.Xen;
+
+namespace SrRescue.Cli.Commands.Vhd;
+
+/// <summary>The FILE of a `vhd` subcommand, opened read-only: where it is, how its footers are read, where its parents are.</summary>
+internal sealed class VhdFile : IDisposable
+{
+    private VhdFile(string path, FileSource source)
+    {
+        Path = path;
+        Source = source;
+    }
+
+    /// <summary>FILE as it was given (the reports name it so).</summary>
+    public string Path { get; }
+
+    public FileSource Source { get; }
+
+    /// <summary>
+    /// A block device is taken to be an LV of an LVHD SR, where a primary footer that is not
+    /// at the end is normal; a file is read by the VHD rules alone.
+    /// </summary>
+    public FooterPolicy Footers => Source.IsBlockDevice ? LvhdFooters.OnLv : FooterPolicy.File;
+
+    /// <summary>The folder FILE is in, where its parents are looked for unless told otherwise.</summary>
+    public string Folder => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+
+    public static VhdFile Open(string path) => new(path, FileSource.Open(path));
+
+    /// <summary>Finds parents in <paramref name="folder"/> (FILE's own by default) by every name XenServer gives a parent's file.</summary>
+    public FileParentResolver Parents(string? folder = null) => LvhdParentFiles.Resolver(folder ?? Folder);
+
+    public void Dispose() => Source.Dispose();
+}

@@ -20,6 +20,7 @@ internal sealed class ExtentMapBuilder
 
     private readonly IByteSource _pv;
     private readonly ExtentGrid _grid;
+    private readonly ExtentProbes _probes;
     private readonly ExtentScorer _scorer;
     private readonly HashSet<long> _claimed;
     private readonly FindingLog _log;
@@ -28,7 +29,8 @@ internal sealed class ExtentMapBuilder
     {
         _pv = pv;
         _grid = grid;
-        _scorer = new ExtentScorer(pv, grid);
+        _probes = new ExtentProbes(pv, grid);
+        _scorer = new ExtentScorer(pv, grid, _probes);
         _claimed = [.. reserved];
         _log = log;
     }
@@ -45,13 +47,6 @@ internal sealed class ExtentMapBuilder
         var e = _grid.ExtentSizeBytes;
         var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
         var baseClaimed = new HashSet<long>(_claimed);
-        for (long pe = 0; pe < _grid.ExtentCount; pe++)
-        {
-            if (!baseClaimed.Contains(pe) && _scorer.IsHole(pe))
-            {
-                _holes.Add(pe);
-            }
-        }
 
         var best = Sweep(starts, needed, new Dictionary<long, VhdStart>(), baseClaimed, progress);
         var sweeps = 1;
@@ -154,9 +149,6 @@ internal sealed class ExtentMapBuilder
         return r;
     }
 
-    /// <summary>Extents a sparse source knows to be holes: never anybody's data.</summary>
-    private readonly HashSet<long> _holes = [];
-
     private readonly Dictionary<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = [];
     private readonly Dictionary<(long Start, long K, long Pe, long Prev), (double Score, string? Evidence)> _runIn = [];
 
@@ -239,7 +231,8 @@ internal sealed class ExtentMapBuilder
                 progress?.Report(new WorkProgress("placing extents", pe * _grid.ExtentSizeBytes, _grid.ExtentCount * _grid.ExtentSizeBytes));
             }
 
-            if (claimed.Contains(pe) || _holes.Contains(pe))
+            // Extents a sparse source knows to be holes: never anybody's data.
+            if (claimed.Contains(pe) || _probes.IsHole(pe))
             {
                 continue;
             }
@@ -342,7 +335,7 @@ internal sealed class ExtentMapBuilder
         {
             var map = maps[s];
             penalty += (int)(needed[s] - map.Count) * 10;
-            if (map.Count == needed[s] && !_scorer.EndsWithFooter(map[^1].Pe, s.VhdUuid))
+            if (map.Count == needed[s] && !_probes.EndsWithFooter(map[^1].Pe, s.VhdUuid))
             {
                 penalty += 1;
             }
@@ -375,7 +368,7 @@ internal sealed class ExtentMapBuilder
             }
         }
 
-        _scorer.Prefetch(offsets);
+        _probes.Prefetch(offsets);
     }
 
     /// <summary>
@@ -386,14 +379,14 @@ internal sealed class ExtentMapBuilder
     private bool AddTail(VhdStart s, List<CarvedExtent> map)
     {
         var last = map[^1].Pe;
-        if (last >= 0 && _scorer.EndsWithFooter(last, s.VhdUuid))
+        if (last >= 0 && _probes.EndsWithFooter(last, s.VhdUuid))
         {
             return true;
         }
 
         for (var pe = Math.Max(0, last + 1); pe < _grid.ExtentCount; pe++)
         {
-            if (_claimed.Contains(pe) || !_scorer.EndsWithFooter(pe, s.VhdUuid))
+            if (_claimed.Contains(pe) || !_probes.EndsWithFooter(pe, s.VhdUuid))
             {
                 continue;
             }

@@ -21,7 +21,7 @@ internal sealed class ExtentMapBuilder
     private readonly IByteSource _pv;
     private readonly ExtentGrid _grid;
     private readonly ExtentProbes _probes;
-    private readonly ExtentScorer _scorer;
+    private readonly ExtentScoreCache _scores;
     private readonly HashSet<long> _claimed;
     private readonly FindingLog _log;
 
@@ -30,7 +30,7 @@ internal sealed class ExtentMapBuilder
         _pv = pv;
         _grid = grid;
         _probes = new ExtentProbes(pv, grid);
-        _scorer = new ExtentScorer(pv, grid, _probes);
+        _scores = new ExtentScoreCache(new ExtentScorer(pv, grid, _probes));
         _claimed = [.. reserved];
         _log = log;
     }
@@ -133,58 +133,6 @@ internal sealed class ExtentMapBuilder
     private sealed record SweepResult(Dictionary<VhdStart, List<CarvedExtent>> Maps, List<Decision> Decisions,
         Dictionary<long, VhdStart> Forced, HashSet<long> Claimed, int Penalty, int Disagreements);
 
-    private readonly Dictionary<(long Start, long Pe1), byte[]?> _batmaps = [];
-
-    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (int Agree, int Disagree)> _deep = [];
-
-    private (int Agree, int Disagree) DeepCached(VhdStart s, long k, long pe, long prev)
-    {
-        var key = (s.Pe, k, pe, prev);
-        if (!_deep.TryGetValue(key, out var r))
-        {
-            r = _scorer.DeepRunIn(s, k, pe, prev);
-            _deep[key] = r;
-        }
-
-        return r;
-    }
-
-    private readonly Dictionary<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = [];
-    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (double Score, string? Evidence)> _runIn = [];
-
-    /// <summary>
-    /// The extent's score as logical extent k: its own structure (scored once per VHD, k and
-    /// batmap, whatever came before; most candidates fail here) plus the block running in from k-1.
-    /// </summary>
-    private ExtentScore ScoreCached(VhdStart s, long k, long pe, long prev, long pe1)
-    {
-        var key = (s.Pe, k, pe, pe1);
-        if (!_structure.TryGetValue(key, out var own))
-        {
-            if (!_batmaps.TryGetValue((s.Pe, pe1), out var batmap))
-            {
-                batmap = pe1 < 0 ? null : _scorer.ReadBatmap(s, pe1);
-                _batmaps[(s.Pe, pe1)] = batmap;
-            }
-
-            own = _scorer.Structure(s, k, pe, batmap);
-            _structure[key] = own;
-        }
-
-        if (own.Rejected)
-        {
-            return own;
-        }
-
-        if (!_runIn.TryGetValue((s.Pe, k, pe, prev), out var runIn))
-        {
-            runIn = _scorer.RunIn(s, k, pe, prev);
-            _runIn[(s.Pe, k, pe, prev)] = runIn;
-        }
-
-        return own.WithRunIn(runIn);
-    }
-
     /// <summary>
     /// Walks the free extents in ascending order. LVM hands out free extents lowest first, so the
     /// physical order is the order of allocation: each free extent is the next logical extent of
@@ -248,7 +196,7 @@ internal sealed class ExtentMapBuilder
                     continue;
                 }
 
-                var sc = ScoreCached(s, map.Count, pe, prev, map.Count >= 2 ? map[1].Pe : -1);
+                var sc = _scores.Score(s, map.Count, pe, prev, map.Count >= 2 ? map[1].Pe : -1);
                 if (!sc.Rejected && sc.HasStructure)
                 {
                     fits.Add((s, sc, prev));
@@ -266,7 +214,7 @@ internal sealed class ExtentMapBuilder
             if (rivals.Count > 1)
             {
                 // Settle with the whole block that runs in from each rival's previous extent.
-                var deep = rivals.Select(r => (Rival: r, Run: DeepCached(r.Vhd, maps[r.Vhd].Count, pe, r.Prev))).ToList();
+                var deep = rivals.Select(r => (Rival: r, Run: _scores.DeepRunIn(r.Vhd, maps[r.Vhd].Count, pe, r.Prev))).ToList();
                 fewest = deep.Min(d => d.Run.Disagree);
                 rivals = deep.Where(d => d.Run.Disagree == fewest).Select(d => d.Rival).ToList();
             }
@@ -301,7 +249,7 @@ internal sealed class ExtentMapBuilder
             }
             else if (mirrors.TryGetValue(chosen.Vhd, out var k) && k == maps[chosen.Vhd].Count)
             {
-                var run = DeepCached(chosen.Vhd, k, pe, chosen.Prev);
+                var run = _scores.DeepRunIn(chosen.Vhd, k, pe, chosen.Prev);
                 disagreements += run.Disagree;
                 contradicted = run.Disagree > 0;
                 if (contradicted)
@@ -345,31 +293,9 @@ internal sealed class ExtentMapBuilder
     }
 
     /// <summary>The first bitmap place each VHD that wants this extent predicts (for its next index and the two beside it), read together.</summary>
-    private void Prefetch(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<VhdStart, List<CarvedExtent>> maps, long pe)
-    {
-        var e = _grid.ExtentSizeBytes;
-        var offsets = new List<long>();
-        foreach (var s in starts)
-        {
-            var map = maps[s];
-            if (map.Count >= needed[s] || map[^1].Pe >= pe || _structure.ContainsKey((s.Pe, map.Count, pe, map.Count >= 2 ? map[1].Pe : -1)))
-            {
-                continue;
-            }
-
-            for (var k = Math.Max(1, map.Count - 1); k <= map.Count + 1; k++)
-            {
-                var lvStart = k * e;
-                var first = s.BitmapsIn(lvStart, lvStart + e);
-                if (!first.IsEmpty)
-                {
-                    offsets.Add(_grid.OffsetOf(pe) + (first[0].BitmapOffsetBytes - lvStart));
-                }
-            }
-        }
-
-        _probes.Prefetch(offsets);
-    }
+    private void Prefetch(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<VhdStart, List<CarvedExtent>> maps, long pe) =>
+        _scores.Prefetch(pe, starts.Where(s => maps[s].Count < needed[s] && maps[s][^1].Pe < pe)
+            .Select(s => (s, (long)maps[s].Count, maps[s].Count >= 2 ? maps[s][1].Pe : -1)));
 
     /// <summary>
     /// The LV ends with the primary footer (xenserver-lvhd.md 2.3). When the last data extent

@@ -48,7 +48,7 @@ internal sealed class ExtentMapBuilder
         var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
         var baseClaimed = new HashSet<long>(_claimed);
 
-        var best = Sweep(starts, needed, new Dictionary<long, VhdStart>(), baseClaimed, progress);
+        var best = Sweep(starts, needed, ForcedChoices.None, baseClaimed, progress);
         var sweeps = 1;
 
         // Repair: where the allocation order had to choose, try the other choices (later choices
@@ -57,16 +57,15 @@ internal sealed class ExtentMapBuilder
         // footer at the end of their data, then the one whose guessed extents disagree less with
         // the blocks running into them.
         var queue = new PriorityQueue<SweepResult, (int, int)>();
-        var seen = new HashSet<string> { Signature(best.Forced) };
+        var seen = new HashSet<ForcedChoices> { best.Forced };
         queue.Enqueue(best, (best.Penalty, best.Disagreements));
         while (queue.TryDequeue(out var current, out _) && (best.Penalty > 0 || best.Disagreements > 0) && sweeps < MaxSweeps)
         {
             var better = false;
             foreach (var (d, alt) in current.Decisions.SelectMany(d => d.Options.Where(o => o != d.Chosen).Select(o => (d, o))))
             {
-                var forced = current.Forced.Where(f => f.Key < d.Pe).ToDictionary(f => f.Key, f => f.Value);
-                forced[d.Pe] = alt;
-                if (!seen.Add(Signature(forced)))
+                var forced = current.Forced.Revise(d.Pe, alt);
+                if (!seen.Add(forced))
                 {
                     continue;
                 }
@@ -121,9 +120,6 @@ internal sealed class ExtentMapBuilder
     /// <summary>Bound on whole-PV sweeps while repairing ambiguous choices (each reuses cached scores).</summary>
     private const int MaxSweeps = 400;
 
-    private static string Signature(Dictionary<long, VhdStart> forced) =>
-        string.Join(",", forced.OrderBy(f => f.Key).Select(f => $"{f.Key}:{f.Value.Pe}"));
-
     private static bool Unplaced(List<CarvedExtent> map, long le) => le < map.Count && map[(int)le].Pe < 0;
 
     /// <param name="Counts">How many extents each map had when the choice was made (with the next two, the state to resume from).</param>
@@ -131,7 +127,7 @@ internal sealed class ExtentMapBuilder
         int DisagreementsBefore, Dictionary<VhdStart, long> MirrorsBefore);
 
     private sealed record SweepResult(Dictionary<VhdStart, List<CarvedExtent>> Maps, List<Decision> Decisions,
-        Dictionary<long, VhdStart> Forced, HashSet<long> Claimed, int Penalty, int Disagreements);
+        ForcedChoices Forced, HashSet<long> Claimed, int Penalty, int Disagreements);
 
     /// <summary>
     /// Walks the free extents in ascending order. LVM hands out free extents lowest first, so the
@@ -141,13 +137,12 @@ internal sealed class ExtentMapBuilder
     /// VHDs need that index, a clearly better score wins, then (unless forced) the VHD whose run
     /// it continues, then the one that grew earliest (lowest previous extent: VDIs grow in turns).
     /// </summary>
-    private SweepResult Sweep(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<long, VhdStart> forced,
+    private SweepResult Sweep(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, ForcedChoices forced,
         HashSet<long> baseClaimed, IProgress<WorkProgress>? progress, (SweepResult From, Decision At)? resume = null)
     {
         var maps = starts.ToDictionary(s => s, s => new List<CarvedExtent> { new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at {ExtentSpace.Describe(_pv, s.OffsetBytes)}"], []) });
         var claimed = new HashSet<long>(baseClaimed);
         var decisions = new List<Decision>();
-        var forcedUsed = new Dictionary<long, VhdStart>(forced);
         long first = 0;
 
         // A choice between rivals for logical extent k is checked where it shows: in the chosen
@@ -219,7 +214,7 @@ internal sealed class ExtentMapBuilder
                 rivals = deep.Where(d => d.Run.Disagree == fewest).Select(d => d.Rival).ToList();
             }
 
-            var chosen = rivals.FirstOrDefault(f => forced.TryGetValue(pe, out var v) && f.Vhd == v);
+            var chosen = rivals.FirstOrDefault(f => forced.TryGet(pe, out var v) && f.Vhd == v);
             var why = "chosen where the default led to a worse map";
             if (chosen.Vhd is null)
             {
@@ -289,7 +284,7 @@ internal sealed class ExtentMapBuilder
             }
         }
 
-        return new SweepResult(maps, decisions, forcedUsed, claimed, penalty, disagreements);
+        return new SweepResult(maps, decisions, forced, claimed, penalty, disagreements);
     }
 
     /// <summary>The first bitmap place each VHD that wants this extent predicts (for its next index and the two beside it), read together.</summary>

@@ -15,9 +15,6 @@ namespace SrRescue.Carving;
 /// </summary>
 internal sealed class ExtentMapBuilder
 {
-    /// <summary>Candidates within this score of the best are rivals.</summary>
-    private const double RivalMargin = 1.0;
-
     private readonly IByteSource _pv;
     private readonly ExtentGrid _grid;
     private readonly ExtentProbes _probes;
@@ -46,9 +43,8 @@ internal sealed class ExtentMapBuilder
 
         var e = _grid.ExtentSizeBytes;
         var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
-        var baseClaimed = new HashSet<long>(_claimed);
-
-        var best = Sweep(starts, needed, ForcedChoices.None, baseClaimed, progress);
+        var setup = new SweepSetup(_pv, _grid, starts, needed, new HashSet<long>(_claimed), _probes, _scores);
+        var best = ExtentSweep.Run(setup, ForcedChoices.None, progress);
         var sweeps = 1;
 
         // Repair: where the allocation order had to choose, try the other choices (later choices
@@ -58,11 +54,11 @@ internal sealed class ExtentMapBuilder
         // the blocks running into them.
         var queue = new PriorityQueue<SweepResult, (int, int)>();
         var seen = new HashSet<ForcedChoices> { best.Forced };
-        queue.Enqueue(best, (best.Penalty, best.Disagreements));
-        while (queue.TryDequeue(out var current, out _) && (best.Penalty > 0 || best.Disagreements > 0) && sweeps < MaxSweeps)
+        queue.Enqueue(best, best.Rank);
+        while (queue.TryDequeue(out var current, out _) && !best.IsFaultless && sweeps < MaxSweeps)
         {
             var better = false;
-            foreach (var (d, alt) in current.Decisions.SelectMany(d => d.Options.Where(o => o != d.Chosen).Select(o => (d, o))))
+            foreach (var (d, alt) in current.Decisions.SelectMany(d => d.Alternatives.Select(o => (d, o))))
             {
                 var forced = current.Forced.Revise(d.Pe, alt);
                 if (!seen.Add(forced))
@@ -70,10 +66,10 @@ internal sealed class ExtentMapBuilder
                     continue;
                 }
 
-                var trial = Sweep(starts, needed, forced, baseClaimed, null, (current, d));
+                var trial = ExtentSweep.Run(setup, forced, null, (current, d));
                 sweeps++;
-                queue.Enqueue(trial, (trial.Penalty, trial.Disagreements));
-                better = trial.Penalty < best.Penalty || (trial.Penalty == best.Penalty && trial.Disagreements < best.Disagreements);
+                queue.Enqueue(trial, trial.Rank);
+                better = trial.IsBetterThan(best);
                 best = better ? trial : best;
                 if (better || sweeps >= MaxSweeps)
                 {
@@ -84,7 +80,7 @@ internal sealed class ExtentMapBuilder
             if (better)
             {
                 // Go on from the better map first; this one's untried choices stay for later.
-                queue.Enqueue(current, (current.Penalty, current.Disagreements));
+                queue.Enqueue(current, current.Rank);
             }
         }
 
@@ -100,7 +96,7 @@ internal sealed class ExtentMapBuilder
         var result = new List<CarvedVhd>();
         foreach (var s in starts)
         {
-            var map = best.Maps[s];
+            var map = best.Maps[s].ToList();
             for (var k = map.Count; k < needed[s]; k++)
             {
                 map.Add(new CarvedExtent(k, -1, ExtentConfidence.None, 0, ["no free extent fits"], []));
@@ -121,176 +117,6 @@ internal sealed class ExtentMapBuilder
     private const int MaxSweeps = 400;
 
     private static bool Unplaced(List<CarvedExtent> map, long le) => le < map.Count && map[(int)le].Pe < 0;
-
-    /// <param name="Counts">How many extents each map had when the choice was made (with the next two, the state to resume from).</param>
-    private sealed record Decision(long Pe, IReadOnlyList<VhdStart> Options, VhdStart Chosen, string Why, Dictionary<VhdStart, int> Counts,
-        int DisagreementsBefore, Dictionary<VhdStart, long> MirrorsBefore);
-
-    private sealed record SweepResult(Dictionary<VhdStart, List<CarvedExtent>> Maps, List<Decision> Decisions,
-        ForcedChoices Forced, HashSet<long> Claimed, int Penalty, int Disagreements);
-
-    /// <summary>
-    /// Walks the free extents in ascending order. LVM hands out free extents lowest first, so the
-    /// physical order is the order of allocation: each free extent is the next logical extent of
-    /// one of the VHDs still growing. The bitmap offsets shift by the block stride's excess over
-    /// 2 MiB per extent, so an extent's structure says which logical index it is; when several
-    /// VHDs need that index, a clearly better score wins, then (unless forced) the VHD whose run
-    /// it continues, then the one that grew earliest (lowest previous extent: VDIs grow in turns).
-    /// </summary>
-    private SweepResult Sweep(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, ForcedChoices forced,
-        HashSet<long> baseClaimed, IProgress<WorkProgress>? progress, (SweepResult From, Decision At)? resume = null)
-    {
-        var maps = starts.ToDictionary(s => s, s => new List<CarvedExtent> { new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at {ExtentSpace.Describe(_pv, s.OffsetBytes)}"], []) });
-        var claimed = new HashSet<long>(baseClaimed);
-        var decisions = new List<Decision>();
-        long first = 0;
-
-        // A choice between rivals for logical extent k is checked where it shows: in the chosen
-        // extent, and in the extent each losing rival takes as its k next (its mirror). Both get
-        // the whole block that runs in from k-1; sectors that disagree with its bitmap count
-        // against the map.
-        var disagreements = 0;
-        var mirrors = new Dictionary<VhdStart, long>();
-        if (resume is { } r)
-        {
-            // Everything before the decision is as in the sweep it came from: start there.
-            foreach (var s in starts)
-            {
-                maps[s] = r.From.Maps[s].Take(r.At.Counts[s]).ToList();
-                claimed.UnionWith(maps[s].Select(x => x.Pe));
-            }
-
-            decisions.AddRange(r.From.Decisions.TakeWhile(d => d.Pe < r.At.Pe));
-            disagreements = r.At.DisagreementsBefore;
-            mirrors = new Dictionary<VhdStart, long>(r.At.MirrorsBefore);
-            first = r.At.Pe;
-        }
-
-        var incomplete = starts.Count(s => maps[s].Count < needed[s]);
-        for (var pe = first; pe < _grid.ExtentCount && incomplete > 0; pe++)
-        {
-            if (pe % 64 == 0)
-            {
-                progress?.Report(new WorkProgress("placing extents", pe * _grid.ExtentSizeBytes, _grid.ExtentCount * _grid.ExtentSizeBytes));
-            }
-
-            // Extents a sparse source knows to be holes: never anybody's data.
-            if (claimed.Contains(pe) || _probes.IsHole(pe))
-            {
-                continue;
-            }
-
-            Prefetch(starts, needed, maps, pe);
-            var fits = new List<(VhdStart Vhd, ExtentScore Score, long Prev)>();
-            foreach (var s in starts)
-            {
-                var map = maps[s];
-                var prev = map[^1].Pe;
-                if (map.Count >= needed[s] || prev >= pe)
-                {
-                    continue;
-                }
-
-                var sc = _scores.Score(s, map.Count, pe, prev, map.Count >= 2 ? map[1].Pe : -1);
-                if (!sc.Rejected && sc.HasStructure)
-                {
-                    fits.Add((s, sc, prev));
-                }
-            }
-
-            if (fits.Count == 0)
-            {
-                continue;
-            }
-
-            var best = fits.Max(f => f.Score.Score);
-            var rivals = fits.Where(f => f.Score.Score >= best - RivalMargin).ToList();
-            var fewest = 0;
-            if (rivals.Count > 1)
-            {
-                // Settle with the whole block that runs in from each rival's previous extent.
-                var deep = rivals.Select(r => (Rival: r, Run: _scores.DeepRunIn(r.Vhd, maps[r.Vhd].Count, pe, r.Prev))).ToList();
-                fewest = deep.Min(d => d.Run.Disagree);
-                rivals = deep.Where(d => d.Run.Disagree == fewest).Select(d => d.Rival).ToList();
-            }
-
-            var chosen = rivals.FirstOrDefault(f => forced.TryGet(pe, out var v) && f.Vhd == v);
-            var why = "chosen where the default led to a worse map";
-            if (chosen.Vhd is null)
-            {
-                chosen = rivals.FirstOrDefault(f => f.Prev == pe - 1);
-                why = "it continues that VHD's run (allocation order)";
-            }
-
-            if (chosen.Vhd is null)
-            {
-                chosen = rivals.OrderBy(f => f.Prev).First();
-                why = "that VHD grew earliest (lowest previous extent: VDIs grow in turns)";
-            }
-
-            var others = rivals.Where(f => f.Vhd != chosen.Vhd).ToList();
-            var evidence = chosen.Score.Evidence.ToList();
-            var contradicted = false;
-            if (others.Count > 0)
-            {
-                decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why, maps.ToDictionary(m => m.Key, m => m.Value.Count),
-                    disagreements, new Dictionary<VhdStart, long>(mirrors)));
-                evidence.Add($"fits VHDs {string.Join(", ", others.Select(o => o.Vhd.VhdUuid))} about as well; chosen because {why}");
-                disagreements += fewest;
-                foreach (var o in others)
-                {
-                    mirrors[o.Vhd] = maps[o.Vhd].Count;
-                }
-            }
-            else if (mirrors.TryGetValue(chosen.Vhd, out var k) && k == maps[chosen.Vhd].Count)
-            {
-                var run = _scores.DeepRunIn(chosen.Vhd, k, pe, chosen.Prev);
-                disagreements += run.Disagree;
-                contradicted = run.Disagree > 0;
-                if (contradicted)
-                {
-                    evidence.Add($"{run.Disagree} sectors of the block running in disagree with its bitmap: an earlier choice may have been wrong");
-                }
-            }
-
-            mirrors.Remove(chosen.Vhd);
-
-            // Which VHDs need which index here depends on every earlier choice: once the allocation
-            // order had to decide anywhere, a lone fit is only as sure as those choices, unless the
-            // extent names its VHD itself (a footer with its uuid).
-            var confidence = others.Count > 0 ? ExtentConfidence.Medium : ExtentConfidence.High;
-            if (confidence == ExtentConfidence.High && decisions.Count > 0 && !chosen.Score.EndsWithFooter)
-            {
-                confidence = ExtentConfidence.Medium;
-                evidence.Add("the only VHD this extent fits, but earlier choices by allocation order decided which VHDs still needed this logical extent");
-            }
-
-            confidence = contradicted ? ExtentConfidence.Low : confidence;
-            var map0 = maps[chosen.Vhd];
-            map0.Add(new CarvedExtent(map0.Count, pe, confidence, chosen.Score.Score, evidence,
-                others.Select(o => o.Vhd.Pe).ToList()));
-            claimed.Add(pe);
-            incomplete -= map0.Count == needed[chosen.Vhd] ? 1 : 0;
-        }
-
-        var penalty = 0;
-        foreach (var s in starts)
-        {
-            var map = maps[s];
-            penalty += (int)(needed[s] - map.Count) * 10;
-            if (map.Count == needed[s] && !_probes.EndsWithFooter(map[^1].Pe, s.VhdUuid))
-            {
-                penalty += 1;
-            }
-        }
-
-        return new SweepResult(maps, decisions, forced, claimed, penalty, disagreements);
-    }
-
-    /// <summary>The first bitmap place each VHD that wants this extent predicts (for its next index and the two beside it), read together.</summary>
-    private void Prefetch(IReadOnlyList<VhdStart> starts, Dictionary<VhdStart, long> needed, Dictionary<VhdStart, List<CarvedExtent>> maps, long pe) =>
-        _scores.Prefetch(pe, starts.Where(s => maps[s].Count < needed[s] && maps[s][^1].Pe < pe)
-            .Select(s => (s, (long)maps[s].Count, maps[s].Count >= 2 ? maps[s][1].Pe : -1)));
 
     /// <summary>
     /// The LV ends with the primary footer (xenserver-lvhd.md 2.3). When the last data extent

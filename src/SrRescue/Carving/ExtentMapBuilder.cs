@@ -12,6 +12,9 @@ namespace SrRescue.Carving;
 /// marked Medium with its rivals listed; where a later extent contradicts such a choice, Low.
 /// Choices are then revised best-first (missing extents and footers first, then sectors that
 /// contradict their bitmap). Extents a sparse image knows to be holes are never read.
+/// <see cref="ExtentSweep"/> places, <see cref="RepairSearch"/> revises, reading and scoring
+/// through <see cref="ExtentProbes"/> and <see cref="ExtentScoreCache"/>; this type says which
+/// choices were guesses and ends each map: its missing extents, its tail to the primary footer.
 /// </summary>
 internal sealed class ExtentMapBuilder
 {
@@ -44,46 +47,7 @@ internal sealed class ExtentMapBuilder
         var e = _grid.ExtentSizeBytes;
         var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
         var setup = new SweepSetup(_pv, _grid, starts, needed, new HashSet<long>(_claimed), _probes, _scores);
-        var best = ExtentSweep.Run(setup, ForcedChoices.None, progress);
-        var sweeps = 1;
-
-        // Repair: where the allocation order had to choose, try the other choices (later choices
-        // greedy again), best-first over the maps found so far, since two guesses can be wrong
-        // together, going on from a better map as soon as one turns up; keep the map that leaves fewer extents missing and fewer VHDs without their
-        // footer at the end of their data, then the one whose guessed extents disagree less with
-        // the blocks running into them.
-        var queue = new PriorityQueue<SweepResult, (int, int)>();
-        var seen = new HashSet<ForcedChoices> { best.Forced };
-        queue.Enqueue(best, best.Rank);
-        while (queue.TryDequeue(out var current, out _) && !best.IsFaultless && sweeps < MaxSweeps)
-        {
-            var better = false;
-            foreach (var (d, alt) in current.Decisions.SelectMany(d => d.Alternatives.Select(o => (d, o))))
-            {
-                var forced = current.Forced.Revise(d.Pe, alt);
-                if (!seen.Add(forced))
-                {
-                    continue;
-                }
-
-                var trial = ExtentSweep.Run(setup, forced, null, (current, d));
-                sweeps++;
-                queue.Enqueue(trial, trial.Rank);
-                better = trial.IsBetterThan(best);
-                best = better ? trial : best;
-                if (better || sweeps >= MaxSweeps)
-                {
-                    break;
-                }
-            }
-
-            if (better)
-            {
-                // Go on from the better map first; this one's untried choices stay for later.
-                queue.Enqueue(current, current.Rank);
-            }
-        }
-
+        var best = RepairSearch.FindBest(setup, progress);
         _claimed.UnionWith(best.Claimed);
         foreach (var d in best.Decisions)
         {
@@ -93,28 +57,36 @@ internal sealed class ExtentMapBuilder
                 $"{ExtentSpace.Extent(_pv, d.Pe)} fits VHDs {string.Join(", ", d.Options.Select(o => o.VhdUuid))} about as well; given to {d.Chosen.VhdUuid} ({d.Why}): a guess, check the disks it decides");
         }
 
+        // In the order found: a VHD's tail takes free extents before the next VHD looks for its own.
         var result = new List<CarvedVhd>();
         foreach (var s in starts)
         {
-            var map = best.Maps[s].ToList();
-            for (var k = map.Count; k < needed[s]; k++)
-            {
-                map.Add(new CarvedExtent(k, -1, ExtentConfidence.None, 0, ["no free extent fits"], []));
-                ExtentSpace.Log(_log, _pv, Severity.Error, "carve.extent.missing", "carved LV", _grid.OffsetOf(s.Pe),
-                    $"VHD {s.VhdUuid}: no free extent fits logical extent {k}; it reads as zeros");
-            }
-
-            var footer = AddTail(s, map);
-            var unplaced = s.BlocksByOffset().Where(b => Unplaced(map, b.BitmapOffsetBytes / e) || Unplaced(map, (b.BitmapOffsetBytes + 512 + s.BlockSizeBytes - 1) / e))
-                .Select(b => b.Block).ToList();
-            result.Add(new CarvedVhd(s, map, footer, unplaced, _grid));
+            result.Add(Complete(s, best.Maps[s], needed[s]));
         }
 
         return result;
     }
 
-    /// <summary>Bound on whole-PV sweeps while repairing ambiguous choices (each reuses cached scores).</summary>
-    private const int MaxSweeps = 400;
+    /// <summary>
+    /// The VHD's carved map: the extents the sweeps placed, zeros for the logical extents they
+    /// could not, and the tail to its primary footer; with the blocks left unplaced.
+    /// </summary>
+    private CarvedVhd Complete(VhdStart s, IReadOnlyList<CarvedExtent> placed, long needed)
+    {
+        var map = placed.ToList();
+        for (var k = map.Count; k < needed; k++)
+        {
+            map.Add(new CarvedExtent(k, -1, ExtentConfidence.None, 0, ["no free extent fits"], []));
+            ExtentSpace.Log(_log, _pv, Severity.Error, "carve.extent.missing", "carved LV", _grid.OffsetOf(s.Pe),
+                $"VHD {s.VhdUuid}: no free extent fits logical extent {k}; it reads as zeros");
+        }
+
+        var footer = AddTail(s, map);
+        var e = _grid.ExtentSizeBytes;
+        var unplaced = s.BlocksByOffset().Where(b => Unplaced(map, b.BitmapOffsetBytes / e) || Unplaced(map, (b.BitmapOffsetBytes + 512 + s.BlockSizeBytes - 1) / e))
+            .Select(b => b.Block).ToList();
+        return new CarvedVhd(s, map, footer, unplaced, _grid);
+    }
 
     private static bool Unplaced(List<CarvedExtent> map, long le) => le < map.Count && map[(int)le].Pe < 0;
 

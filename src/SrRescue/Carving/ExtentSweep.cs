@@ -10,7 +10,7 @@ namespace SrRescue.Carving;
 /// structure says which logical index it is; when several VHDs need that index, a clearly better
 /// score wins, then (unless forced) the VHD whose run it continues, then the one that grew
 /// earliest (lowest previous extent: VDIs grow in turns). A repair sweep resumes at a choice of
-/// an earlier sweep, forced to choose otherwise there (the repair search).
+/// an earlier sweep, forced to choose otherwise there (<see cref="RepairSearch"/>).
 /// </summary>
 internal sealed class ExtentSweep
 {

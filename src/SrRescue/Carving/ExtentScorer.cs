@@ -65,7 +65,7 @@ internal sealed class ExtentScorer
     /// <summary>
     /// What the extent holds by itself as logical extent k: the batmap header, every bitmap the BAT
     /// puts in it with its gap and data, a footer with the VHD's uuid at its end. It does not depend
-    /// on the extent chosen before, so the map builder scores it once per (VHD, k, extent).
+    /// on the extent chosen before, so ExtentScoreCache keeps it once per (VHD, k, extent).
     /// </summary>
     public ExtentScore Structure(VhdStart vhd, long k, long pe, byte[]? batmap)
     {

@@ -1,0 +1,75 @@
+namespace SrRescue.Carving;
+
+/// <summary>
+/// The scorer's answers, kept for the whole carve: a repair sweep asks again most of what the
+/// sweep it revises asked. An extent's own structure as logical extent k is kept per VHD, k,
+/// extent and the VHD's extent 1 (whose batmap it is checked against), whatever came before it;
+/// the block running in per VHD, k, extent and the extent before.
+/// </summary>
+internal sealed class ExtentScoreCache(ExtentScorer scorer)
+{
+    private readonly Dictionary<(long Start, long Pe1), byte[]?> _batmaps = [];
+    private readonly Dictionary<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = [];
+    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (double Score, string? Evidence)> _runIn = [];
+    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (int Agree, int Disagree)> _deep = [];
+
+    /// <summary>
+    /// The extent's score as logical extent k: its own structure (scored once per VHD, k and
+    /// batmap, whatever came before; most candidates fail here) plus the block running in from k-1.
+    /// </summary>
+    /// <param name="prev">The extent chosen for logical extent k-1.</param>
+    /// <param name="pe1">The extent chosen for logical extent 1, where the batmap is (-1: none yet).</param>
+    public ExtentScore Score(VhdStart s, long k, long pe, long prev, long pe1)
+    {
+        var key = (s.Pe, k, pe, pe1);
+        if (!_structure.TryGetValue(key, out var own))
+        {
+            own = scorer.Structure(s, k, pe, Batmap(s, pe1));
+            _structure[key] = own;
+        }
+
+        if (own.Rejected)
+        {
+            return own;
+        }
+
+        if (!_runIn.TryGetValue((s.Pe, k, pe, prev), out var runIn))
+        {
+            runIn = scorer.RunIn(s, k, pe, prev);
+            _runIn[(s.Pe, k, pe, prev)] = runIn;
+        }
+
+        return own.WithRunIn(runIn);
+    }
+
+    /// <summary>The whole block running in from k-1 checked against its bitmap (<see cref="ExtentScorer.DeepRunIn"/>).</summary>
+    public (int Agree, int Disagree) DeepRunIn(VhdStart s, long k, long pe, long prev)
+    {
+        var key = (s.Pe, k, pe, prev);
+        if (!_deep.TryGetValue(key, out var r))
+        {
+            r = scorer.DeepRunIn(s, k, pe, prev);
+            _deep[key] = r;
+        }
+
+        return r;
+    }
+
+    /// <summary>
+    /// Reads together the bitmap places of extent pe that the VHDs wanting it will ask about, for
+    /// each VHD whose structure there is not known yet (<see cref="ExtentScorer.Prefetch"/>).
+    /// </summary>
+    public void Prefetch(long pe, IEnumerable<(VhdStart Vhd, long K, long Pe1)> wanting) =>
+        scorer.Prefetch(pe, wanting.Where(w => !_structure.ContainsKey((w.Vhd.Pe, w.K, pe, w.Pe1))).Select(w => (w.Vhd, w.K)));
+
+    private byte[]? Batmap(VhdStart s, long pe1)
+    {
+        if (!_batmaps.TryGetValue((s.Pe, pe1), out var batmap))
+        {
+            batmap = pe1 < 0 ? null : scorer.ReadBatmap(s, pe1);
+            _batmaps[(s.Pe, pe1)] = batmap;
+        }
+
+        return batmap;
+    }
+}

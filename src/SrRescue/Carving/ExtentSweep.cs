@@ -1,0 +1,245 @@
+using SrRescue.Diagnostics;
+
+namespace SrRescue.Carving;
+
+/// <summary>
+/// One pass over the free extents in ascending order, placing each as the next logical extent of
+/// one VHD. LVM hands out free extents lowest first, so the physical order is the order of
+/// allocation: each free extent is the next logical extent of one of the VHDs still growing. The
+/// bitmap offsets shift by the block stride's excess over 2 MiB per extent, so an extent's
+/// structure says which logical index it is; when several VHDs need that index, a clearly better
+/// score wins, then (unless forced) the VHD whose run it continues, then the one that grew
+/// earliest (lowest previous extent: VDIs grow in turns). A repair sweep resumes at a choice of
+/// an earlier sweep, forced to choose otherwise there (<see cref="RepairSearch"/>).
+/// </summary>
+internal sealed class ExtentSweep
+{
+    /// <summary>Candidates within this score of the best are rivals.</summary>
+    private const double RivalMargin = 1.0;
+
+    private readonly SweepSetup _setup;
+    private readonly ForcedChoices _forced;
+    private readonly Dictionary<VhdStart, List<CarvedExtent>> _maps;
+    private readonly HashSet<long> _claimed;
+    private readonly List<Decision> _decisions = [];
+
+    // A choice between rivals for logical extent k is checked where it shows: in the chosen
+    // extent, and in the extent each losing rival takes as its k next (its mirror). Both get
+    // the whole block that runs in from k-1; sectors that disagree with its bitmap count
+    // against the map.
+    private readonly Dictionary<VhdStart, long> _mirrors = [];
+    private int _disagreements;
+
+    /// <summary>The first extent looked at: 0, or the extent of the choice a repair sweep revises.</summary>
+    private readonly long _first;
+
+    /// <summary>A VHD the extent fits as its next logical extent: the score, and the VHD's extent before.</summary>
+    private readonly record struct Fit(VhdStart Vhd, ExtentScore Score, long Prev);
+
+    private ExtentSweep(SweepSetup setup, ForcedChoices forced, (SweepResult From, Decision At)? resume)
+    {
+        _setup = setup;
+        _forced = forced;
+        _maps = setup.Starts.ToDictionary(s => s, s => new List<CarvedExtent> { FirstExtent(s) });
+        _claimed = new HashSet<long>(setup.Claimed);
+        if (resume is { } r)
+        {
+            // Everything before the decision is as in the sweep it came from: start there.
+            foreach (var s in setup.Starts)
+            {
+                _maps[s] = r.From.Maps[s].Take(r.At.Counts[s]).ToList();
+                _claimed.UnionWith(_maps[s].Select(x => x.Pe));
+            }
+
+            _decisions.AddRange(r.From.Decisions.TakeWhile(d => d.Pe < r.At.Pe));
+            _disagreements = r.At.DisagreementsBefore;
+            _mirrors = new Dictionary<VhdStart, long>(r.At.MirrorsBefore);
+            _first = r.At.Pe;
+        }
+    }
+
+    /// <summary>Sweeps from the first extent, or on from <paramref name="resume"/>'s decision as the sweep it came from left the maps there.</summary>
+    public static SweepResult Run(SweepSetup setup, ForcedChoices forced, IProgress<WorkProgress>? progress, (SweepResult From, Decision At)? resume = null) =>
+        new ExtentSweep(setup, forced, resume).Run(progress);
+
+    private SweepResult Run(IProgress<WorkProgress>? progress)
+    {
+        var grid = _setup.Grid;
+        var incomplete = _setup.Starts.Count(s => _maps[s].Count < _setup.Needed[s]);
+        for (var pe = _first; pe < grid.ExtentCount && incomplete > 0; pe++)
+        {
+            if (pe % 64 == 0)
+            {
+                progress?.Report(new WorkProgress("placing extents", pe * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
+            }
+
+            // Extents a sparse source knows to be holes: never anybody's data.
+            if (_claimed.Contains(pe) || _setup.Probes.IsHole(pe))
+            {
+                continue;
+            }
+
+            _setup.Scores.Prefetch(pe, _setup.Starts.Where(s => Wants(s, pe)).Select(s => (s, (long)_maps[s].Count, ExtentOne(s))));
+            var fits = Fits(pe);
+            if (fits.Count > 0)
+            {
+                var vhd = Place(pe, fits);
+                incomplete -= _maps[vhd].Count == _setup.Needed[vhd] ? 1 : 0;
+            }
+        }
+
+        var maps = _maps.ToDictionary(m => m.Key, m => (IReadOnlyList<CarvedExtent>)m.Value);
+        return new SweepResult(maps, _decisions, _forced, _claimed, Penalty(), _disagreements);
+    }
+
+    private CarvedExtent FirstExtent(VhdStart s) =>
+        new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at {ExtentSpace.Describe(_setup.Pv, s.OffsetBytes)}"], []);
+
+    /// <summary>Whether the VHD still grows and its last extent so far lies before <paramref name="pe"/>.</summary>
+    private bool Wants(VhdStart s, long pe) => _maps[s].Count < _setup.Needed[s] && _maps[s][^1].Pe < pe;
+
+    /// <summary>The VHD's logical extent 1, where its batmap is (-1: not placed yet).</summary>
+    private long ExtentOne(VhdStart s) => _maps[s].Count >= 2 ? _maps[s][1].Pe : -1;
+
+    /// <summary>The VHDs wanting this extent whose structures it fits as their next logical extent.</summary>
+    private List<Fit> Fits(long pe)
+    {
+        var fits = new List<Fit>();
+        foreach (var s in _setup.Starts.Where(s => Wants(s, pe)))
+        {
+            var map = _maps[s];
+            var score = _setup.Scores.Score(s, map.Count, pe, map[^1].Pe, ExtentOne(s));
+            if (!score.Rejected && score.HasStructure)
+            {
+                fits.Add(new Fit(s, score, map[^1].Pe));
+            }
+        }
+
+        return fits;
+    }
+
+    /// <summary>Gives the extent to one of the VHDs it fits, with how sure that is; returns that VHD.</summary>
+    private VhdStart Place(long pe, List<Fit> fits)
+    {
+        var (rivals, fewest) = Rivals(pe, fits);
+        var (chosen, why) = Choose(pe, rivals);
+        var others = rivals.Where(f => f.Vhd != chosen.Vhd).ToList();
+        var evidence = chosen.Score.Evidence.ToList();
+        var contradicted = false;
+        if (others.Count > 0)
+        {
+            Decide(pe, rivals, chosen, why, fewest, others);
+            evidence.Add($"fits VHDs {string.Join(", ", others.Select(o => o.Vhd.VhdUuid))} about as well; chosen because {why}");
+        }
+        else
+        {
+            contradicted = ContradictsAnEarlierChoice(pe, chosen, evidence);
+        }
+
+        _mirrors.Remove(chosen.Vhd);
+        var confidence = Confidence(others.Count > 0, contradicted, chosen.Score, evidence);
+        var map = _maps[chosen.Vhd];
+        map.Add(new CarvedExtent(map.Count, pe, confidence, chosen.Score.Score, evidence, others.Select(o => o.Vhd.Pe).ToList()));
+        _claimed.Add(pe);
+        return chosen.Vhd;
+    }
+
+    /// <summary>
+    /// The fits within <see cref="RivalMargin"/> of the best; of several, those whose block running
+    /// in from their previous extent has the fewest sectors disagreeing with its bitmap (that number too).
+    /// </summary>
+    private (List<Fit> Rivals, int Fewest) Rivals(long pe, List<Fit> fits)
+    {
+        var best = fits.Max(f => f.Score.Score);
+        var rivals = fits.Where(f => f.Score.Score >= best - RivalMargin).ToList();
+        if (rivals.Count <= 1)
+        {
+            return (rivals, 0);
+        }
+
+        // Settle with the whole block that runs in from each rival's previous extent.
+        var deep = rivals.Select(r => (Rival: r, Run: _setup.Scores.DeepRunIn(r.Vhd, _maps[r.Vhd].Count, pe, r.Prev))).ToList();
+        var fewest = deep.Min(d => d.Run.Disagree);
+        return (deep.Where(d => d.Run.Disagree == fewest).Select(d => d.Rival).ToList(), fewest);
+    }
+
+    /// <summary>The rival the extent goes to, and why: forced, else the allocation order's.</summary>
+    private (Fit Chosen, string Why) Choose(long pe, List<Fit> rivals)
+    {
+        var chosen = rivals.FirstOrDefault(f => _forced.TryGet(pe, out var v) && f.Vhd == v);
+        if (chosen.Vhd is not null)
+        {
+            return (chosen, "chosen where the default led to a worse map");
+        }
+
+        chosen = rivals.FirstOrDefault(f => f.Prev == pe - 1);
+        if (chosen.Vhd is not null)
+        {
+            return (chosen, "it continues that VHD's run (allocation order)");
+        }
+
+        return (rivals.OrderBy(f => f.Prev).First(), "that VHD grew earliest (lowest previous extent: VDIs grow in turns)");
+    }
+
+    /// <summary>Keeps a choice between rivals with the state to resume from, and marks where each loser's mirror will be.</summary>
+    private void Decide(long pe, List<Fit> rivals, Fit chosen, string why, int fewest, List<Fit> others)
+    {
+        _decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why, _maps.ToDictionary(m => m.Key, m => m.Value.Count),
+            _disagreements, new Dictionary<VhdStart, long>(_mirrors)));
+        _disagreements += fewest;
+        foreach (var o in others)
+        {
+            _mirrors[o.Vhd] = _maps[o.Vhd].Count;
+        }
+    }
+
+    /// <summary>Whether this extent is the mirror of a rivalry the VHD lost and its block running in disagrees with its bitmap.</summary>
+    private bool ContradictsAnEarlierChoice(long pe, Fit chosen, List<string> evidence)
+    {
+        if (!_mirrors.TryGetValue(chosen.Vhd, out var k) || k != _maps[chosen.Vhd].Count)
+        {
+            return false;
+        }
+
+        var run = _setup.Scores.DeepRunIn(chosen.Vhd, k, pe, chosen.Prev);
+        _disagreements += run.Disagree;
+        if (run.Disagree > 0)
+        {
+            evidence.Add($"{run.Disagree} sectors of the block running in disagree with its bitmap: an earlier choice may have been wrong");
+        }
+
+        return run.Disagree > 0;
+    }
+
+    private ExtentConfidence Confidence(bool hadRivals, bool contradicted, ExtentScore score, List<string> evidence)
+    {
+        // Which VHDs need which index here depends on every earlier choice: once the allocation
+        // order had to decide anywhere, a lone fit is only as sure as those choices, unless the
+        // extent names its VHD itself (a footer with its uuid).
+        var confidence = hadRivals ? ExtentConfidence.Medium : ExtentConfidence.High;
+        if (confidence == ExtentConfidence.High && _decisions.Count > 0 && !score.EndsWithFooter)
+        {
+            confidence = ExtentConfidence.Medium;
+            evidence.Add("the only VHD this extent fits, but earlier choices by allocation order decided which VHDs still needed this logical extent");
+        }
+
+        return contradicted ? ExtentConfidence.Low : confidence;
+    }
+
+    /// <summary>10 for every extent left missing, 1 for every VHD whose data does not end with its footer.</summary>
+    private int Penalty()
+    {
+        var penalty = 0;
+        foreach (var s in _setup.Starts)
+        {
+            var map = _maps[s];
+            penalty += (int)(_setup.Needed[s] - map.Count) * 10;
+            if (map.Count == _setup.Needed[s] && !_setup.Probes.EndsWithFooter(map[^1].Pe, s.VhdUuid))
+            {
+                penalty += 1;
+            }
+        }
+
+        return penalty;
+    }
+}

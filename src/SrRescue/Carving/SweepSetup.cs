@@ -1,0 +1,11 @@
+using SrRescue.Io;
+
+namespace SrRescue.Carving;
+
+/// <summary>
+/// What every sweep of one carve starts from: the VHDs found, how many extents each needs (to the
+/// end of its data), the extents taken before any sweep (by the metadata, and each VHD's first),
+/// and where the sweeps' reads and scores are kept.
+/// </summary>
+internal sealed record SweepSetup(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<VhdStart> Starts, IReadOnlyDictionary<VhdStart, long> Needed,
+    IReadOnlySet<long> Claimed, ExtentProbes Probes, ExtentScoreCache Scores);

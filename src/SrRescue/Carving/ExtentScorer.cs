@@ -250,7 +250,7 @@ internal sealed class ExtentScorer
 
         var raw = new byte[Sector];
         _pv.ReadFullyAt(_grid.OffsetOf(pe1) + (hdrAt - e), raw);
-        var header = BatmapHeader.TryRead(raw, _grid.OffsetOf(pe1) + (hdrAt - e), new Diagnostics.FindingLog(), _pv.Name);
+        BatmapHeader.TryRead(raw, _grid.OffsetOf(pe1) + (hdrAt - e), new Diagnostics.FindingLog(), _pv.Name, out var header);
         var bytes = BatmapHeader.ChecksummedBytes(vhd.Footer.CurrentSizeBytes);
         if (header is null || header.BatmapOffset < (ulong)e || header.BatmapOffset + (ulong)bytes > (ulong)(2 * e) || bytes > 1 << 20)
         {

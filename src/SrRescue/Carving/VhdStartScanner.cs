@@ -48,8 +48,8 @@ internal static class VhdStartScanner
         }
 
         var quiet = new FindingLog();
-        var footer = VhdFooter.TryRead(head, at, "footer copy", quiet, pv.Name);
-        var header = DynamicHeader.TryRead(head.AsSpan(VhdFooter.Size), at + VhdFooter.Size, quiet, pv.Name);
+        VhdFooter.TryRead(head, at, quiet, "footer copy", pv.Name, out var footer);
+        DynamicHeader.TryRead(head.AsSpan(VhdFooter.Size), at + VhdFooter.Size, quiet, pv.Name, out var header);
         if (footer is null || header is null || !footer.IsDynamicOrDifferencing
             || !(footer.ChecksumMatches || footer.ChecksumMatchesWithoutHidden) || header.StoredChecksum != header.ComputedChecksum)
         {

@@ -35,15 +35,15 @@ public readonly record struct LabelHeader(long SectorNumber, uint StoredCrc, uin
         sector.Length >= Size && sector[..8].SequenceEqual(Magic);
 
     /// <summary>
-    /// Parses a label sector found at sector <paramref name="sectorIndex"/> (0-3) of a PV whose
-    /// first byte is at <paramref name="pvOffset"/> in the source. Every check that fails is a
+    /// Parses a label sector found at byte <paramref name="at"/> of the source, in sector 0-3 of a
+    /// PV whose first byte is at <paramref name="pvOffset"/>. Every check that fails is a
     /// finding; the header is returned whenever the magic is there, so callers can decide.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> sector, int sectorIndex, long pvOffset, FindingLog log, string? source, out LabelHeader header)
+    public static bool TryRead(ReadOnlySpan<byte> sector, long at, FindingLog log, long pvOffset, string? source, out LabelHeader header)
     {
         ArgumentNullException.ThrowIfNull(log);
         header = default;
-        var at = pvOffset + ((long)sectorIndex * SectorSize);
+        var sectorIndex = (at - pvOffset) / SectorSize;
         if (sector.Length < SectorSize)
         {
             log.Add(Severity.Error, "lvm.label.truncated", "LVM label", at, $"label sector holds only {sector.Length} of {SectorSize} bytes", source: source);

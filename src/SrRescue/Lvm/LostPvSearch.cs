@@ -99,7 +99,7 @@ public static class LostPvSearch
             var sector = chunk.Slice(at, LabelHeader.SectorSize);
             var quiet = new FindingLog();
             var claimed = BinaryPrimitives.ReadUInt64LittleEndian(sector[LabelHeader.Off.SectorXl..]);
-            if (claimed >= LabelHeader.ScanSectors || !LabelHeader.TryRead(sector, (int)claimed, chunkOffset + at - ((long)claimed * LabelHeader.SectorSize), quiet, source, out var label))
+            if (claimed >= LabelHeader.ScanSectors || !LabelHeader.TryRead(sector, chunkOffset + at, quiet, chunkOffset + at - ((long)claimed * LabelHeader.SectorSize), source, out var label))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
@@ -43,7 +44,13 @@ public sealed record MdaHeader(
     /// source). <paramref name="expectedStart"/> is the mda location the pv_header gave, relative to
     /// the PV. Returns null (with a finding) when the sector carries no header magic.
     /// </summary>
-    public static MdaHeader? TryRead(ReadOnlySpan<byte> sector, long at, long expectedStart, long expectedSize, FindingLog log, string? source)
+    public static bool TryRead(ReadOnlySpan<byte> sector, long at, FindingLog log, long expectedStart, long expectedSize, string? source, [NotNullWhen(true)] out MdaHeader? value)
+    {
+        value = Parse(sector, at, expectedStart, expectedSize, log, source);
+        return value is not null;
+    }
+
+    private static MdaHeader? Parse(ReadOnlySpan<byte> sector, long at, long expectedStart, long expectedSize, FindingLog log, string? source)
     {
         ArgumentNullException.ThrowIfNull(log);
         const string what = "mda header";

@@ -61,7 +61,7 @@ public static class PvScanner
         for (var s = 0; s < LabelHeader.ScanSectors && (s + 1) * LabelHeader.SectorSize <= head.Length; s++)
         {
             var sector = head.AsSpan(s * LabelHeader.SectorSize, LabelHeader.SectorSize);
-            if (!LabelHeader.TryRead(sector, s, pvOffset, log, name, out var label))
+            if (!LabelHeader.TryRead(sector, pvOffset + ((long)s * LabelHeader.SectorSize), log, pvOffset, name, out var label))
             {
                 continue;
             }
@@ -93,7 +93,7 @@ public static class PvScanner
         }
 
         var headerBytes = pv.ReadBytes(start, MdaHeader.Size);
-        var header = MdaHeader.TryRead(headerBytes, absolute, start, size, log, name);
+        MdaHeader.TryRead(headerBytes, absolute, log, start, size, name, out var header);
         if (size <= MdaHeader.Size && header is not null)
         {
             size = header.SizeBytes;
@@ -127,7 +127,7 @@ public static class PvScanner
             }
 
             var probe = new FindingLog();
-            var header = MdaHeader.TryRead(sector, pvOffset + start, start, 0, probe, name);
+            MdaHeader.TryRead(sector, pvOffset + start, probe, start, 0, name, out var header);
             if (header is null || !header.ChecksumMatches || header.StartBytes != start)
             {
                 continue;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using SrRescue.Diagnostics;
 
@@ -40,7 +41,13 @@ public sealed record BatmapHeader
 
     public required byte[] Raw { get; init; }
 
-    public static BatmapHeader? TryRead(ReadOnlySpan<byte> bytes, long at, FindingLog log, string? source)
+    public static bool TryRead(ReadOnlySpan<byte> bytes, long at, FindingLog log, string? source, [NotNullWhen(true)] out BatmapHeader? value)
+    {
+        value = Parse(bytes, at, log, source);
+        return value is not null;
+    }
+
+    private static BatmapHeader? Parse(ReadOnlySpan<byte> bytes, long at, FindingLog log, string? source)
     {
         ArgumentNullException.ThrowIfNull(log);
         if (bytes.Length < Size || !bytes[..8].SequenceEqual(Cookie))

@@ -40,7 +40,7 @@ internal sealed record BatmapStage(long HeaderAt, BatmapHeader? Header, byte[]? 
         var at = (long)Math.Min(h.TableOffset, (ulong)long.MaxValue / 2) + MaxTableEntriesRecovery.RoundUp512((long)header.MaxTableEntries * 4);
         var bytes = at >= 0 && at <= input.LengthBytes - BatmapHeader.Size ? input.Source.ReadBytes(at, BatmapHeader.Size) : [];
         var scratch = new FindingLog();
-        var batmapHeader = BatmapHeader.TryRead(bytes, at, scratch, input.Name);
+        BatmapHeader.TryRead(bytes, at, scratch, input.Name, out var batmapHeader);
         var stage = new BatmapStage(at, batmapHeader, Map: null, Valid: false);
         if (batmapHeader is null)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using System.Text;
 using SrRescue.Diagnostics;
@@ -61,7 +62,13 @@ public sealed record DynamicHeader
 
     public bool ChecksumMatches => StoredChecksum == ComputedChecksum;
 
-    public static DynamicHeader? TryRead(ReadOnlySpan<byte> bytes, long at, FindingLog log, string? source)
+    public static bool TryRead(ReadOnlySpan<byte> bytes, long at, FindingLog log, string? source, [NotNullWhen(true)] out DynamicHeader? value)
+    {
+        value = Parse(bytes, at, log, source);
+        return value is not null;
+    }
+
+    private static DynamicHeader? Parse(ReadOnlySpan<byte> bytes, long at, FindingLog log, string? source)
     {
         ArgumentNullException.ThrowIfNull(log);
         const string what = "VHD dynamic header";

@@ -67,7 +67,7 @@ internal sealed record FooterStage
         var primaryKilled = primaryBytes.Length == VhdFooter.Size && primaryBytes.AsSpan().IndexOfAnyExcept((byte)0xC7) < 0;
         var primaryLog = new FindingLog();
         var primaryRules = new CappedFindings(primaryLog, input.Name);
-        var primary = VhdFooter.TryRead(primaryBytes, primaryAt, FooterSelection.Describe(FooterCopy.Primary), primaryLog, input.Name);
+        VhdFooter.TryRead(primaryBytes, primaryAt, primaryLog, FooterSelection.Describe(FooterCopy.Primary), input.Name, out var primary);
         var primaryValid = FooterSelection.IsValid(primary, primaryAt, FooterCopy.Primary, primaryRules, now);
 
         var backupLog = new FindingLog();
@@ -77,7 +77,7 @@ internal sealed record FooterStage
         var backupValid = false;
         if (!(primaryValid && primary!.DiskType == VhdDiskType.Fixed))
         {
-            backup = VhdFooter.TryRead(backupBytes, 0, FooterSelection.Describe(FooterCopy.CopyAtOffset0), backupLog, input.Name);
+            VhdFooter.TryRead(backupBytes, 0, backupLog, FooterSelection.Describe(FooterCopy.CopyAtOffset0), input.Name, out backup);
             backupValid = FooterSelection.IsValid(backup, 0, FooterCopy.CopyAtOffset0, backupRules, now);
         }
 

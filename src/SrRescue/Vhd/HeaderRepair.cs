@@ -73,7 +73,7 @@ internal static class HeaderRepair
         if (recovered is null && !stored.AsSpan().SequenceEqual(raw))
         {
             // The checker could not weigh max_table_entries (the header was unreadable); do it on the fixed bytes.
-            if (DynamicHeader.TryRead(StoredChecksumKept(raw, stored), at, new FindingLog(), v.Input.Name) is { } h
+            if (DynamicHeader.TryRead(StoredChecksumKept(raw, stored), at, new FindingLog(), v.Input.Name, out var h)
                 && MaxTableEntriesRecovery.Recover(v.Input.Source, h, footer.CurrentSizeBytes) is { } r && r.Value != max)
             {
                 (recovered, evidence) = (r.Value, r.Evidence);

@@ -57,7 +57,7 @@ internal sealed record HeaderStage
 
         var raw = len >= at + DynamicHeader.Size ? input.Source.ReadBytes(at, DynamicHeader.Size) : null;
         var scratch = new FindingLog();
-        var h = DynamicHeader.TryRead(raw ?? input.Source.ReadBytes(at, DynamicHeader.Size), at, scratch, input.Name);
+        DynamicHeader.TryRead(raw ?? input.Source.ReadBytes(at, DynamicHeader.Size), at, scratch, input.Name, out var h);
         log.AddAll(scratch);
         var stage = new HeaderStage
         {

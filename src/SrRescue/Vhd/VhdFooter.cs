@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using SrRescue.Diagnostics;
 
@@ -100,7 +101,13 @@ public sealed record VhdFooter
     /// Returns null (with a finding) when the bytes are no footer at all: no cookie, too short.
     /// A footer with a wrong checksum is returned, with a finding, for the caller to weigh.
     /// </summary>
-    public static VhdFooter? TryRead(ReadOnlySpan<byte> bytes, long at, string what, FindingLog log, string? source)
+    public static bool TryRead(ReadOnlySpan<byte> bytes, long at, FindingLog log, string what, string? source, [NotNullWhen(true)] out VhdFooter? value)
+    {
+        value = Parse(bytes, at, what, log, source);
+        return value is not null;
+    }
+
+    private static VhdFooter? Parse(ReadOnlySpan<byte> bytes, long at, string what, FindingLog log, string? source)
     {
         ArgumentNullException.ThrowIfNull(log);
         if (bytes.Length < Size - 1)
@@ -166,7 +173,7 @@ public sealed record VhdFooter
         var last = source.Length - Size;
         foreach (var at in copyAtStartFirst ? new[] { 0, last } : [last, 0])
         {
-            if (at >= 0 && TryRead(Io.ByteSourceExtensions.ReadBytes(source, at, Size), at, "footer", quiet, source.Name) is { } f && f.ChecksumMatches)
+            if (at >= 0 && TryRead(Io.ByteSourceExtensions.ReadBytes(source, at, Size), at, quiet, "footer", source.Name, out var f) && f.ChecksumMatches)
             {
                 return f.Uuid;
             }
@@ -194,7 +201,7 @@ public sealed record VhdFooter
         var quiet = new FindingLog();
         foreach (var at in new[] { source.Length - Size, 0 })
         {
-            if (at >= 0 && TryRead(Io.ByteSourceExtensions.ReadBytes(source, at, Size), at, "footer", quiet, source.Name) is { } f)
+            if (at >= 0 && TryRead(Io.ByteSourceExtensions.ReadBytes(source, at, Size), at, quiet, "footer", source.Name, out var f))
             {
                 return f.Uuid;
             }

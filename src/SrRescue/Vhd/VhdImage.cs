@@ -110,7 +110,7 @@ public sealed class VhdImage
         if (length >= VhdFooter.Size)
         {
             var at = length % SectorSize == 511 ? length - 511 : length - VhdFooter.Size;
-            primary = VhdFooter.TryRead(source.ReadBytes(at, VhdFooter.Size), at, FooterSelection.Describe(FooterCopy.Primary), primaryLog, name);
+            VhdFooter.TryRead(source.ReadBytes(at, VhdFooter.Size), at, primaryLog, FooterSelection.Describe(FooterCopy.Primary), name, out primary);
             primaryOk = FooterSelection.IsValid(primary, at, FooterCopy.Primary);
         }
         else
@@ -120,8 +120,8 @@ public sealed class VhdImage
 
         var backupLog = new FindingLog();
         var backup = length >= VhdFooter.Size
-            ? VhdFooter.TryRead(source.ReadBytes(0, VhdFooter.Size), 0, FooterSelection.Describe(FooterCopy.CopyAtOffset0), backupLog, name)
-            : null;
+            && VhdFooter.TryRead(source.ReadBytes(0, VhdFooter.Size), 0, backupLog, FooterSelection.Describe(FooterCopy.CopyAtOffset0), name, out var copy)
+            ? copy : null;
 
         var backupOk = FooterSelection.IsValid(backup, 0, FooterCopy.CopyAtOffset0);
         var footer = FooterSelection.Choose(primary, primaryOk, backup, backupOk);
@@ -178,8 +178,8 @@ public sealed class VhdImage
         // volume, or the last sector may hold a killed one.
         var end = Math.Max(image.EndOfDataBytes, image.EndOfMetadataBytes);
         var deflated = footers.FooterMayFollowData && end + VhdFooter.Size <= length
-            ? VhdFooter.TryRead(source.ReadBytes(end, VhdFooter.Size), end, "VHD footer (at the end of data)", new FindingLog(), name)
-            : null;
+            && VhdFooter.TryRead(source.ReadBytes(end, VhdFooter.Size), end, new FindingLog(), "VHD footer (at the end of data)", name, out var atEnd)
+            ? atEnd : null;
         if (deflated is { IsPoisoned: false } && deflated.ChecksumMatches && deflated.Uuid == footer.Uuid)
         {
             log.Add(Severity.Info, "vhd.footer.at-end-of-data", "VHD footer", end,
@@ -247,7 +247,7 @@ public sealed class VhdImage
         }
 
         var at = footer.DataOffset <= (ulong)(source.Length - DynamicHeader.Size) ? (long)footer.DataOffset : 512;
-        var header = DynamicHeader.TryRead(source.ReadBytes(at, DynamicHeader.Size), at, log, name);
+        DynamicHeader.TryRead(source.ReadBytes(at, DynamicHeader.Size), at, log, name, out var header);
         if (header is not null && !header.BlockSizeIsUsable)
         {
             log.Add(Severity.Error, "vhd.header.block-size", "VHD dynamic header", at + DynamicHeader.Off.BlockSize,
@@ -299,7 +299,7 @@ public sealed class VhdImage
     {
         var at = (long)header.TableOffset + ((((long)header.MaxTableEntries * 4) + SectorSize - 1) / SectorSize * SectorSize);
         var expected = footer.CreatorApp == "tap\0" && footer.CreatorVersion >= 0x00010002;
-        var h = at < source.Length ? BatmapHeader.TryRead(source.ReadBytes(at, BatmapHeader.Size), at, log, name) : null;
+        var h = at < source.Length && BatmapHeader.TryRead(source.ReadBytes(at, BatmapHeader.Size), at, log, name, out var read) ? read : null;
         if (h is null)
         {
             if (expected)

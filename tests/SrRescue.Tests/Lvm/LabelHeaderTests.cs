@@ -12,7 +12,7 @@ public sealed class LabelHeaderTests
         // s2_pv1: pvck --dump headers says label at 512, crc 0x413fc83a, two mdas, extension v2 flags 1.
         var image = Samples.Bytes("s2_pv1_first1MiB.img.gz");
         var log = new FindingLog();
-        Assert.True(LabelHeader.TryRead(image.AsSpan(512, 512), 1, 0, log, "s2", out var label));
+        Assert.True(LabelHeader.TryRead(image.AsSpan(512, 512), 512, log, 0, "s2", out var label));
         Assert.Equal(0x413fc83au, label.StoredCrc);
         Assert.True(label.CrcMatches);
         var pv = PvHeader.Read(image.AsSpan(512, 512), 512, log, "s2");
@@ -29,7 +29,7 @@ public sealed class LabelHeaderTests
     public void A_valid_built_label_has_no_findings()
     {
         var log = new FindingLog();
-        Assert.True(LabelHeader.TryRead(LabelTestData.LabelSector(), 1, 0, log, null, out var label));
+        Assert.True(LabelHeader.TryRead(LabelTestData.LabelSector(), 512, log, 0, null, out var label));
         Assert.True(label.CrcMatches);
         Assert.Empty(log);
     }
@@ -40,7 +40,7 @@ public sealed class LabelHeaderTests
         var sector = LabelTestData.LabelSector();
         sector[100] ^= 0xFF;
         var log = new FindingLog();
-        Assert.True(LabelHeader.TryRead(sector, 1, 1000, log, null, out var label));
+        Assert.True(LabelHeader.TryRead(sector, 1512, log, 1000, null, out var label));
         Assert.False(label.CrcMatches);
         var f = Assert.Single(log);
         Assert.Equal("lvm.label.crc", f.Code);
@@ -53,7 +53,7 @@ public sealed class LabelHeaderTests
     {
         var sector = LabelTestData.LabelSector(sector: 2);
         var log = new FindingLog();
-        Assert.True(LabelHeader.TryRead(sector, 1, 0, log, null, out _));
+        Assert.True(LabelHeader.TryRead(sector, 512, log, 0, null, out _));
         var f = Assert.Single(log);
         Assert.Equal("lvm.label.sector", f.Code);
         Assert.Equal(512 + 8, f.Offset);
@@ -66,7 +66,7 @@ public sealed class LabelHeaderTests
         sector[20] = 48;
         LabelTestData.FixLabelCrc(sector);
         var log = new FindingLog();
-        Assert.True(LabelHeader.TryRead(sector, 1, 0, log, null, out _));
+        Assert.True(LabelHeader.TryRead(sector, 512, log, 0, null, out _));
         Assert.Equal("lvm.label.offset", Assert.Single(log).Code);
         Assert.Equal(512 + 20, log.Single().Offset);
     }
@@ -78,7 +78,7 @@ public sealed class LabelHeaderTests
         "LVM1 001"u8.CopyTo(sector.AsSpan(24));
         LabelTestData.FixLabelCrc(sector);
         var log = new FindingLog();
-        Assert.True(LabelHeader.TryRead(sector, 1, 0, log, null, out _));
+        Assert.True(LabelHeader.TryRead(sector, 512, log, 0, null, out _));
         Assert.Equal("lvm.label.type", Assert.Single(log).Code);
         Assert.Equal(512 + 24, log.Single().Offset);
     }
@@ -89,7 +89,7 @@ public sealed class LabelHeaderTests
         var sector = LabelTestData.LabelSector();
         "XXXXXXXX"u8.CopyTo(sector);
         var log = new FindingLog();
-        Assert.False(LabelHeader.TryRead(sector, 1, 0, log, null, out _));
+        Assert.False(LabelHeader.TryRead(sector, 512, log, 0, null, out _));
         Assert.Equal("lvm.label.type-only", Assert.Single(log).Code);
     }
 
@@ -97,7 +97,7 @@ public sealed class LabelHeaderTests
     public void Truncated_sector_is_reported()
     {
         var log = new FindingLog();
-        Assert.False(LabelHeader.TryRead(LabelTestData.LabelSector().AsSpan(0, 100), 1, 0, log, null, out _));
+        Assert.False(LabelHeader.TryRead(LabelTestData.LabelSector().AsSpan(0, 100), 512, log, 0, null, out _));
         Assert.Equal("lvm.label.truncated", Assert.Single(log).Code);
     }
 

@@ -12,8 +12,7 @@ public sealed class MdaHeaderTests
         // s2_pv1_pvck_dump_headers.txt: mda_header_1 at 4096, checksum 0x40d79755, slot 0 offset 10752 size 1906 crc 0x182750c4.
         var image = Samples.Bytes("s2_pv1_first1MiB.img.gz");
         var log = new FindingLog();
-        var h = MdaHeader.TryRead(image.AsSpan(4096, 512), 4096, 4096, 1044480, log, null);
-        Assert.NotNull(h);
+        Assert.True(MdaHeader.TryRead(image.AsSpan(4096, 512), 4096, log, 4096, 1044480, null, out var h));
         Assert.Equal(0x40d79755u, h.StoredChecksum);
         Assert.True(h.ChecksumMatches);
         Assert.Equal(new RawLocation(10752, 1906, 0x182750c4, 0), h.Committed);
@@ -26,8 +25,7 @@ public sealed class MdaHeaderTests
     {
         // s2_pv2: raw_locn[0].flags 0x1 # RAW_LOCN_IGNORED.
         var image = Samples.Bytes("s2_pv2_first1MiB_ignored_mda.img.gz");
-        var h = MdaHeader.TryRead(image.AsSpan(4096, 512), 4096, 4096, 1044480, new FindingLog(), null);
-        Assert.NotNull(h);
+        Assert.True(MdaHeader.TryRead(image.AsSpan(4096, 512), 4096, new FindingLog(), 4096, 1044480, null, out var h));
         Assert.True(h.Committed.IsIgnored);
         Assert.False(h.Committed.IsEmpty);
     }
@@ -36,7 +34,7 @@ public sealed class MdaHeaderTests
     public void Zeroed_header_is_reported_at_the_magic()
     {
         var log = new FindingLog();
-        Assert.Null(MdaHeader.TryRead(new byte[512], 4096, 4096, 1044480, log, null));
+        Assert.False(MdaHeader.TryRead(new byte[512], 4096, log, 4096, 1044480, null, out _));
         var f = Assert.Single(log);
         Assert.Equal("lvm.mda.magic", f.Code);
         Assert.Equal(4096 + 4, f.Offset);
@@ -48,7 +46,7 @@ public sealed class MdaHeaderTests
         var sector = LabelTestData.MdaHeaderSector(4096, 1044480, 512, 1000, 0x1234);
         sector[0] ^= 1;
         var log = new FindingLog();
-        Assert.NotNull(MdaHeader.TryRead(sector, 4096, 4096, 1044480, log, null));
+        Assert.True(MdaHeader.TryRead(sector, 4096, log, 4096, 1044480, null, out _));
         var f = Assert.Single(log);
         Assert.Equal("lvm.mda.crc", f.Code);
         Assert.Equal(4096, f.Offset);
@@ -70,7 +68,7 @@ public sealed class MdaHeaderTests
 
         LabelTestData.FixMdaCrc(sector);
         var log = new FindingLog();
-        Assert.NotNull(MdaHeader.TryRead(sector, 4096, 4096, 1044480, log, null));
+        Assert.True(MdaHeader.TryRead(sector, 4096, log, 4096, 1044480, null, out _));
         var f = Assert.Single(log, x => x.Code == code);
         Assert.Equal(4096 + field, f.Offset);
     }
@@ -83,7 +81,7 @@ public sealed class MdaHeaderTests
     {
         var sector = LabelTestData.MdaHeaderSector(4096, 1044480, offset, size, 0);
         var log = new FindingLog();
-        Assert.NotNull(MdaHeader.TryRead(sector, 4096, 4096, 1044480, log, null));
+        Assert.True(MdaHeader.TryRead(sector, 4096, log, 4096, 1044480, null, out _));
         var f = Assert.Single(log);
         Assert.Equal("lvm.mda.slot-range", f.Code);
         Assert.Equal(4096 + 40, f.Offset);

@@ -32,7 +32,7 @@ public sealed class CheckScaleTests
             var f = DamagedVhds.Bytes(CheckRules.Dynamic).AsSpan(0, 512).ToArray();
             BinaryPrimitives.WriteUInt64BigEndian(f.AsSpan(40), (ulong)Blocks << 21);
             BinaryPrimitives.WriteUInt64BigEndian(f.AsSpan(48), (ulong)Blocks << 21);
-            var parsed = VhdFooter.TryRead(f, 0, "footer", new FindingLog(), null)!;
+            Assert.True(VhdFooter.TryRead(f, 0, new FindingLog(), "footer", null, out var parsed));
             _footer = VhdFooter.Encode(parsed);
             _header = DynamicHeader.WithChecksum(DamagedVhds.Bytes(CheckRules.Dynamic).AsSpan(512, 1024));
             DamagedVhds.Bytes(CheckRules.Dynamic).AsSpan(DamagedVhds.BatmapHeaderAt, 512).CopyTo(_batmapHeader);

@@ -137,7 +137,7 @@ public sealed class DynamicVhdWriterTests
 
         var header = layout.Header();
         Assert.Equal(50u, BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(DynamicHeader.Off.MaxTableEntries)));
-        Assert.True(DynamicHeader.TryRead(header, 512, new FindingLog(), null)!.ChecksumMatches);
+        Assert.True(DynamicHeader.TryRead(header, 512, new FindingLog(), null, out var parsed) && parsed.ChecksumMatches);
     }
 
     [Theory]

@@ -8,7 +8,7 @@ namespace SrRescue.Carving;
 /// Finds a carved VHD's parent among the other carved VHDs: by the child's parent UUID (the
 /// parent's footer uuid, xenserver-lvhd.md 2.6), else by the LV name its locators give.
 /// </summary>
-public sealed class CarvedParentResolver : IVhdParentResolver
+internal sealed class CarvedParentResolver : IVhdParentResolver
 {
     private readonly IReadOnlyList<CarvedVdi> _vdis;
     private readonly FooterPolicy _footers;

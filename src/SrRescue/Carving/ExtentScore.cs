@@ -5,7 +5,7 @@ namespace SrRescue.Carving;
 /// better), whether a hard prediction failed (then it is no candidate), the evidence, and whether
 /// the VHD's own footer closes the extent (<see cref="EndsWithFooter"/>: the strongest evidence of its last extent).
 /// </summary>
-public sealed record ExtentScore(long Pe, double Score, bool Rejected, IReadOnlyList<string> Evidence, bool EndsWithFooter = false)
+internal sealed record ExtentScore(long Pe, double Score, bool Rejected, IReadOnlyList<string> Evidence, bool EndsWithFooter = false)
 {
     /// <summary>True when something structural (batmap header, bitmap, footer, data agreeing with a bitmap) was seen.</summary>
     public bool HasStructure => Evidence.Count > 0 && Score > 0;

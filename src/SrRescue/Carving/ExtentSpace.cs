@@ -9,7 +9,7 @@ namespace SrRescue.Carving;
 /// offsets); the extents of the next PVs follow its last one. <see cref="Describe"/> and
 /// <see cref="Physical"/> turn a byte offset of the run back into a place on a real source.
 /// </summary>
-public sealed class ExtentSpace : ISparseSource
+internal sealed class ExtentSpace : ISparseSource
 {
     private readonly List<Part> _parts = [];
     private readonly MappedVolume _volume;

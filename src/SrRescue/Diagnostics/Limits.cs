@@ -4,7 +4,7 @@ namespace SrRescue.Diagnostics;
 /// Upper bounds for every size and count read from disk. A value above its limit is treated as
 /// damage (a finding), never used to allocate or loop.
 /// </summary>
-public static class Limits
+internal static class Limits
 {
     /// <summary>LVM allows two metadata areas per PV (FMT_TEXT_MAX_MDAS_PER_PV, lvm2.md 1.4).</summary>
     public const int MaxMetadataAreasPerPv = 2;

@@ -1,6 +1,6 @@
 namespace SrRescue.Io;
 
-public static class ByteSourceExtensions
+internal static class ByteSourceExtensions
 {
     /// <summary>
     /// Reads as much of <paramref name="buffer"/> as the source holds at <paramref name="offset"/>,

@@ -8,7 +8,7 @@ namespace SrRescue.Io;
 /// the second part seeded with the CRC of the first; wrapped metadata relies on this).
 /// System.IO.Hashing is a NuGet package, and the library has no NuGet dependency.
 /// </summary>
-public static class Crc32
+internal static class Crc32
 {
     /// <summary>LVM's initial value.</summary>
     public const uint LvmInitial = 0xF597A6CF;

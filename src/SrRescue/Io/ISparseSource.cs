@@ -5,7 +5,7 @@ namespace SrRescue.Io;
 /// blocks in every image of a chain, a missing parent. Copies skip those ranges instead of reading
 /// and zero-testing them. Answers are conservative: "may hold data" is always a correct answer.
 /// </summary>
-public interface ISparseSource : IByteSource
+internal interface ISparseSource : IByteSource
 {
     /// <summary>
     /// The first offset in [<paramref name="offset"/>, <paramref name="limit"/>) whose bytes may be

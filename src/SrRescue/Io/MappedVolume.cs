@@ -7,7 +7,7 @@ namespace SrRescue.Io;
 /// 3.9), or nowhere; bytes that no run places, or that lie past the end of their source, read as
 /// zeros (whoever builds the map names those ranges). Holes of the sources are passed on.
 /// </summary>
-public sealed class MappedVolume : ISparseSource
+internal sealed class MappedVolume : ISparseSource
 {
     private readonly Run[] _runs;
 

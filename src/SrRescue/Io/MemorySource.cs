@@ -1,7 +1,7 @@
 namespace SrRescue.Io;
 
 /// <summary>Bytes held in memory: embedded examples and structure tests.</summary>
-public sealed class MemorySource(ReadOnlyMemory<byte> bytes, string name = "memory") : IByteSource
+internal sealed class MemorySource(ReadOnlyMemory<byte> bytes, string name = "memory") : IByteSource
 {
     public string Name { get; } = name;
 

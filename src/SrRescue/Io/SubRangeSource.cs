@@ -4,7 +4,7 @@ namespace SrRescue.Io;
 /// A byte range of another source: a partition, or a PV found at an offset inside an image. Passes
 /// on where the inner source knows it holds no data (a sparse image's holes).
 /// </summary>
-public sealed class SubRangeSource : ISparseSource
+internal sealed class SubRangeSource : ISparseSource
 {
     private readonly IByteSource _inner;
 

@@ -8,7 +8,7 @@ namespace SrRescue.Lvm;
 /// Reads /etc/lvm/backup and /etc/lvm/archive files (lvm2.md 4.1) from a folder as further
 /// metadata copies. Files that are not LVM metadata are reported and skipped.
 /// </summary>
-public static class BackupFolderReader
+internal static class BackupFolderReader
 {
     private const long MaxFileBytes = Limits.MaxMetadataTextBytes;
 

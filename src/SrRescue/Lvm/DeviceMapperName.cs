@@ -5,7 +5,7 @@ namespace SrRescue.Lvm;
 /// VG and LV names with every '-' inside them doubled, joined by a single '-'
 /// (<c>VG_XenStorage--&lt;sr&gt;-VHD--&lt;uuid&gt;</c>, xenserver-lvhd.md 1.1).
 /// </summary>
-public static class DeviceMapperName
+internal static class DeviceMapperName
 {
     /// <summary>Splits a device-mapper name (or a path ending in one) into VG and LV name; null when it is not one.</summary>
     public static (string Vg, string Lv)? Split(string pathOrName)

@@ -12,7 +12,7 @@ namespace SrRescue.Lvm;
 /// chunk is read while the current one is searched, and the search compares one 8-byte word per
 /// sector, so the whole runs at the speed of the read.
 /// </summary>
-public static class LostPvSearch
+internal static class LostPvSearch
 {
     public const int ChunkBytes = 16 << 20;
 

@@ -12,7 +12,7 @@ namespace SrRescue.Lvm;
 /// Unlike pvck, a copy whose text runs into another copy's header is reported as damaged (it was
 /// partly overwritten), and a wrapped copy is joined only when its tail was not overwritten.
 /// </summary>
-public static class MetadataRingScanner
+internal static class MetadataRingScanner
 {
     private const int Grid = 512;
     private const int MaxVgNameLength = 128;

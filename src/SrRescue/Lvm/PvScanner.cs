@@ -8,7 +8,7 @@ namespace SrRescue.Lvm;
 /// ring of each area. When the label or a header is gone it falls back to the places LVM uses by
 /// default (lvm2.md 2.8) so that a damaged PV still yields its metadata history.
 /// </summary>
-public static class PvScanner
+internal static class PvScanner
 {
     /// <summary>Where mda1 may start when no label says so: LVM aligns it to the page size (lvm2.md 2.1).</summary>
     private static readonly long[] DefaultMdaStarts = [4096, 8192, 16384, 65536];

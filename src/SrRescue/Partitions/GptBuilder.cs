@@ -7,7 +7,7 @@ namespace SrRescue.Partitions;
 /// the primary header at LBA 1 with its entries from LBA 2, and the backup entries and header at
 /// the end of the disk. Both copies carry the same entries, disk GUID and usable area.
 /// </summary>
-public static class GptBuilder
+internal static class GptBuilder
 {
     public const int DefaultEntryCount = 128;
 

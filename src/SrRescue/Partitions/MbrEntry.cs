@@ -6,7 +6,7 @@ namespace SrRescue.Partitions;
 /// One 16-byte partition entry of an MBR or EBR: boot flag, CHS start, type, CHS end, LBA start
 /// and sector count (little-endian). CHS values are ignored: every tool since the 1990s uses LBA.
 /// </summary>
-public readonly record struct MbrEntry(byte Status, byte Type, uint StartLba, uint SectorCount)
+internal readonly record struct MbrEntry(byte Status, byte Type, uint StartLba, uint SectorCount)
 {
     public const int Size = 16;
 

@@ -6,7 +6,7 @@ namespace SrRescue.Partitions;
 /// Sector 0 of an MBR disk, or an EBR of a logical-partition chain: 446 bytes of boot code (the
 /// disk signature at 440 in an MBR), four entries at 446, and the 0x55 0xAA signature at 510.
 /// </summary>
-public readonly record struct MbrSector(uint DiskSignature, MbrEntry E0, MbrEntry E1, MbrEntry E2, MbrEntry E3)
+internal readonly record struct MbrSector(uint DiskSignature, MbrEntry E0, MbrEntry E1, MbrEntry E2, MbrEntry E3)
 {
     public const int Size = 512;
 

@@ -9,7 +9,7 @@ namespace SrRescue.Partitions;
 /// its label gets a Linux LVM partition from the PV's first sector to the end its pv_header device
 /// size gives, clamped to the usable area: the PV then sees exactly the device it was created on.
 /// </summary>
-public static class TableProposer
+internal static class TableProposer
 {
     public static ProposedTable Propose(DiskPartitions disk, IReadOnlyList<PvToPlace> pvs, FindingLog log, Func<Guid>? newGuid = null)
     {

@@ -16,7 +16,7 @@ namespace SrRescue.Recovery;
 /// current VG's. Extents left unplaced make no segment; such an LV is left out and named in the
 /// file's comment. IDs that no surviving metadata gives are derived from the VHD uuids (stable).
 /// </summary>
-public static class CarvedVgFile
+internal static class CarvedVgFile
 {
     /// <param name="into">
     /// The VG the carved LVs are to join (its name and id are written), when the disk still has

@@ -9,7 +9,7 @@ namespace SrRescue.Vhd;
 /// data starts on a 4 KiB page, then the trailing footer at the end of data. Also the bytes of the
 /// fixed structures: footer, header, batmap header.
 /// </summary>
-internal sealed class DynamicVhdLayout
+public sealed class DynamicVhdLayout
 {
     public const int SectorBytes = 512;
     public const int BlockBytes = 2 << 20;

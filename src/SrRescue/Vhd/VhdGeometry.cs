@@ -6,7 +6,7 @@ namespace SrRescue.Vhd;
 /// cylinders &lt;&lt; 16 | heads &lt;&lt; 8 | sectors per track. The CHS product is usually a little
 /// smaller than the size; `vhd-util check` requires a footer's geometry to be at most this.
 /// </summary>
-public static class VhdGeometry
+internal static class VhdGeometry
 {
     /// <summary>65535 cylinders × 16 heads × 255 sectors: the largest geometry, also qemu's `force_size` value.</summary>
     public const long MaxSectors = 65535L * 16 * 255;

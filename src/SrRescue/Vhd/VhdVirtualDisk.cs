@@ -8,7 +8,7 @@ namespace SrRescue.Vhd;
 /// The parent is any readable volume: another <see cref="VhdVirtualDisk"/> (a chain), a raw LV,
 /// or nothing (a missing parent reads as zeros and is reported by the chain).
 /// </summary>
-public sealed class VhdVirtualDisk : ISparseSource
+internal sealed class VhdVirtualDisk : ISparseSource
 {
     private readonly VhdImage _image;
     private readonly IByteSource? _parent;

@@ -10,7 +10,7 @@ namespace SrRescue.Lvm.Model;
 /// recoverable. Physical placement is compared by PV id, never by pvN key, which is only an index
 /// within one copy (lvm2.md 3.5).
 /// </summary>
-internal static class MetadataDiff
+public static class MetadataDiff
 {
     public static IReadOnlyList<LvChange> Compare(VgMetadata older, VgMetadata newer)
     {

@@ -10,7 +10,7 @@ namespace SrRescue.Lvm.Model;
 /// restored metadata is above every copy on disk. It refuses when the result could lose or mix
 /// data: extents now used by another LV, a name or id already taken, a PV the newest copy lacks.
 /// </summary>
-internal static class RestoreMetadataBuilder
+public static class RestoreMetadataBuilder
 {
     private const string Structure = "restore plan";
 

@@ -1,7 +1,7 @@
 namespace SrRescue.Xen.Mgt;
 
 /// <summary>The stable finding codes the MGT reader emits (tests and JSON use them).</summary>
-public static class MgtCodes
+internal static class MgtCodes
 {
     /// <summary>The buffer is empty or holds only zero bytes.</summary>
     public const string Empty = "mgt.empty";

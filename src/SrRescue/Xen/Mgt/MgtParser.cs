@@ -10,7 +10,7 @@ namespace SrRescue.Xen.Mgt;
 /// the record it is in. Pure: works on the bytes handed in, reads nothing else, never throws on
 /// their content.
 /// </summary>
-public static class MgtParser
+internal static class MgtParser
 {
     /// <param name="mgt">The MGT LV's bytes (normally 4 MiB; shorter buffers are read as far as they go).</param>
     /// <param name="baseOffset">Absolute offset of <paramref name="mgt"/>[0] in <paramref name="source"/>, for findings and record offsets.</param>

@@ -6,7 +6,7 @@ namespace SrRescue.Xen.Mgt;
 /// and not deleted; read by SM but deleted; length unknown; stale past the length. Within a rank
 /// an intact record beats a damaged one, then the lower offset wins.
 /// </summary>
-public static class MgtRecordSelection
+internal static class MgtRecordSelection
 {
     public static IReadOnlyList<MgtVdiChoice> BestPerUuid(IEnumerable<MgtVdiRecord> records)
     {

@@ -39,19 +39,32 @@ public sealed class PendingOutput : FileStream
     protected override void Dispose(bool disposing)
     {
         var temporary = Name;
-        base.Dispose(disposing);
-        if (!_committed)
+        try
         {
-            try
+            // Closing may itself fail on a full disk (buffered bytes that cannot be written):
+            // the temporary file goes all the same, or it would keep the space it took.
+            base.Dispose(disposing);
+        }
+        finally
+        {
+            if (!_committed)
             {
-                File.Delete(temporary);
+                TryDelete(temporary);
             }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 }

@@ -1,3 +1,4 @@
+using SrRescue.Diagnostics;
 using SrRescue.Io;
 
 namespace SrRescue.Vhd;

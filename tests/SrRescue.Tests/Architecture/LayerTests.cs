@@ -4,7 +4,7 @@ namespace SrRescue.Tests.Architecture;
 
 /// <summary>
 /// Issue 11: layers point down only. Io and Diagnostics are at the bottom (Io may log findings);
-/// Partitions, Lvm and Vhd stand on them and not on each other; Xen and Carving on Lvm and Vhd;
+/// Partitions, Lvm, Vhd and Qcow2 stand on them and not on each other; Xen and Carving on Lvm and Vhd;
 /// Recovery on all. The Cli is a separate assembly on top.
 /// </summary>
 public sealed class LayerTests
@@ -16,9 +16,10 @@ public sealed class LayerTests
         ["Partitions"] = ["Io", "Diagnostics"],
         ["Lvm"] = ["Io", "Diagnostics"],
         ["Vhd"] = ["Io", "Diagnostics"],
-        ["Xen"] = ["Lvm", "Vhd", "Io", "Diagnostics"],
-        ["Carving"] = ["Lvm", "Vhd", "Io", "Diagnostics"],
-        ["Recovery"] = ["Carving", "Xen", "Partitions", "Lvm", "Vhd", "Io", "Diagnostics"],
+        ["Qcow2"] = ["Io", "Diagnostics"],
+        ["Xen"] = ["Lvm", "Vhd", "Qcow2", "Io", "Diagnostics"],
+        ["Carving"] = ["Lvm", "Vhd", "Qcow2", "Io", "Diagnostics"],
+        ["Recovery"] = ["Carving", "Xen", "Partitions", "Lvm", "Vhd", "Qcow2", "Io", "Diagnostics"],
     };
 
     private static string? LayerOf(Type t) =>

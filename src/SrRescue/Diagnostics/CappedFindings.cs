@@ -1,11 +1,9 @@
-using SrRescue.Diagnostics;
-
-namespace SrRescue.Vhd;
+namespace SrRescue.Diagnostics;
 
 /// <summary>
 /// A finding log that keeps at most <see cref="PerCode"/> findings of each code and then one
 /// summary: a BAT of a million garbage entries must give a readable report and bounded memory,
-/// not a million findings.
+/// not a million findings. Thread-safe: readers add what they meet while copies run in parallel.
 /// </summary>
 internal sealed class CappedFindings
 {
@@ -13,6 +11,7 @@ internal sealed class CappedFindings
 
     private readonly FindingLog _log;
     private readonly Dictionary<string, (int Count, Severity Severity, string Structure)> _seen = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public CappedFindings(FindingLog log, string? source)
     {
@@ -29,11 +28,15 @@ internal sealed class CappedFindings
 
     public void Add(Finding finding)
     {
-        var count = _seen.TryGetValue(finding.Code, out var s) ? s.Count + 1 : 1;
-        _seen[finding.Code] = (count, count == 1 ? finding.Severity : (Severity)Math.Max((int)s.Severity, (int)finding.Severity), finding.Structure);
-        if (count <= PerCode)
+        ArgumentNullException.ThrowIfNull(finding);
+        lock (_gate)
         {
-            _log.Add(finding);
+            var count = _seen.TryGetValue(finding.Code, out var s) ? s.Count + 1 : 1;
+            _seen[finding.Code] = (count, count == 1 ? finding.Severity : (Severity)Math.Max((int)s.Severity, (int)finding.Severity), finding.Structure);
+            if (count <= PerCode)
+            {
+                _log.Add(finding);
+            }
         }
     }
 
@@ -48,6 +51,14 @@ internal sealed class CappedFindings
 
     /// <summary>One finding per code that went over the cap, saying how many were left out.</summary>
     public void Flush()
+    {
+        lock (_gate)
+        {
+            FlushLocked();
+        }
+    }
+
+    private void FlushLocked()
     {
         foreach (var (code, s) in _seen.Where(kv => kv.Value.Count > PerCode).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {

@@ -27,10 +27,10 @@ internal sealed record ScanReport(string Schema, IReadOnlyList<ScanReport.ScanSo
             pv.Header?.DeviceSizeBytes, pv.Header is { DataAreas.Count: > 0 } h ? h.DataAreas[0].OffsetBytes : null,
             [.. pv.MetadataAreas.Select(MdaOf)])).ToList();
 
-        // The VHDs are read before the findings are taken: reading them adds findings.
+        // The images are read before the findings are taken: reading them adds findings.
         var vg = lvm.Vg?.Newest?.Vg is { } newest
             ? ScanVgReport.Of(newest, lvm.Vg.Versions.Count, lvm.Pvs,
-                VhdInventory.Read(new SrVolumes(lvm), newest.Lvs.Select(l => l.Name)).ToDictionary(v => v.LvName, StringComparer.Ordinal))
+                ImageInventory.Read(new SrVolumes(lvm), newest.Lvs.Select(l => l.Name)).ToDictionary(v => v.LvName, StringComparer.Ordinal))
             : null;
         var others = lvm.History.Vgs.Where(v => !ReferenceEquals(v, lvm.Vg)).Select(o => new ScanOtherVg(o.VgName, o.VgId, o.Versions.Count, o.Newest?.Seqno)).ToList();
         return new ScanReport("srrescue.scan/1", sources, vg, others, FindingReport.Of(lvm.Findings));

@@ -54,20 +54,34 @@ internal static class ScanText
         var table = new TextTable("LV", "KIND", "LV SIZE", "VIRTUAL", "VHD USED", "HIDDEN", "PARENT VDI", "DEPTH", "CHECK", "EXTENTS (PV:first-last)");
         foreach (var lv in vg.Lvs)
         {
-            var v = lv.Vhd;
+            var v = ImageOf(lv);
             table.Add(lv.Name, LvName.Parse(lv.Name).Describe(), Units.Bytes(lv.Size),
-                v is null ? "-" : Units.Bytes(v.VirtualSize), v is null ? "-" : Units.Bytes(v.PhysicalSize),
-                v is null ? "-" : v.Hidden ? "yes" : "no", v?.ParentVdiUuid ?? v?.ParentLv ?? "-",
-                v is null ? "-" : v.ChainComplete ? $"{v.ChainDepth}" : $"{v.ChainDepth} (parent missing)",
-                v is null ? "-" : v.Check == ScanVgReport.VhdHealth.Errors ? "ERRORS" : v.Check == ScanVgReport.VhdHealth.Warnings ? "warnings" : "ok", Ranges(lv));
+                v is null ? "-" : Units.Bytes(v.Value.VirtualSize), lv.Vhd is { } vhd ? Units.Bytes(vhd.PhysicalSize) : "-",
+                v is null ? "-" : v.Value.Hidden ? "yes" : "no", v?.ParentVdiUuid ?? v?.ParentLv ?? "-",
+                v is null ? "-" : v.Value.ChainComplete ? $"{v.Value.ChainDepth}" : $"{v.Value.ChainDepth} (parent missing)",
+                v is null ? "-" : v.Value.Check == ScanVgReport.ImageHealth.Errors ? "ERRORS" : v.Value.Check == ScanVgReport.ImageHealth.Warnings ? "warnings" : "ok", Ranges(lv));
         }
 
         table.Write(o);
-        foreach (var lv in vg.Lvs.Where(l => l.Vhd is { Problems.Count: > 0 }))
+        foreach (var lv in vg.Lvs.Where(l => l.Qcow2 is not null))
         {
-            o.WriteLine($"  {lv.Name}: {string.Join("; ", lv.Vhd!.Problems)}");
+            var q = lv.Qcow2!;
+            var flag = q.HiddenFlag is { } h ? $"hidden flag {(h ? 1 : 0)}" : "no hidden flag (no 'vate' extension)";
+            o.WriteLine($"  {lv.Name}: QCOW2 v{q.Version}, {Units.Bytes(q.ClusterSize)} clusters, {flag}, " +
+                (q.BackingFile is { } b ? $"backing file {b}{(q.BackingFormat is { } f ? $" ({f})" : "")}{(q.ParentLv is { } p ? $" = LV {p}" : "")}" : "no backing file"));
+        }
+
+        foreach (var lv in vg.Lvs.Where(l => ImageOf(l) is { Problems.Count: > 0 }))
+        {
+            o.WriteLine($"  {lv.Name}: {string.Join("; ", ImageOf(lv)!.Value.Problems)}");
         }
     }
+
+    /// <summary>The columns a VHD and a QCOW2 image share.</summary>
+    private static (long VirtualSize, bool Hidden, string? ParentLv, string? ParentVdiUuid, int ChainDepth, bool ChainComplete, ScanVgReport.ImageHealth Check, IReadOnlyList<string> Problems)? ImageOf(ScanVgReport.ScanLv lv) =>
+        lv.Vhd is { } v ? (v.VirtualSize, v.Hidden, v.ParentLv, v.ParentVdiUuid, v.ChainDepth, v.ChainComplete, v.Check, v.Problems)
+        : lv.Qcow2 is { } q ? (q.VirtualSize, q.Hidden, q.ParentLv, q.ParentVdiUuid, q.ChainDepth, q.ChainComplete, q.Check, q.Problems)
+        : null;
 
     /// <summary>PE ranges the way lvs -o seg_pe_ranges prints them: pvN:first-last.</summary>
     private static string Ranges(ScanVgReport.ScanLv lv) =>

@@ -5,7 +5,7 @@ using SrRescue.Xen;
 namespace SrRescue.Recovery;
 
 /// <summary>
-/// Decides which faults of the playbook apply to an SR on LVM, from what the LVM, VHD and
+/// Decides which faults of the playbook apply to an SR on LVM, from what the LVM, VHD, QCOW2 and
 /// XenServer layers found, and collects the evidence for each (DESIGN.md, fault table).
 /// </summary>
 internal static partial class FaultDetector
@@ -18,7 +18,7 @@ internal static partial class FaultDetector
         DetectWipedMetadata(lvm, faults);
         DetectDeletedVdis(lvm, sr, faults);
         DetectMissingMetadata(lvm, sr, orphans, faults);
-        DetectDamagedVhds(sr, faults);
+        DetectDamagedImages(sr, faults);
         if (NotAnSr(lvm) is { } plain)
         {
             // A plain LVM VG: no MGT, no VDIs, no xe steps; say what it is and how its LVs export.
@@ -146,14 +146,23 @@ internal static partial class FaultDetector
             evidence));
     }
 
-    /// <summary>F5: VHDs whose structures are damaged.</summary>
-    private static void DetectDamagedVhds(SrInventory sr, List<Fault> faults)
+    /// <summary>F5: VHD or QCOW2 images whose structures are damaged.</summary>
+    private static void DetectDamagedImages(SrInventory sr, List<Fault> faults)
     {
-        var damaged = sr.Vdis.Where(v => v.State != VdiState.DeletedOverwritten && v.Vhd is { ErrorCount: > 0 }).ToList();
-        if (damaged.Count > 0)
+        var damaged = sr.Vdis.Where(v => v.State != VdiState.DeletedOverwritten && v.Image is { ErrorCount: > 0 }).ToList();
+        var vhds = damaged.Where(v => v.Image!.Kind == LvKind.VhdVdi).ToList();
+        if (vhds.Count > 0)
         {
             faults.Add(new Fault(FaultId.F5, FaultKind.VhdDamaged, "VHD structures damaged: vhd-util check fails, the SR scan fails (SR_BACKEND_FAILURE_46)",
-                [.. damaged.Select(v => $"{v.LvName}: {string.Join("; ", v.Vhd!.Problems)}")]));
+                [.. vhds.Select(v => $"{v.LvName}: {string.Join("; ", v.Image!.Problems)}")]));
+        }
+
+        var qcow2s = damaged.Where(v => v.Image!.Kind == LvKind.Qcow2Vdi).ToList();
+        if (qcow2s.Count > 0)
+        {
+            // sm reads every QCOW2 header on a scan (qcow2util.getInfo) and checks with qemu-img check.
+            faults.Add(new Fault(FaultId.F5, FaultKind.Qcow2Damaged, "QCOW2 structures damaged: qemu-img check fails, the VDI cannot be read as it is",
+                [.. qcow2s.Select(v => $"{v.LvName}: {string.Join("; ", v.Image!.Problems)}")]));
         }
     }
 

@@ -14,6 +14,7 @@ public enum FaultKind
     SrRecreated,
     VdisWithoutMetadata,
     VhdDamaged,
+    Qcow2Damaged,
     Names,
     Reattach,
     NotAnSr,

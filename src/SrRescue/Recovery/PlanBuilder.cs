@@ -1,5 +1,6 @@
 using System.Globalization;
 using SrRescue.Lvm;
+using SrRescue.Vhd;
 using SrRescue.Xen;
 
 namespace SrRescue.Recovery;
@@ -34,7 +35,7 @@ internal sealed partial class PlanBuilder(IReadOnlyList<string> sources, string?
 
         // 1. Copies first: nothing later in the plan writes before these exist.
         var toExport = !copyAll ? deleted : _sr.Vdis.Where(v => v.State is VdiState.Present or VdiState.DeletedRecoverable && !v.Hidden).ToList();
-        toExport.AddRange(_sr.Vdis.Where(v => v.Vhd is { ErrorCount: > 0 } && v.State != VdiState.DeletedOverwritten && !toExport.Contains(v)));
+        toExport.AddRange(_sr.Vdis.Where(v => v.Image is { ErrorCount: > 0 } && v.State != VdiState.DeletedOverwritten && !toExport.Contains(v)));
         foreach (var vdi in toExport)
         {
             Export(vdi);
@@ -130,7 +131,10 @@ internal sealed partial class PlanBuilder(IReadOnlyList<string> sources, string?
             return;
         }
 
-        var format = vdi.Kind == LvKind.VhdVdi ? DiskFormat.Vhd : DiskFormat.Raw;
+        // A QCOW2 VDI goes out as a VHD too (xe vdi-import format=vhd copies only what it holds),
+        // unless it is larger than a VHD can be (QCOW2 VDIs go to 16 TiB).
+        var fitsVhd = vdi.VirtualSizeBytes is not { } size || size <= DynamicVhdWriter.MaxVirtualSizeBytes;
+        var format = vdi.Kind == LvKind.VhdVdi || (vdi.Kind == LvKind.Qcow2Vdi && fitsVhd) ? DiskFormat.Vhd : DiskFormat.Raw;
         var file = Path.Combine(outputDir, $"{vdi.Uuid}.{(format == DiskFormat.Vhd ? "vhd" : "raw")}");
         var export = new RescueCommand(RescueAction.Export, sources) { LvmBackup = backupFolder, VdiUuid = vdi.Uuid, Format = format, Output = file };
         _steps.Add(new RescueStep(export,
@@ -163,8 +167,26 @@ internal sealed partial class PlanBuilder(IReadOnlyList<string> sources, string?
 
         foreach (var v in deleted.Where(v => v.Hidden))
         {
-            _warnings.Add($"{v.LvName} is marked hidden in its VHD footer; once restored and without children, sr-scan ignores it and the garbage collector deletes it. Clear the flag first: vhd-util set -n /dev/{_lvm.Vg!.VgName}/{v.LvName} -f hidden -v 0");
+            _warnings.Add($"{v.LvName} is marked hidden {HiddenFlagAndHowToClear(v, vg)}");
         }
+    }
+
+    /// <summary>
+    /// Where a VDI's hidden flag is and the command that clears it: the VHD footer's byte (vhd-util),
+    /// the first data byte of the QCOW2 header's 'vate' extension (sm's QCowUtil.setHidden writes that
+    /// byte; there is no tool for it, so dd writes it), or the LV tag of a raw VDI.
+    /// </summary>
+    private static string HiddenFlagAndHowToClear(SrVdi v, string vg)
+    {
+        const string Why = "; once restored and without children, sr-scan ignores it and the garbage collector deletes it. Clear the flag first: ";
+        var device = $"/dev/{vg}/{v.LvName}";
+        return v.Kind switch
+        {
+            LvKind.Qcow2Vdi when v.Image?.Qcow2?.HiddenFlagOffset is { } at =>
+                $"in its QCOW2 header (extension 'vate', byte {at}){Why}printf '\\0' | dd of={device} bs=1 seek={at} count=1 conv=notrunc",
+            LvKind.RawVdi => $"by its LV tag{Why}lvchange --deltag hidden {vg}/{v.LvName}",
+            _ => $"in its VHD footer{Why}vhd-util set -n {device} -f hidden -v 0",
+        };
     }
 
     /// <summary>F3 with a backup file: re-create the PV label with its old uuid and restore the VG (lvm2.md 4).</summary>

@@ -7,7 +7,7 @@ namespace SrRescue.Xen;
 
 /// <summary>
 /// Every VDI known from any source: the LVs of the newest metadata, LVs that only older copies
-/// still have, the VHD in each, and the MGT records (live, deleted and stale) for names.
+/// still have, the VHD or QCOW2 image in each, and the MGT records (live, deleted and stale) for names.
 /// </summary>
 public sealed class SrInventory
 {
@@ -34,7 +34,7 @@ public sealed class SrInventory
         var srUuid = lvm.Vg is null ? null : LvName.SrUuidOf(lvm.Vg.VgName);
         var mgt = ReadMgt(volumes, log);
         var names = volumes.AllLvNames().Where(n => LvName.Parse(n).IsVdi).ToList();
-        var facts = VhdInventory.Read(volumes, names).ToDictionary(f => f.LvName, StringComparer.Ordinal);
+        var facts = ImageInventory.Read(volumes, names).ToDictionary(f => f.LvName, StringComparer.Ordinal);
         var records = mgt?.BestPerUuid().ToDictionary(c => c.Uuid, c => c.Best, StringComparer.Ordinal) ?? [];
         var vdis = new List<SrVdi>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -51,8 +51,8 @@ public sealed class SrInventory
             var version = volumes.VersionFor(name);
             var lv = version?.Vg?.FindLv(name);
             var overwritten = present ? [] : volumes.OverwrittenBy(name).Select(o => o.OtherLv).Distinct(StringComparer.Ordinal).ToList();
-            facts.TryGetValue(name, out var vhd);
-            vhd = vhd is { VhdUuid: var u } && u == Guid.Empty ? null : vhd;
+            facts.TryGetValue(name, out var image);
+            image = image is { Readable: false } ? null : image;
             records.TryGetValue(uuid, out var record);
             vdis.Add(WithMgt(new SrVdi
             {
@@ -62,10 +62,10 @@ public sealed class SrInventory
                 State = present ? VdiState.Present : overwritten.Count > 0 ? VdiState.DeletedOverwritten : VdiState.DeletedRecoverable,
                 Seqno = version?.Seqno,
                 LvSizeBytes = lv is null ? null : lv.ExtentCount * version!.Vg!.ExtentSizeBytes,
-                VirtualSizeBytes = vhd?.VirtualSizeBytes ?? (parsed.Kind == LvKind.RawVdi && lv is not null ? lv.ExtentCount * version!.Vg!.ExtentSizeBytes : null),
-                ParentUuid = vhd?.ParentLv is { } p ? LvName.Parse(p).VdiUuid : null,
-                Hidden = vhd?.Hidden ?? (lv?.Tags.Contains("hidden", StringComparer.Ordinal) ?? false),
-                Vhd = vhd,
+                VirtualSizeBytes = image?.VirtualSizeBytes ?? (parsed.Kind == LvKind.RawVdi && lv is not null ? lv.ExtentCount * version!.Vg!.ExtentSizeBytes : null),
+                ParentUuid = image?.ParentLv is { } p ? LvName.Parse(p).VdiUuid : null,
+                Hidden = image?.Hidden ?? (lv?.Tags.Contains("hidden", StringComparer.Ordinal) ?? false),
+                Image = image,
                 MgtRecord = "none",
                 OverwrittenBy = overwritten,
             }, record));

@@ -1,8 +1,8 @@
 namespace SrRescue.Xen;
 
 /// <summary>
-/// One VDI of an SR as every source tells it: the LV (newest or older metadata), the VHD inside
-/// it, and the MGT record with its names and snapshot links.
+/// One VDI of an SR as every source tells it: the LV (newest or older metadata), the VHD or QCOW2
+/// image inside it, and the MGT record with its names and snapshot links.
 /// </summary>
 public sealed record SrVdi
 {
@@ -30,7 +30,8 @@ public sealed record SrVdi
 
     public bool Hidden { get; init; }
 
-    public VhdFacts? Vhd { get; init; }
+    /// <summary>What the VHD or QCOW2 image in the LV says; null for a raw VDI, or when no image header could be read.</summary>
+    public ImageFacts? Image { get; init; }
 
     public string? NameLabel { get; init; }
 

@@ -54,7 +54,7 @@ internal static class CarveCommand
             using (var file = OutputFile.Create(path, overwrite: false))
             {
                 dataBytes = format == "vhd"
-                    ? ExportWriters.WriteVhd(chain.Disk, chain, file, bar)
+                    ? ExportWriters.WriteVhd(chain.Disk, chain.Members[0].Uuid, file, bar)
                     : SparseCopy.Copy(chain.Disk, file, bar);
                 file.Commit();
             }

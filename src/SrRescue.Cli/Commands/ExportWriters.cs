@@ -8,12 +8,10 @@ namespace SrRescue.Cli.Commands;
 internal static class ExportWriters
 {
     /// <summary>
-    /// One dynamic VHD of the coalesced chain. It keeps the leaf's hidden flag off: an exported VDI
-    /// is meant to be used, and XenServer's scan ignores (and its GC deletes) a hidden leaf.
+    /// One dynamic VHD of the coalesced chain, with the leaf VHD's footer uuid (a new one for a
+    /// QCOW2 chain or a raw disk). It keeps the leaf's hidden flag off: an exported VDI is meant to
+    /// be used, and XenServer's scan ignores (and its GC deletes) a hidden leaf.
     /// </summary>
-    public static long WriteVhd(IByteSource disk, VhdChain chain, FileStream output, ProgressBar bar)
-    {
-        ArgumentNullException.ThrowIfNull(chain);
-        return DynamicVhdWriter.Write(disk, output, new DynamicVhdWriteOptions { Uuid = chain.Members[0].Uuid }, bar).DataBytes;
-    }
+    public static long WriteVhd(IByteSource disk, Guid? uuid, FileStream output, ProgressBar bar) =>
+        DynamicVhdWriter.Write(disk, output, new DynamicVhdWriteOptions { Uuid = uuid }, bar).DataBytes;
 }

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using SrRescue.Diagnostics;
 using SrRescue.Lvm;
 using SrRescue.Lvm.Model;
-using SrRescue.Vhd;
 using SrRescue.Xen;
 
 namespace SrRescue.Cli.Reports;
@@ -15,7 +14,10 @@ internal sealed record ExportReport(string Schema, string Lv, string? Vdi, long 
     long DataBytes, IReadOnlyList<ExportReport.ChainLv> Chain, string? MissingParent, IReadOnlyList<ExportReport.ZeroedRange> Unmapped,
     IReadOnlyList<ExportReport.TakenExtents> NowUsedByOtherLvs, IReadOnlyList<FindingReport> Findings)
 {
-    /// <summary>One LV of the chain, leaf first; the VHD facts only where the chain was read as VHDs (not for --format lv).</summary>
+    /// <summary>
+    /// One LV of the chain, leaf first; the VHD uuid where it was read as a VHD, the hidden flag where
+    /// it was read as a VHD or QCOW2 image (neither for --format lv, nor for a raw LV at the bottom).
+    /// </summary>
     internal sealed record ChainLv(string Lv,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? VhdUuid,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Hidden);
@@ -32,15 +34,11 @@ internal sealed record ExportReport(string Schema, string Lv, string? Vdi, long 
     [JsonIgnore]
     public bool IsPartial => NowUsedByOtherLvs.Count > 0 || Unmapped.Count > 0 || MissingParent is not null;
 
-    /// <param name="members">The LVs read, leaf first: the chain's, or the one LV.</param>
+    /// <param name="chain">The LVs read, leaf first: the chain's, or the one LV.</param>
     public static ExportReport Of(string lv, long seqno, bool inNewest, string format, string output, long sizeBytes, long dataBytes,
-        VhdChain? chain, IReadOnlyList<string> members, IEnumerable<(string Lv, PhysicalExtentRange Range, string OtherLv)> overwritten,
+        IReadOnlyList<ChainLv> chain, string? missingParent, IEnumerable<(string Lv, PhysicalExtentRange Range, string OtherLv)> overwritten,
         IEnumerable<(string Lv, UnmappedRange Range)> unmapped, FindingLog log) =>
-        new("srrescue.export/1", lv, LvName.Parse(lv).VdiUuid, seqno, inNewest, format, output, sizeBytes, dataBytes,
-            [.. members.Select((m, i) => chain is not null && i < chain.Members.Count
-                ? new ChainLv(m, chain.Members[i].Uuid.ToString(), chain.Members[i].IsHidden)
-                : new ChainLv(m, null, null))],
-            chain?.MissingParent,
+        new("srrescue.export/1", lv, LvName.Parse(lv).VdiUuid, seqno, inNewest, format, output, sizeBytes, dataBytes, chain, missingParent,
             [.. unmapped.Select(u => new ZeroedRange(u.Lv, u.Range.OffsetBytes, u.Range.LengthBytes, u.Range.Reason))],
             [.. overwritten.Select(o => new TakenExtents(o.Lv, o.Range.PvId, o.Range.FirstPe, o.Range.PeCount, o.OtherLv))],
             FindingReport.Of(log));

@@ -21,6 +21,7 @@ public sealed class DoctorPlanTests
     [InlineData("ring_wrapped", null, false)]
     [InlineData("gpt_local_sr", null, false)]
     [InlineData("mda_wiped_with_backup", "lvm-backup", false)]
+    [InlineData("qcow2_sr", null, true)]
     public void Running_the_plan_recovers_the_lost_vdis(string scenario, string? backup, bool runLvmSteps)
     {
         var expected = Fixtures.Expected(scenario);

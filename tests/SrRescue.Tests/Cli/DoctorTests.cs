@@ -17,6 +17,7 @@ public sealed class DoctorTests
     [InlineData("ring_wrapped", null)]
     [InlineData("gpt_local_sr", null)]
     [InlineData("mda_wiped_with_backup", "lvm-backup")]
+    [InlineData("qcow2_sr", null)]
     public void Doctor_names_the_fault_and_every_vdi(string scenario, string? backup)
     {
         var expected = Fixtures.Expected(scenario);

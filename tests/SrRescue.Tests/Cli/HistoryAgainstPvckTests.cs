@@ -13,6 +13,7 @@ public sealed class HistoryAgainstPvckTests
     [InlineData("lost_vdi", new[] { "disk.img" })]
     [InlineData("ring_wrapped", new[] { "disk.img" })]
     [InlineData("multi_pv", new[] { "disk0.img", "disk1.img" })]
+    [InlineData("qcow2_sr", new[] { "disk.img" })]
     public void History_lists_every_seqno_pvck_lists_and_the_removal(string scenario, string[] images)
     {
         var paths = images.Select(i => Fixtures.Image(scenario, i)).ToArray();
@@ -36,7 +37,8 @@ public sealed class HistoryAgainstPvckTests
         Assert.Subset(ours, pvckSeqnos);
         Assert.Equal(expected.GetProperty("seqno").GetInt64(), ours.Max());
 
-        foreach (var lost in expected.GetProperty("lost").EnumerateArray().Select(e => "VHD-" + e.GetString()))
+        var lvOf = expected.GetProperty("vdis").EnumerateArray().ToDictionary(v => v.GetProperty("uuid").GetString()!, v => v.GetProperty("lv").GetString()!);
+        foreach (var lost in expected.GetProperty("lost").EnumerateArray().Select(e => lvOf[e.GetString()!]))
         {
             var removal = versions.SelectMany(v => v.GetProperty("changes").EnumerateArray().Select(c => (Seqno: v.GetProperty("seqno").GetInt64(), Change: c)))
                 .Where(x => x.Change.GetProperty("kind").GetString() == "removed" && x.Change.GetProperty("lv").GetString() == lost)

@@ -17,7 +17,7 @@ public sealed class JsonShapeTests
     public static TheoryData<string> Commands => new()
     {
         "scan", "list", "history", "show-metadata", "diff", "restore-metadata", "export-lv", "export-vdi", "partitions",
-        "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert", "undo",
+        "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert", "undo", "scan-qcow2", "export-qcow2",
     };
 
     private static string[] Args(string name, string dir)
@@ -41,6 +41,9 @@ public sealed class JsonShapeTests
             "vhd-repair" => ["vhd", "repair", Vhd("c-bat-orphans.vhd"), "-o", Out("repaired.vhd")],
             "vhd-convert" => ["vhd", "convert", Path.Combine(VhdFiles.Extract("vhd_damaged", "f-child.vhd.gz", "f-parent.vhd.gz"), "f-child.vhd"), "-o", Out("child.raw"), "--format", "raw"],
             "undo" => [name, Journals.OfPartitionsInPlace("gpt_local_sr")],
+            // The QCOW2 SR: scan's qcow2 object, a QCOW2 chain over a raw base exported.
+            "scan-qcow2" => ["scan", Fixtures.Image("qcow2_sr")],
+            "export-qcow2" => ["export", Fixtures.Image("qcow2_sr"), "--vdi", "f6e5b8a7-9ea3-41b2-cd34-5e6f708192a3", "-o", Out("qcow2.vhd")],
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }

@@ -16,6 +16,7 @@ public sealed class ListTests
     [InlineData("ring_wrapped", null)]
     [InlineData("gpt_local_sr", null)]
     [InlineData("mda_wiped_with_backup", "lvm-backup")]
+    [InlineData("qcow2_sr", null)]
     public void Every_vdi_is_listed_with_its_names_links_and_state(string scenario, string? backup)
     {
         var expected = Fixtures.Expected(scenario);

@@ -14,12 +14,14 @@ public sealed class RestoreWithVgcfgrestoreTests
     [InlineData("lost_vdi", new[] { "disk.img" }, false)]
     [InlineData("ring_wrapped", new[] { "disk.img" }, true)]
     [InlineData("multi_pv", new[] { "disk0.img", "disk1.img" }, false)]
+    [InlineData("qcow2_sr", new[] { "disk.img" }, true)]
     public void Vgcfgrestore_brings_the_lost_lv_back_on_its_old_extents(string scenario, string[] images, bool nameTheLv)
     {
         var expected = Fixtures.Expected(scenario);
         var vgName = expected.GetProperty("vg").GetString()!;
         var lostUuid = expected.GetProperty("lost")[0].GetString()!;
-        var lostLv = "VHD-" + lostUuid;
+        var lostVdi = expected.GetProperty("vdis").EnumerateArray().Single(v => v.GetProperty("uuid").GetString() == lostUuid);
+        var lostLv = lostVdi.GetProperty("lv").GetString()!;
         var copies = images.Select(i => Fixtures.CopyOfImage(scenario, i)).ToArray();
         var file = Path.Combine(Fixtures.NewTempDir(), "restore.vg");
 
@@ -62,7 +64,6 @@ public sealed class RestoreWithVgcfgrestoreTests
                 .Select(p => p[1])
                 .ToList();
 
-            var lostVdi = expected.GetProperty("vdis").EnumerateArray().Single(v => v.GetProperty("uuid").GetString() == lostUuid);
             var imageToDevice = images.Select((name, i) => (name, devices[i])).ToDictionary(x => x.name, x => x.Item2);
             var want = lostVdi.GetProperty("segments").EnumerateArray()
                 .OrderBy(s => s.GetProperty("le").GetInt64())

@@ -19,6 +19,7 @@ public sealed partial class RingScanAgainstPvckTests
     [InlineData("ring_wrapped", "disk.img")]
     [InlineData("multi_pv", "disk0.img")]
     [InlineData("multi_pv", "disk1.img")]
+    [InlineData("qcow2_sr", "disk.img")]
     public void Every_copy_pvck_finds_is_found_with_the_same_offset_length_and_crc(string scenario, string image)
     {
         var path = Fixtures.Image(scenario, image);

@@ -1,0 +1,88 @@
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Lvm;
+using SrRescue.Qcow2;
+using SrRescue.Tests.Qcow2;
+using SrRescue.Tests.Support;
+using SrRescue.Xen;
+
+namespace SrRescue.Tests.Xen;
+
+/// <summary>
+/// A QCOW2 image's backing file found among the qcow2_sr fixture's LVs: by the LV path sm writes,
+/// by the device-mapper spelling, a QCOW2, raw or VHD LV below, and a path into another VG.
+/// The children are made here by qemu-img (create -u: qemu does not open the backing file) and
+/// hold no data of their own, so the chain reads as the LV below does.
+/// </summary>
+public sealed class LvBackingResolverTests
+{
+    private const string Scenario = "qcow2_sr";
+
+    [Theory]
+    [InlineData("/dev/VG_XenStorage-5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13/QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f",
+        "VG_XenStorage-5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13", "QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f")]
+    [InlineData("/dev/mapper/VG_XenStorage--5e1c0a72--9d4b--4f6e--8a31--2b7c6d0e9f13-QCOW2--b2e1d4c3--5a6f--4d7e--8f90--1a2b3c4d5e6f",
+        "VG_XenStorage-5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13", "QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f")]
+    [InlineData("VG_XenStorage--5e1c0a72--9d4b--4f6e--8a31--2b7c6d0e9f13-LV--0716c9b8--afb4--42c3--de45--6f708192a3b4",
+        "VG_XenStorage-5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13", "LV-0716c9b8-afb4-42c3-de45-6f708192a3b4")]
+    [InlineData("VHD-e5d4a7f6-8d92-40a1-bc23-4d5e6f708192", null, "VHD-e5d4a7f6-8d92-40a1-bc23-4d5e6f708192")]
+    [InlineData("/dev/mapper/QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f", null, "QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f")]
+    public void The_lv_is_the_paths_last_component_or_its_device_mapper_name(string backing, string? vg, string lv) =>
+        Assert.Equal((vg, lv), LvBackingResolver.LvOf(backing));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/")]
+    [InlineData("/var/run/sr-mount/5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13/b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f.qcow2")]
+    [InlineData("../base.qcow2")]
+    public void A_name_that_is_no_lv_path_names_no_lv(string backing) => Assert.Null(LvBackingResolver.LvOf(backing));
+
+    [Theory]
+    [InlineData("/dev/mapper/VG_XenStorage--5e1c0a72--9d4b--4f6e--8a31--2b7c6d0e9f13-QCOW2--a1f0c3d2--4b5e--4c6d--9e7f--8a9b0c1d2e3f", "qcow2", 32)]
+    [InlineData("/dev/VG_XenStorage-5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13/LV-0716c9b8-afb4-42c3-de45-6f708192a3b4", "raw", 16)]
+    [InlineData("/dev/mapper/VG_XenStorage--5e1c0a72--9d4b--4f6e--8a31--2b7c6d0e9f13-VHD--e5d4a7f6--8d92--40a1--bc23--4d5e6f708192", "vpc", 16)]
+    public void An_empty_child_reads_as_the_lv_below_through_its_reader(string backing, string format, int sizeMiB)
+    {
+        var lv = LvBackingResolver.LvOf(backing)!.Value.Lv;
+        var below = Fixtures.Expected(Scenario).GetProperty("vdis").EnumerateArray().Single(v => v.GetProperty("lv").GetString() == lv);
+        WithChild(backing, format, sizeMiB, (chain, log) =>
+        {
+            Assert.True(chain.IsComplete, string.Join("; ", log.Snapshot()));
+            Assert.Equal(lv, chain.MemberNames[1]);
+            Assert.Equal(below.GetProperty("raw_sha256").GetString(), QemuQcow2.Sha256(chain.Disk));
+            Assert.DoesNotContain(log.Snapshot(), f => f.Severity != Severity.Info);
+        });
+    }
+
+    [Fact]
+    public void A_backing_path_into_another_vg_reads_the_lv_of_that_name_here_with_a_warning()
+    {
+        WithChild("/dev/VG_XenStorage-00000000-0000-0000-0000-000000000000/QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f", "qcow2", 32, (chain, log) =>
+        {
+            Assert.True(chain.IsComplete);
+            Assert.Contains(log.Snapshot(), f => f.Code == XenCodes.BackingOtherVg && f.Severity == Severity.Warning);
+            var baseCopy = Fixtures.Expected(Scenario).GetProperty("vdis").EnumerateArray().Single(v => v.GetProperty("lv").GetString() == chain.MemberNames[1]);
+            Assert.Equal(baseCopy.GetProperty("raw_sha256").GetString(), QemuQcow2.Sha256(chain.Disk));
+        });
+    }
+
+    [Fact]
+    public void A_backing_lv_no_copy_has_leaves_the_chain_incomplete()
+    {
+        WithChild("/dev/VG_XenStorage-5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13/QCOW2-99999999-9999-4999-8999-999999999999", "qcow2", 16, (chain, log) =>
+        {
+            Assert.False(chain.IsComplete);
+            Assert.Contains(log.Snapshot(), f => f.Code == Qcow2Codes.ChainBackingMissing);
+        });
+    }
+
+    private static void WithChild(string backing, string format, int sizeMiB, Action<Qcow2Chain, FindingLog> check)
+    {
+        var child = Path.Combine(Fixtures.NewTempDir(), "child.qcow2");
+        ExternalTool.RunChecked(QemuQcow2.Img, "create", "-q", "-f", "qcow2", "-u", "-b", backing, "-F", format, child, $"{sizeMiB}M");
+        using var lvm = LvmInspection.Open([Fixtures.Image(Scenario)], null);
+        using var file = FileSource.Open(child);
+        var log = new FindingLog();
+        check(Qcow2Chain.Open(file, "child", new LvBackingResolver(new SrVolumes(lvm)), log), log);
+    }
+}

@@ -7,7 +7,7 @@ namespace SrRescue.Xen;
 
 /// <summary>
 /// Finds a QCOW2 image's backing file among the LVs of its SR. XCP-ng's sm names the parent by its
-/// LV path, /dev/VG_XenStorage-&lt;sr&gt;/QCOW2-&lt;uuid&gt; (qcow2util.snapshot: qemu-img create -b),
+/// LV path, /dev/VG_XenStorage-&lt;sr&gt;/QCOW2-&lt;uuid&gt; (qcow2util.snapshot: qemu-img create -b; xenserver-lvhd.md 2.8),
 /// so the LV is the path's last component; the device-mapper spelling
 /// (/dev/mapper/VG_XenStorage--&lt;sr&gt;-QCOW2--&lt;uuid&gt;, xenserver-lvhd.md 1.1) names it too. A
 /// parent whose LV was removed is read through the newest copy that still has it. A QCOW2- LV

@@ -65,8 +65,8 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         var pos = Math.Max(0, offset);
         while (pos < limit)
         {
-            var (kind, spanEnd) = Span(pos, limit);
-            switch (kind)
+            var (entry, spanEnd) = _image.KindAt(pos, limit);
+            switch (entry.Kind)
             {
                 case Qcow2ClusterKind.Data or Qcow2ClusterKind.Compressed:
                     return pos;
@@ -92,8 +92,8 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         var pos = Math.Max(0, offset);
         while (pos < limit)
         {
-            var (kind, spanEnd) = Span(pos, limit);
-            switch (kind)
+            var (entry, spanEnd) = _image.KindAt(pos, limit);
+            switch (entry.Kind)
             {
                 case Qcow2ClusterKind.Zero:
                 case Qcow2ClusterKind.Backing when _backing is null:
@@ -112,21 +112,6 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         }
 
         return limit;
-    }
-
-    /// <summary>What [pos, end) reads from for as far as one answer holds: a whole L1 span without an L2 table, else one cluster.</summary>
-    private (Qcow2ClusterKind Kind, long End) Span(long pos, long limit)
-    {
-        var cluster = pos >> _clusterBits;
-        var l2Entries = _image.Header.L2Entries;
-        var l1Index = cluster / l2Entries;
-        if (_image.L2Absent(l1Index))
-        {
-            var spanEnd = (l1Index + 1) * l2Entries;
-            return (Qcow2ClusterKind.Backing, spanEnd > limit >> _clusterBits ? limit : Math.Min(limit, spanEnd << _clusterBits));
-        }
-
-        return (_image.Lookup(cluster).Kind, Math.Min(limit, (cluster + 1) << _clusterBits));
     }
 
     private long BackingNextData(long pos, long end)

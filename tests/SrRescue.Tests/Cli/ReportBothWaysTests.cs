@@ -27,6 +27,9 @@ public sealed class ReportBothWaysTests
         ["vhd info"] = ["file", "uuid", "disk_type", "virtual_size", "footer_used", "header.table_offset", "header.max_table_entries", "header?parent_name!=.parent_uuid",
             "header.parent_name", "header.locators[].code", "header.locators[].offset", "header.locators[].length", "header.parent_names[]", "bat_entries",
             "allocated_blocks", "end_of_data", "batmap.offset", "batmap.sectors", "batmap.version", "chain[].uuid", "missing_parent", "findings[]?severity!=info.code"],
+        ["qcow2 info"] = ["file", "version", "virtual_size", "cluster_size", "l1_entries", "l1_table_offset", "refcount_table_offset", "refcount_bits", "compression",
+            "features.incompatible", "backing_file", "backing_format", "extensions[].type", "extensions[].offset", "missing_backing", "findings[]?severity!=info.code"],
+        ["qcow2 convert"] = ["input", "output", "format", "virtual_size", "missing_backing", "missing_bytes", "missing_ranges[].offset", "vhd.block_count", "vhd.blocks_written", "findings[]?severity!=info.code"],
         ["doctor"] = ["sources[]", "sr_uuid", "vg", "sr_name", "faults[].id", "faults[].kind", "faults[].title", "faults[].evidence[]", "vdis[].uuid", "vdis[].name_label",
             "vdis[].state", "plan[].step", "plan[].command", "plan[].why", "warnings[]", "findings[]?severity!=info.code"],
         ["vhd repair"] = ["source", "output", "disk_type", "virtual_size", "uuid", "footer_from", "actions[].structure", "actions[].offset", "actions[].field", "actions[].old", "actions[].new", "actions[].reason", "blocks_kept", "orphans_found", "orphans_placed", "orphans[].bitmap_offset", "orphans[].sectors_present", "orphans[].placed_as_block", "orphans[]?placed_as_block!=.candidate_blocks[]", "orphans[].evidence", "orphans[].saved_as", "orphans[]?saved_as!=|block_size", "lost[].block", "lost[]?bitmap_offset!=-1.bitmap_offset", "lost[].reason", "partial[].block", "partial[].bitmap_offset", "partial[].present_bytes", "partial[].block_bytes", "output_check.errors", "output_check.warnings", "output_check.codes[]", "findings[]?severity!=info.code"],
@@ -57,6 +60,8 @@ public sealed class ReportBothWaysTests
         { "diff", "snapshot_chain", "--from 14 --to 16" }, { "diff", "snapshot_chain", "--from 1 --to 27" },
         { "export", "snapshot_chain", "--lv MGT -o {out}" }, { "export", "snapshot_chain", "--vdi 0d0614ea-9abd-4e26-8b6e-ddc7a2e19385 -o {out}" }, { "export", "snapshot_chain", "--vdi 0d0614ea-9abd-4e26-8b6e-ddc7a2e19385 --format raw -o {out}" }, { "export", "ring_wrapped", "--vdi 5b90edfb-07c8-490d-95a9-a07a5cf0a271 --format lv -o {out}" }, { "export", "cut:snapshot_chain", "--vdi 06a8ff7d-9d87-4d3e-8670-eeee818de2d6 -o {out}" },
         { "scan", "snapshot_chain", "" }, { "scan", "lost_vdi", "" }, { "scan", "multi_pv", "" }, { "scan", "gpt_local_sr", "" }, { "scan", "sr_recreated", "" }, { "scan", "mda_wiped_with_backup", "" }, { "scan", "mda_wiped_with_backup", "--lvm-backup {fixtures}/mda_wiped_with_backup/lvm-backup" }, { "scan", "snapshot_chain+lost_vdi", "" }, { "scan", "cut:snapshot_chain", "" },
+        { "qcow2 info", "qcow2_files/child.qcow2 base.qcow2", "" }, { "qcow2 info", "qcow2_files/child.qcow2", "" }, { "qcow2 info", "qcow2_files/base.qcow2", "" },
+        { "qcow2 convert", "qcow2_files/child.qcow2 base.qcow2", "-o {out} --format raw" }, { "qcow2 convert", "qcow2_files/child.qcow2", "-o {out} --format vhd --allow-missing-backing" },
         { "undo", "journal:gpt_local_sr", "" }, { "undo", "journal:gpt_local_sr", "--force" },
     };
 

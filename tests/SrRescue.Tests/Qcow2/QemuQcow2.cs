@@ -20,6 +20,7 @@ internal static class QemuQcow2
     /// </summary>
     public static string MakeRaw(string dir, long sizeBytes, int seed = 7)
     {
+        Assert.True(sizeBytes >= 16 * Mi, "the writes below reach 12 MiB + 70 KB");
         var raw = Path.Combine(dir, "guest.raw");
         var rng = new Random(seed);
         using var f = new FileStream(raw, FileMode.CreateNew, FileAccess.Write);

@@ -52,7 +52,18 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
             var pos = offset + done;
             var within = pos & (_clusterSize - 1);
             var n = (int)Math.Min(want - done, _clusterSize - within);
-            ReadCluster(pos, within, buffer.Slice(done, n));
+            var entry = _image.Lookup(pos >> _clusterBits);
+            if (entry.Kind == Qcow2ClusterKind.Data && !entry.Extended)
+            {
+                // Clusters qemu allocated one after another in the file are read in one go.
+                n = HostRun(pos, entry, want - done);
+                ReadHost(entry.HostOffset + within, pos, buffer.Slice(done, n));
+            }
+            else
+            {
+                ReadCluster(pos, entry, within, buffer.Slice(done, n));
+            }
+
             done += n;
         }
 
@@ -138,9 +149,29 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         return hole >= stop && stop < end ? stop : hole;
     }
 
-    private void ReadCluster(long pos, long within, Span<byte> target)
+    /// <summary>Bytes from <paramref name="pos"/> (up to <paramref name="most"/>) whose standard clusters follow each other in the file.</summary>
+    private int HostRun(long pos, L2Entry first, int most)
     {
-        var entry = _image.Lookup(pos >> _clusterBits);
+        var within = pos & (_clusterSize - 1);
+        var run = _clusterSize - within;
+        var cluster = pos >> _clusterBits;
+        while (run < most)
+        {
+            var next = _image.Lookup(cluster + 1);
+            if (next.Kind != Qcow2ClusterKind.Data || next.Extended || next.HostOffset != first.HostOffset + ((cluster + 1 - (pos >> _clusterBits)) * _clusterSize))
+            {
+                break;
+            }
+
+            cluster++;
+            run += _clusterSize;
+        }
+
+        return (int)Math.Min(run, most);
+    }
+
+    private void ReadCluster(long pos, L2Entry entry, long within, Span<byte> target)
+    {
         switch (entry.Kind)
         {
             case Qcow2ClusterKind.Zero:

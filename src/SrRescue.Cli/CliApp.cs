@@ -56,6 +56,7 @@ internal static class CliApp
             DoctorCommand.Create(ctx),
             CarveCommand.Create(ctx),
             Commands.Vhd.VhdCommand.Create(ctx),
+            Commands.Qcow2.Qcow2Command.Create(ctx),
             DemoCommand.Create(ctx),
             PartitionsCommand.Create(ctx),
             UndoCommand.Create(ctx),

@@ -58,14 +58,16 @@ internal static class RescueCommandLine
             args.AddRange(["--format", FormatName(format)]);
         }
 
+        // A QCOW2's parent is its backing file, and its options say so.
+        var qcow2 = c.Action == RescueAction.Qcow2Convert;
         if (c.AllowMissingParent)
         {
-            args.Add("--allow-missing-parent");
+            args.Add(qcow2 ? "--allow-missing-backing" : "--allow-missing-parent");
         }
 
         if (c.ParentFolder is { } parents)
         {
-            args.AddRange(["--parent-dir", parents]);
+            args.AddRange([qcow2 ? "--backing-dir" : "--parent-dir", parents]);
         }
 
         return args;
@@ -86,6 +88,7 @@ internal static class RescueCommandLine
         RescueAction.PartitionTableFile or RescueAction.PartitionTableInPlace => ["partitions"],
         RescueAction.VhdRepair => ["vhd", "repair"],
         RescueAction.VhdConvert => ["vhd", "convert"],
+        RescueAction.Qcow2Convert => ["qcow2", "convert"],
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "no command line for this action"),
     };
 

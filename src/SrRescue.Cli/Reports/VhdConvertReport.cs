@@ -28,7 +28,13 @@ internal sealed record VhdConvertReport(string Schema, string Input, string Outp
         new("srrescue.vhd-convert/1", input, output, format, chain.Disk.Length, dataBytes, outputBytes,
             [.. chain.Members.Select((m, i) => new MemberEntry(chain.MemberNames[i], m.Uuid.ToString(), m.DiskType.ToString().ToLowerInvariant(), m.VirtualSizeBytes, m.IsHidden))],
             chain.IsComplete, chain.MissingParent, missing.TotalBytes, missing.Truncated, [.. missing.Ranges.Select(r => new RangeEntry(r.OffsetBytes, r.LengthBytes))],
-            vhd is null ? null : new VhdEntry(vhd.Uuid.ToString(), DynamicVhdLayout.TapCreator.TrimEnd('\0'), VhdInfoReport.Version(DynamicVhdLayout.TapVersion),
-                DynamicVhdLayout.BlockBytes, vhd.BlockCount, vhd.BlocksWritten),
-            FindingReport.Of(log));
+            vhd is null ? null : Written(vhd), FindingReport.Of(log));
+
+    /// <summary>What the VHD writer wrote, as the convert reports give it.</summary>
+    public static VhdEntry Written(DynamicVhdWriteResult vhd)
+    {
+        ArgumentNullException.ThrowIfNull(vhd);
+        return new(vhd.Uuid.ToString(), DynamicVhdLayout.TapCreator.TrimEnd('\0'), VhdInfoReport.Version(DynamicVhdLayout.TapVersion),
+            DynamicVhdLayout.BlockBytes, vhd.BlockCount, vhd.BlocksWritten);
+    }
 }

@@ -6,8 +6,6 @@ namespace SrRescue.Cli.Reports;
 /// <summary>The text of a <see cref="VhdConvertReport"/>: what was written, through which chain, and what came from nowhere.</summary>
 internal static class VhdConvertText
 {
-    private const int TextRanges = 20;
-
     public static void Write(TextWriter o, VhdConvertReport r)
     {
         var what = r.Vhd is { } v
@@ -19,16 +17,7 @@ internal static class VhdConvertText
         if (!r.Complete)
         {
             o.WriteLine($"  NOT RECOVERED: the parent {r.MissingParent} is missing; {Units.Bytes(r.MissingBytes)} ({r.MissingBytes} bytes) needed it and were written as zeros:");
-            foreach (var range in r.MissingRanges.Take(TextRanges))
-            {
-                o.WriteLine($"    bytes {range.Offset}-{range.Offset + range.Length - 1} ({Units.Bytes(range.Length)})");
-            }
-
-            var more = r.MissingRanges.Count - TextRanges;
-            if (more > 0 || r.MissingRangesTruncated)
-            {
-                o.WriteLine($"    ... and {(r.MissingRangesTruncated ? "more" : more.ToString())} more ranges (--json lists {r.MissingRanges.Count})");
-            }
+            MissingRangesText.Write(o, r.MissingRanges, r.MissingRangesTruncated);
         }
 
         FindingsText.Write(o, r.Findings);

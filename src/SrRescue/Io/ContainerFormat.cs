@@ -31,7 +31,8 @@ public sealed record ContainerFormat(string Name, string QemuFormat, string HowT
     {
         if (head.StartsWith((ReadOnlySpan<byte>)[0x51, 0x46, 0x49, 0xFB]))
         {
-            return Qemu("qcow2", "qcow2");
+            return new ContainerFormat("qcow2", "qcow2",
+                "read it with the qcow2 commands: 'srrescue qcow2 info FILE', 'srrescue qcow2 convert FILE -o disk.raw --format raw' (qemu-img convert -f qcow2 -O raw does the same for a healthy image), then run this command on disk.raw");
         }
 
         if (head.StartsWith("KDMV"u8) || head.StartsWith("# Disk DescriptorFile"u8))

@@ -123,8 +123,24 @@ public sealed class Qcow2Image
         return _l2Cache.Get(l1Index, l2Offset).Entry(clusterIndex % l2Entries);
     }
 
-    /// <summary>Whether L1 entry <paramref name="l1Index"/> points at no L2 table (its whole span reads from the backing file).</summary>
-    internal bool L2Absent(long l1Index) => l1Index >= _l1.Length || (_l1[l1Index] & L2Entry.OffsetMask) == 0;
+    /// <summary>
+    /// What guest bytes [<paramref name="pos"/>, end) read from, for as far as one answer holds
+    /// (up to <paramref name="limit"/>): a whole L1 span without an L2 table, else one cluster.
+    /// </summary>
+    internal (L2Entry Entry, long End) KindAt(long pos, long limit)
+    {
+        var bits = (int)Header.ClusterBits;
+        var cluster = pos >> bits;
+        var l2Entries = Header.L2Entries;
+        var l1Index = cluster / l2Entries;
+        if (l1Index >= _l1.Length || (_l1[l1Index] & L2Entry.OffsetMask) == 0)
+        {
+            var spanEnd = (l1Index + 1) * l2Entries;
+            return (default, spanEnd > limit >> bits ? limit : Math.Min(limit, spanEnd << bits));
+        }
+
+        return (Lookup(cluster), Math.Min(limit, (cluster + 1) << bits));
+    }
 
     internal void ReportReadProblem(string code, string structure, long offset, string message) =>
         _readProblems.Add(Severity.Error, code, structure, offset, message);

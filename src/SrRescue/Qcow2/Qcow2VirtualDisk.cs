@@ -52,7 +52,18 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
             var pos = offset + done;
             var within = pos & (_clusterSize - 1);
             var n = (int)Math.Min(want - done, _clusterSize - within);
-            ReadCluster(pos, within, buffer.Slice(done, n));
+            var entry = _image.Lookup(pos >> _clusterBits);
+            if (entry.Kind == Qcow2ClusterKind.Data && !entry.Extended)
+            {
+                // Clusters qemu allocated one after another in the file are read in one go.
+                n = HostRun(pos, entry, want - done);
+                ReadHost(entry.HostOffset + within, pos, buffer.Slice(done, n));
+            }
+            else
+            {
+                ReadCluster(pos, entry, within, buffer.Slice(done, n));
+            }
+
             done += n;
         }
 
@@ -65,8 +76,8 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         var pos = Math.Max(0, offset);
         while (pos < limit)
         {
-            var (kind, spanEnd) = Span(pos, limit);
-            switch (kind)
+            var (entry, spanEnd) = _image.KindAt(pos, limit);
+            switch (entry.Kind)
             {
                 case Qcow2ClusterKind.Data or Qcow2ClusterKind.Compressed:
                     return pos;
@@ -92,8 +103,8 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         var pos = Math.Max(0, offset);
         while (pos < limit)
         {
-            var (kind, spanEnd) = Span(pos, limit);
-            switch (kind)
+            var (entry, spanEnd) = _image.KindAt(pos, limit);
+            switch (entry.Kind)
             {
                 case Qcow2ClusterKind.Zero:
                 case Qcow2ClusterKind.Backing when _backing is null:
@@ -112,21 +123,6 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         }
 
         return limit;
-    }
-
-    /// <summary>What [pos, end) reads from for as far as one answer holds: a whole L1 span without an L2 table, else one cluster.</summary>
-    private (Qcow2ClusterKind Kind, long End) Span(long pos, long limit)
-    {
-        var cluster = pos >> _clusterBits;
-        var l2Entries = _image.Header.L2Entries;
-        var l1Index = cluster / l2Entries;
-        if (_image.L2Absent(l1Index))
-        {
-            var spanEnd = (l1Index + 1) * l2Entries;
-            return (Qcow2ClusterKind.Backing, spanEnd > limit >> _clusterBits ? limit : Math.Min(limit, spanEnd << _clusterBits));
-        }
-
-        return (_image.Lookup(cluster).Kind, Math.Min(limit, (cluster + 1) << _clusterBits));
     }
 
     private long BackingNextData(long pos, long end)
@@ -153,9 +149,29 @@ internal sealed class Qcow2VirtualDisk : ISparseSource
         return hole >= stop && stop < end ? stop : hole;
     }
 
-    private void ReadCluster(long pos, long within, Span<byte> target)
+    /// <summary>Bytes from <paramref name="pos"/> (up to <paramref name="most"/>) whose standard clusters follow each other in the file.</summary>
+    private int HostRun(long pos, L2Entry first, int most)
     {
-        var entry = _image.Lookup(pos >> _clusterBits);
+        var within = pos & (_clusterSize - 1);
+        var run = _clusterSize - within;
+        var cluster = pos >> _clusterBits;
+        while (run < most)
+        {
+            var next = _image.Lookup(cluster + 1);
+            if (next.Kind != Qcow2ClusterKind.Data || next.Extended || next.HostOffset != first.HostOffset + ((cluster + 1 - (pos >> _clusterBits)) * _clusterSize))
+            {
+                break;
+            }
+
+            cluster++;
+            run += _clusterSize;
+        }
+
+        return (int)Math.Min(run, most);
+    }
+
+    private void ReadCluster(long pos, L2Entry entry, long within, Span<byte> target)
+    {
         switch (entry.Kind)
         {
             case Qcow2ClusterKind.Zero:

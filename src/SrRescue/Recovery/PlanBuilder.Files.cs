@@ -8,7 +8,8 @@ namespace SrRescue.Recovery;
 /// XenServer can import as it is: its own damage repaired into a copy, a differencing VHD
 /// coalesced with its parents into one self-contained dynamic VHD (imported alone it would have
 /// no parent); with a parent missing nothing is planned for import, only what the child holds
-/// alone. A container image is only read: qemu-img converts it to raw, and the doctor runs again.
+/// alone. A container image is only read: srrescue (QCOW2) or qemu-img (the others) converts it to raw,
+/// and the doctor runs again.
 /// </summary>
 internal sealed partial class PlanBuilder
 {
@@ -29,8 +30,11 @@ internal sealed partial class PlanBuilder
         {
             var raw = Path.Combine(outputDir, Path.GetFileNameWithoutExtension(path) + ".raw");
             converted[converted.IndexOf(path)] = raw;
-            _steps.Add(new ToolStep(StepTool.QemuImg, ["qemu-img", "convert", "-f", format.QemuFormat, "-O", "raw", path, raw],
-                $"the {format.Name} image as the raw disk it holds (a new file; the image is only read)"));
+            _steps.Add(format.QemuFormat == "qcow2"
+                ? new RescueStep(new RescueCommand(RescueAction.Qcow2Convert, [path]) { Output = raw, Format = DiskFormat.Raw },
+                    "the QCOW2 image (with its backing files beside it) as the raw disk it holds (a new file; the image is only read)")
+                : new ToolStep(StepTool.QemuImg, ["qemu-img", "convert", "-f", format.QemuFormat, "-O", "raw", path, raw],
+                    $"the {format.Name} image as the raw disk it holds (a new file; the image is only read)"));
         }
 
         _steps.Add(new RescueStep(new RescueCommand(RescueAction.Doctor, converted), "the diagnosis of the disk inside, now readable as a raw disk"));

@@ -26,6 +26,9 @@ public enum RescueAction
 
     /// <summary>A VHD chain coalesced into one raw disk or one dynamic VHD.</summary>
     VhdConvert,
+
+    /// <summary>A QCOW2 chain read into one raw disk or one dynamic VHD.</summary>
+    Qcow2Convert,
 }
 
 /// <summary>The file format a step writes a disk in.</summary>

@@ -78,6 +78,35 @@ public sealed class SourcesUntouchedTests
     }
 
     [Fact]
+    public void Every_qcow2_command_leaves_the_qcow2_files_byte_identical()
+    {
+        // A child with its backing file beside it: info and convert read both.
+        var dir = VhdFiles.Extract("qcow2_files", "child.qcow2.gz", "base.qcow2.gz");
+        var files = new[] { "child.qcow2", "base.qcow2" }.Select(f => Path.Combine(dir, f)).ToArray();
+        var before = files.Select(f => (ExportWithQemuImgTests.Sha256(f), File.GetLastWriteTimeUtc(f))).ToList();
+        var output = Fixtures.NewTempDir();
+        var n = 0;
+        foreach (var file in files)
+        {
+            foreach (var args in new[]
+            {
+                new[] { "qcow2", "info", file },
+                ["qcow2", "convert", file, "-o", Path.Combine(output, $"{n}.raw"), "--format", "raw"],
+                ["qcow2", "convert", file, "-o", Path.Combine(output, $"{n}.vhd"), "--format", "vhd", "--json"],
+                ["doctor", file, "--output-dir", Path.Combine(output, $"doctor{n}")],
+            })
+            {
+                var r = Support.Cli.Run(args);
+                Assert.True(r.ExitCode is 0 or 1, $"{string.Join(' ', args)}: exit {r.ExitCode} {r.Err}");
+            }
+
+            n++;
+        }
+
+        Assert.Equal(before, files.Select(f => (ExportWithQemuImgTests.Sha256(f), File.GetLastWriteTimeUtc(f))).ToList());
+    }
+
+    [Fact]
     public void Every_vhd_command_leaves_the_vhd_files_byte_identical()
     {
         // A damaged child with its parent beside it: info, check, repair and convert all read both.

@@ -26,7 +26,7 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
     public static FuzzBase[] All() =>
     [
         Lvm("lost_vdi"), Lvm("ring_wrapped"), Lvm("snapshot_chain"), Lvm("sr_recreated"), Lvm("multi_pv", "disk0.img", "disk1.img"),
-        Lvm("mda_wiped_with_backup"), Lvm("gpt_local_sr"), DynamicVhd(), DifferencingVhd(), Gpt(), MbrWithLogicals(),
+        Lvm("mda_wiped_with_backup"), Lvm("gpt_local_sr"), DynamicVhd(), DifferencingVhd(), Qcow2(), Gpt(), MbrWithLogicals(),
     ];
 
     /// <summary>
@@ -104,6 +104,36 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
             ["vhd", "check", "{src}", "--bitmaps", "--json"],
             ["vhd", "repair", "{src}", "-o", "{out}", "--json"],
             ["vhd", "convert", "{src}", "-o", "{out}", "--format", "raw", "--allow-missing-parent"],
+            ["doctor", "{src}", "--json", "--output-dir", "{out}"],
+        ]);
+    }
+
+    /// <summary>
+    /// A QCOW2 made by qemu-img (qcow2_files' base.qcow2, deflate-compressed clusters): header,
+    /// extensions, refcount table and first block, L1 table, first L2 table, first data.
+    /// </summary>
+    public static FuzzBase Qcow2()
+    {
+        var path = Fixtures.Image("qcow2_files", "base.qcow2");
+        using var file = SrRescue.Io.FileSource.Open(path);
+        var image = SrRescue.Qcow2.Qcow2Image.Open(file, new SrRescue.Diagnostics.FindingLog());
+        var h = image.Header;
+        var l2 = (long)(image.L1[0] & 0x00FF_FFFF_FFFF_FE00);
+        var cluster = image.ClusterSizeBytes;
+        return new FuzzBase("qcow2", path, file.Length, BigEndian: true,
+        [
+            ("header", 0, SrRescue.Qcow2.Qcow2Header.Version3MinSize + 8),
+            ("header extensions", h.HeaderLengthBytes, 512),
+            ("refcount table", (long)h.RefcountTableOffset, 64),
+            ("first refcount block", cluster * 2, 256),
+            ("L1 table", (long)h.L1TableOffset, h.L1Entries * 8L),
+            ("first L2 table", l2, 4096),
+            ("first data", l2 + cluster, 4096),
+        ],
+        [
+            ["qcow2", "info", "{src}", "--json"],
+            ["qcow2", "convert", "{src}", "-o", "{out}", "--format", "raw", "--allow-missing-backing", "--json"],
+            ["qcow2", "convert", "{src}", "-o", "{out}", "--format", "vhd", "--allow-missing-backing", "--json"],
             ["doctor", "{src}", "--json", "--output-dir", "{out}"],
         ]);
     }

@@ -12,7 +12,7 @@ namespace SrRescue.Tests.Fuzz;
 /// when --json was asked (also when the command stops on an error), finish within a time bound,
 /// stay within a memory bound (the runtime's own figures), and leave its source byte-identical.
 /// CI runs <see cref="DefaultCases"/> cases of seed 1; tests/fuzz/run.sh runs more
-/// (SRRESCUE_FUZZ_SEED, SRRESCUE_FUZZ_CASES, SRRESCUE_FUZZ_FIRST replay one case).
+/// (SRRESCUE_FUZZ_SEED, SRRESCUE_FUZZ_CASES, SRRESCUE_FUZZ_FIRST replay one case; SRRESCUE_FUZZ_BASES picks images by name).
 /// It runs alone, after the other tests: the heap and the peak resident size are the process's,
 /// and a test beside it that holds 1.5 GB of its own made cases fail that had done nothing wrong.
 /// </summary>
@@ -60,7 +60,9 @@ public sealed class MutationFuzzTests
         var seed = EnvInt("SRRESCUE_FUZZ_SEED", 1);
         var cases = EnvInt("SRRESCUE_FUZZ_CASES", DefaultCases);
         var first = EnvInt("SRRESCUE_FUZZ_FIRST", 0);
-        var bases = AllBases.Value;
+        // SRRESCUE_FUZZ_BASES=qcow2 damages only the images whose name holds that word (a new format's long run).
+        var only = Environment.GetEnvironmentVariable("SRRESCUE_FUZZ_BASES");
+        var bases = string.IsNullOrEmpty(only) ? AllBases.Value : [.. AllBases.Value.Where(b => b.Name.Contains(only, StringComparison.Ordinal))];
         var failures = new List<string>();
         for (var n = first + batch; n < first + cases; n += Batches_)
         {

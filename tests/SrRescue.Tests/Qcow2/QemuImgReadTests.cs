@@ -66,9 +66,9 @@ public sealed class QemuImgReadTests
     public void A_raw_backing_file_is_read_below_the_image()
     {
         var dir = Fixtures.NewTempDir();
-        var raw = MakeRaw(dir, 8 * Mi);
+        var raw = MakeRaw(dir, 16 * Mi);
         var top = Path.Combine(dir, "top.qcow2");
-        ExternalTool.RunChecked(Img, "create", "-q", "-f", "qcow2", "-b", "guest.raw", "-F", "raw", top, "10M");
+        ExternalTool.RunChecked(Img, "create", "-q", "-f", "qcow2", "-b", "guest.raw", "-F", "raw", top, "20M");
         IoCommands(top, "write -P 0x42 2M 64k", "write -P 0x43 9M 64k");
         var (ours, chain, log) = OurRead(top);
         Assert.DoesNotContain(log, f => f.Severity == Severity.Error);
@@ -80,7 +80,7 @@ public sealed class QemuImgReadTests
     public void A_missing_backing_file_is_an_error_naming_it()
     {
         var dir = Fixtures.NewTempDir();
-        var raw = MakeRaw(dir, 4 * Mi);
+        var raw = MakeRaw(dir, 16 * Mi);
         var bottom = Path.Combine(dir, "bottom.qcow2");
         var top = Path.Combine(dir, "top.qcow2");
         ExternalTool.RunChecked(Img, "convert", "-q", "-f", "raw", "-O", "qcow2", raw, bottom);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Qcow2;
@@ -21,6 +20,7 @@ internal static class QemuQcow2
     /// </summary>
     public static string MakeRaw(string dir, long sizeBytes, int seed = 7)
     {
+        Assert.True(sizeBytes >= 16 * Mi, "the writes below reach 12 MiB + 70 KB");
         var raw = Path.Combine(dir, "guest.raw");
         var rng = new Random(seed);
         using var f = new FileStream(raw, FileMode.CreateNew, FileAccess.Write);
@@ -70,24 +70,10 @@ internal static class QemuQcow2
         Assert.True(r.ExitCode == 0 && !r.All.Contains("error", StringComparison.OrdinalIgnoreCase), r.All);
     }
 
-    public static string Sha256(IByteSource source)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[Mi];
-        for (long at = 0; at < source.Length; at += buffer.Length)
-        {
-            var n = (int)Math.Min(buffer.Length, source.Length - at);
-            Assert.Equal(n, source.ReadFullyAt(at, buffer.AsSpan(0, n)));
-            hash.AppendData(buffer, 0, n);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
     public static string Sha256File(string path)
     {
         using var f = FileSource.Open(path);
-        return Sha256(f);
+        return VhdFiles.Sha256(f);
     }
 
     /// <summary>Our reading of a qcow2 file through its backing files beside it.</summary>
@@ -97,6 +83,6 @@ internal static class QemuQcow2
         using var f = FileSource.Open(qcow2);
         using var resolver = new FileBackingResolver(Path.GetDirectoryName(qcow2)!);
         var chain = Qcow2Chain.Open(f, qcow2, resolver, log);
-        return (Sha256(chain.Disk), chain, log);
+        return (VhdFiles.Sha256(chain.Disk), chain, log);
     }
 }

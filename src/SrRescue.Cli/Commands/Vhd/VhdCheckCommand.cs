@@ -16,7 +16,7 @@ internal static class VhdCheckCommand
     public static Command Create(CliContext ctx)
     {
         var bitmaps = new Option<bool>("--bitmaps") { Description = "Also read every block and report data in sectors whose bitmap bit is clear (vhd-util check -b). Reads the whole file." };
-        var cmd = new VhdFileCommand(ctx, "check", "Check every structure of a VHD and report every problem, not just the first.",
+        var cmd = new ImageFileCommand(ctx, "check", "Check every structure of a VHD and report every problem, not just the first.",
             "A VHD file or LV (opened read-only). Its parent is looked for beside it.", [], bitmaps);
         return cmd.SetReport((p, file) =>
         {

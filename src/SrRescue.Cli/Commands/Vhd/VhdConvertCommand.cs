@@ -34,14 +34,14 @@ internal static class VhdConvertCommand
             Description = "The folder the chain's parents are looked for in (default: FILE's folder), e.g. the original folder for a repaired copy written elsewhere.",
             HelpName = "DIR",
         };
-        var cmd = new VhdFileCommand(ctx, "convert", "Convert a VHD (with its chain) to a sparse raw disk or to one dynamic VHD.",
+        var cmd = new ImageFileCommand(ctx, "convert", "Convert a VHD (with its chain) to a sparse raw disk or to one dynamic VHD.",
             "A VHD file (opened read-only); its parents are looked for in its folder.", [output, format, force], allowMissing, parentDir);
         return cmd.SetReport(
             (p, file) => Convert(ctx, file, new ConvertRequest(p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing), p.GetValue(parentDir))),
             c => c.VhdConvertReport, VhdConvertText.Write, r => !r.Complete || r.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success);
     }
 
-    private static VhdConvertReport Convert(CliContext ctx, VhdFile file, ConvertRequest r)
+    private static VhdConvertReport Convert(CliContext ctx, ImageFile file, ConvertRequest r)
     {
         var log = new FindingLog();
         var folder = r.ParentDir ?? file.Folder;
@@ -71,26 +71,9 @@ internal static class VhdConvertCommand
 
         var missing = MissingParentRanges.Find(chain);
         var bar = new ProgressBar(ctx);
-        var outcome = Write(r, chain.Disk, bar);
+        var outcome = ConvertedDisk.Write(r.Output, r.Format, r.Force, chain.Disk, bar);
         bar.Done();
         return VhdConvertReport.Of(file.Path, r.Output, r.Format, chain, missing, outcome.DataBytes, outcome.FileBytes, outcome.Vhd, log);
-    }
-
-    private static (long DataBytes, long FileBytes, DynamicVhdWriteResult? Vhd) Write(ConvertRequest r, IByteSource disk, ProgressBar bar)
-    {
-        // Uncommitted (an error), the temporary file is removed and an existing output is untouched.
-        using var stream = OutputFile.Create(r.Output, r.Force);
-        if (r.Format == "vhd")
-        {
-            var vhd = DynamicVhdWriter.Write(disk, stream, DynamicVhdWriteOptions.Default, bar);
-            stream.Commit();
-            return (vhd.DataBytes, vhd.FileSizeBytes, vhd);
-        }
-
-        var data = SparseCopy.Copy(disk, stream, bar);
-        var length = stream.Length;
-        stream.Commit();
-        return (data, length, null);
     }
 
     private sealed record ConvertRequest(string Output, string Format, bool Force, bool AllowMissingParent, string? ParentDir);

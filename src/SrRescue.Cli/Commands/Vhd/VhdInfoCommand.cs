@@ -10,7 +10,7 @@ internal static class VhdInfoCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var cmd = new VhdFileCommand(ctx, "info", "Every field of a VHD: footers, dynamic header, BAT summary, batmap, parent locators, chain.", "A VHD file (opened read-only).", []);
+        var cmd = new ImageFileCommand(ctx, "info", "Every field of a VHD: footers, dynamic header, BAT summary, batmap, parent locators, chain.", "A VHD file (opened read-only).", []);
         return cmd.SetReport((_, file) =>
         {
             var log = new FindingLog();

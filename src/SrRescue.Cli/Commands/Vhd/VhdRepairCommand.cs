@@ -20,7 +20,7 @@ internal static class VhdRepairCommand
     {
         var output = CommonOptions.Output();
         var force = CommonOptions.Force("Overwrite OUT and orphan files that already exist.");
-        var cmd = new VhdFileCommand(ctx, "repair", "Write a repaired copy of a damaged VHD: footers, header, BAT, batmap, orphaned blocks put back, every lost block listed.",
+        var cmd = new ImageFileCommand(ctx, "repair", "Write a repaired copy of a damaged VHD: footers, header, BAT, batmap, orphaned blocks put back, every lost block listed.",
             "The damaged VHD file or LV (opened read-only, never changed).", [output, force]);
 
         // The report agrees with the check of the copy: a repaired child whose parent is still
@@ -29,7 +29,7 @@ internal static class VhdRepairCommand
             r => r.AllRecovered ? ExitCodes.Success : ExitCodes.DataErrors, output);
     }
 
-    private static VhdRepairCommandReport Repair(CliContext ctx, VhdFile file, string outPath, bool force)
+    private static VhdRepairCommandReport Repair(CliContext ctx, ImageFile file, string outPath, bool force)
     {
         var log = new FindingLog();
         var bar = new ProgressBar(ctx);

@@ -3,20 +3,20 @@ using System.Text.Json.Serialization.Metadata;
 using SrRescue.Cli.Reports;
 using SrRescue.Io;
 
-namespace SrRescue.Cli.Commands.Vhd;
+namespace SrRescue.Cli.Commands;
 
 /// <summary>
-/// A `vhd` subcommand: it declares the FILE argument and --json every one has, opens FILE
+/// A `vhd` or `qcow2` subcommand: it declares the FILE argument and --json every one has, opens FILE
 /// read-only, and prints its one report record as JSON by the serialiser or as text, with the
 /// exit code the report gives. (A stop before the report gets the error document from CliApp.)
 /// </summary>
-internal sealed class VhdFileCommand
+internal sealed class ImageFileCommand
 {
     private readonly CliContext _ctx;
 
     /// <param name="writing">Options on what is written: listed before --json, as they always were.</param>
     /// <param name="reading">Options on how FILE is read: listed after --json.</param>
-    public VhdFileCommand(CliContext ctx, string name, string description, string fileDescription, Option[] writing, params Option[] reading)
+    public ImageFileCommand(CliContext ctx, string name, string description, string fileDescription, Option[] writing, params Option[] reading)
     {
         _ctx = ctx;
         File = new Argument<string>("FILE") { Description = fileDescription };
@@ -37,7 +37,7 @@ internal sealed class VhdFileCommand
 
     /// <param name="make">Builds the report from the parse result and the opened FILE (and writes any output file).</param>
     /// <param name="output">An output option: refused before FILE is opened when it names FILE.</param>
-    public Command SetReport<T>(Func<ParseResult, VhdFile, T> make, Func<ReportJson, JsonTypeInfo<T>> json, Action<TextWriter, T> text,
+    public Command SetReport<T>(Func<ParseResult, ImageFile, T> make, Func<ReportJson, JsonTypeInfo<T>> json, Action<TextWriter, T> text,
         Func<T, int> exitCode, Option<string>? output = null)
     {
         Command.SetAction(p =>
@@ -48,7 +48,7 @@ internal sealed class VhdFileCommand
                 OutputFile.EnsureNotASource(p.GetValue(output)!, [path]);
             }
 
-            using var file = VhdFile.Open(path);
+            using var file = ImageFile.Open(path);
             var report = make(p, file);
             if (p.GetValue(Json))
             {

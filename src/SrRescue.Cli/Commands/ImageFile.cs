@@ -1,13 +1,14 @@
 using SrRescue.Io;
+using SrRescue.Qcow2;
 using SrRescue.Vhd;
 using SrRescue.Xen;
 
-namespace SrRescue.Cli.Commands.Vhd;
+namespace SrRescue.Cli.Commands;
 
-/// <summary>The FILE of a `vhd` subcommand, opened read-only: where it is, how its footers are read, where its parents are.</summary>
-internal sealed class VhdFile : IDisposable
+/// <summary>The FILE of a `vhd` or `qcow2` subcommand, opened read-only: where it is, how a VHD's footers are read, where parents and backing files are.</summary>
+internal sealed class ImageFile : IDisposable
 {
-    private VhdFile(string path, FileSource source)
+    private ImageFile(string path, FileSource source)
     {
         Path = path;
         Source = source;
@@ -27,10 +28,13 @@ internal sealed class VhdFile : IDisposable
     /// <summary>The folder FILE is in, where its parents are looked for unless told otherwise.</summary>
     public string Folder => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
 
-    public static VhdFile Open(string path) => new(path, FileSource.Open(path));
+    public static ImageFile Open(string path) => new(path, FileSource.Open(path));
 
     /// <summary>Finds parents in <paramref name="folder"/> (FILE's own by default) by every name XenServer gives a parent's file.</summary>
     public FileParentResolver Parents(string? folder = null) => LvhdParentFiles.Resolver(folder ?? Folder);
+
+    /// <summary>Finds QCOW2 backing files in <paramref name="folder"/> (FILE's own by default) by every name XCP-ng gives them.</summary>
+    public FileBackingResolver Backings(string? folder = null) => Qcow2BackingFiles.Resolver(folder ?? Folder);
 
     public void Dispose() => Source.Dispose();
 }

@@ -1,0 +1,78 @@
+using SrRescue.Tests.Support;
+
+namespace SrRescue.Tests.Qcow2;
+
+/// <summary>
+/// `qcow2 info` and `qcow2 convert` on the qcow2_files fixture (made by qemu-img and qemu-io, see
+/// its make.sh): the facts qemu-img gives, and the bytes qemu-img convert -O raw gives.
+/// </summary>
+public sealed class Qcow2CliTests
+{
+    private static (string Dir, System.Text.Json.JsonElement Expected) Files() =>
+        (VhdFiles.Extract("qcow2_files", "child.qcow2.gz", "base.qcow2.gz"), Fixtures.Expected("qcow2_files"));
+
+    [Fact]
+    public void Info_gives_the_header_and_the_backing_chain()
+    {
+        var (dir, expected) = Files();
+        var r = Support.Cli.Run("qcow2", "info", Path.Combine(dir, "child.qcow2"), "--json");
+        Assert.Equal(0, r.ExitCode);
+        var json = r.Json();
+        Assert.Equal(expected.GetProperty("virtual_size").GetInt64(), json.GetProperty("virtual_size").GetInt64());
+        Assert.Equal(expected.GetProperty("cluster_size").GetInt64(), json.GetProperty("cluster_size").GetInt64());
+        Assert.Equal("base.qcow2", json.GetProperty("backing_file").GetString());
+        Assert.Equal("qcow2", json.GetProperty("backing_format").GetString());
+        Assert.True(json.GetProperty("features").GetProperty("extended_l2").GetBoolean());
+        Assert.Equal(2, json.GetProperty("chain").GetArrayLength());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("hidden").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("raw")]
+    [InlineData("vhd")]
+    public void Convert_writes_the_bytes_qemu_reads(string format)
+    {
+        var (dir, expected) = Files();
+        var output = Path.Combine(Fixtures.NewTempDir(), "out." + format);
+        var r = Support.Cli.Run("qcow2", "convert", Path.Combine(dir, "child.qcow2"), "-o", output, "--format", format);
+        Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        var raw = format == "raw" ? output : output + ".raw";
+        if (format == "vhd")
+        {
+            ExternalTool.RunChecked(QemuQcow2.Img, "convert", "-f", "vpc", "-O", "raw", output, raw);
+        }
+
+        var size = expected.GetProperty("virtual_size").GetInt64();
+        using var f = SrRescue.Io.FileSource.Open(raw);
+        Assert.Equal(expected.GetProperty("child").GetProperty("raw_sha256").GetString(), VhdFiles.Sha256(new SrRescue.Io.SubRangeSource(f, 0, size)));
+    }
+
+    [Fact]
+    public void A_missing_backing_file_stops_convert_unless_allowed_and_then_names_the_ranges()
+    {
+        var dir = VhdFiles.Extract("qcow2_files", "child.qcow2.gz");
+        var output = Path.Combine(Fixtures.NewTempDir(), "out.raw");
+        var stopped = Support.Cli.Run("qcow2", "convert", Path.Combine(dir, "child.qcow2"), "-o", output, "--format", "raw");
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Contains("base.qcow2", stopped.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+
+        var allowed = Support.Cli.Run("qcow2", "convert", Path.Combine(dir, "child.qcow2"), "-o", output, "--format", "raw", "--allow-missing-backing", "--json");
+        Assert.Equal(1, allowed.ExitCode);
+        var json = allowed.Json();
+        Assert.False(json.GetProperty("complete").GetBoolean());
+        // The child holds 1 MiB + 192 KiB, 4 KiB twice and a zeroed 64 KiB cluster; the rest of 16 MiB came from the base.
+        var missing = json.GetProperty("missing_bytes").GetInt64();
+        Assert.InRange(missing, (16L << 20) - (2L << 20), (16L << 20) - (192 << 10));
+        Assert.True(json.GetProperty("missing_ranges").GetArrayLength() > 1);
+    }
+
+    [Fact]
+    public void Vhd_info_on_a_qcow2_points_at_the_qcow2_commands()
+    {
+        var (dir, _) = Files();
+        var r = Support.Cli.Run("vhd", "info", Path.Combine(dir, "base.qcow2"));
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("qcow2", r.Out + r.Err, StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -49,7 +49,7 @@ public sealed class LvBackingResolverTests
         {
             Assert.True(chain.IsComplete, string.Join("; ", log.Snapshot()));
             Assert.Equal(lv, chain.MemberNames[1]);
-            Assert.Equal(below.GetProperty("raw_sha256").GetString(), QemuQcow2.Sha256(chain.Disk));
+            Assert.Equal(below.GetProperty("raw_sha256").GetString(), VhdFiles.Sha256(chain.Disk));
             Assert.DoesNotContain(log.Snapshot(), f => f.Severity != Severity.Info);
         });
     }
@@ -62,7 +62,7 @@ public sealed class LvBackingResolverTests
             Assert.True(chain.IsComplete);
             Assert.Contains(log.Snapshot(), f => f.Code == XenCodes.BackingOtherVg && f.Severity == Severity.Warning);
             var baseCopy = Fixtures.Expected(Scenario).GetProperty("vdis").EnumerateArray().Single(v => v.GetProperty("lv").GetString() == chain.MemberNames[1]);
-            Assert.Equal(baseCopy.GetProperty("raw_sha256").GetString(), QemuQcow2.Sha256(chain.Disk));
+            Assert.Equal(baseCopy.GetProperty("raw_sha256").GetString(), VhdFiles.Sha256(chain.Disk));
         });
     }
 

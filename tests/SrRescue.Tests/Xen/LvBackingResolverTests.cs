@@ -86,3 +86,42 @@ public sealed class LvBackingResolverTests
         check(Qcow2Chain.Open(file, "child", new LvBackingResolver(new SrVolumes(lvm)), log), log);
     }
 }
+
+/// <summary>A QCOW2 chain copied off the SR into files named after the VDIs: the backing LV path leads to the copy.</summary>
+public sealed class Qcow2BackingFileNamesTests
+{
+    [Fact]
+    public void The_lv_path_a_child_names_maps_to_the_copy_of_that_lv()
+    {
+        Assert.Equal(["QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f.qcow2", "b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f.qcow2"],
+            Qcow2BackingFiles.Names("/dev/VG_XenStorage-5e1c0a72-9d4b-4f6e-8a31-2b7c6d0e9f13/QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f"));
+        Assert.Equal(["QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f", "QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f.qcow2", "b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f.qcow2"],
+            Qcow2BackingFiles.Names("/dev/mapper/VG_XenStorage--5e1c0a72--9d4b--4f6e--8a31--2b7c6d0e9f13-QCOW2--b2e1d4c3--5a6f--4d7e--8f90--1a2b3c4d5e6f"));
+        Assert.Equal(["LV-0716c9b8-afb4-42c3-de45-6f708192a3b4", "LV-0716c9b8-afb4-42c3-de45-6f708192a3b4.raw", "0716c9b8-afb4-42c3-de45-6f708192a3b4.raw"],
+            Qcow2BackingFiles.Names("/dev/mapper/VG_XenStorage--5e1c0a72--9d4b--4f6e--8a31--2b7c6d0e9f13-LV--0716c9b8--afb4--42c3--de45--6f708192a3b4"));
+        Assert.Equal(["QCOW2-b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f"], Qcow2BackingFiles.Names("b2e1d4c3-5a6f-4d7e-8f90-1a2b3c4d5e6f.qcow2"));
+        Assert.Empty(Qcow2BackingFiles.Names("base.qcow2"));
+    }
+
+    /// <summary>The chain copied off the SR: each LV saved as &lt;vdi uuid&gt;.qcow2, the leaf naming its base by the LV path.</summary>
+    [Fact]
+    public void A_chain_of_copied_lvs_reads_as_qemu_read_it()
+    {
+        var expected = Fixtures.Expected("qcow2_sr").GetProperty("vdis").EnumerateArray().ToDictionary(v => v.GetProperty("uuid").GetString()!);
+        var leaf = expected.Values.First(v => v.GetProperty("kind").GetString() == "qcow2" && v.GetProperty("parent").GetString() is not null);
+        var dir = Fixtures.NewTempDir();
+        foreach (var vdi in new[] { leaf, expected[leaf.GetProperty("parent").GetString()!] })
+        {
+            var file = Path.Combine(dir, vdi.GetProperty("uuid").GetString() + ".qcow2");
+            var r = Support.Cli.Run("export", Fixtures.Image("qcow2_sr"), "--lv", vdi.GetProperty("lv").GetString()!, "-o", file);
+            Assert.True(r.ExitCode == 0, r.Out + r.Err);
+        }
+
+        using var resolver = Qcow2BackingFiles.Resolver(dir);
+        using var source = FileSource.Open(Path.Combine(dir, leaf.GetProperty("uuid").GetString() + ".qcow2"));
+        var log = new FindingLog();
+        var chain = Qcow2Chain.Open(source, "leaf", resolver, log);
+        Assert.True(chain.IsComplete, string.Join("; ", log.Snapshot()));
+        Assert.Equal(leaf.GetProperty("raw_sha256").GetString(), VhdFiles.Sha256(chain.Disk));
+    }
+}

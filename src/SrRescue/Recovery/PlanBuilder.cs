@@ -174,7 +174,7 @@ internal sealed partial class PlanBuilder(IReadOnlyList<string> sources, string?
     /// <summary>
     /// Where a VDI's hidden flag is and the command that clears it: the VHD footer's byte (vhd-util),
     /// the first data byte of the QCOW2 header's 'vate' extension (sm's QCowUtil.setHidden writes that
-    /// byte, xenserver-lvhd.md 2.8; there is no tool for it, so dd writes it), or the LV tag of a raw VDI.
+    /// byte, qcow2.md 7; there is no tool for it, so dd writes it), or the LV tag of a raw VDI.
     /// </summary>
     private static string HiddenFlagAndHowToClear(SrVdi v, string vg)
     {

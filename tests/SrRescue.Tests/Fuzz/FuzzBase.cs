@@ -22,11 +22,11 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
 
     public string? BackupFolder { get; init; }
 
-    /// <summary>Every image the harness damages: each SR fixture, the VHD files, and partition tables made by sgdisk and sfdisk.</summary>
+    /// <summary>Every image the harness damages: each SR fixture, the VHD and QCOW2 files, and partition tables made by sgdisk and sfdisk.</summary>
     public static FuzzBase[] All() =>
     [
         Lvm("lost_vdi"), Lvm("ring_wrapped"), Lvm("snapshot_chain"), Lvm("sr_recreated"), Lvm("multi_pv", "disk0.img", "disk1.img"),
-        Lvm("mda_wiped_with_backup"), Lvm("gpt_local_sr"), DynamicVhd(), DifferencingVhd(), Qcow2(), Gpt(), MbrWithLogicals(),
+        Lvm("mda_wiped_with_backup"), Lvm("gpt_local_sr"), Lvm("qcow2_sr"), DynamicVhd(), DifferencingVhd(), Qcow2(), Gpt(), MbrWithLogicals(),
     ];
 
     /// <summary>

@@ -5,7 +5,9 @@ namespace SrRescue.Tests.Support;
 /// <summary>
 /// Deterministic inputs that make zstd use each part of the format: random bytes (raw blocks and
 /// raw literals), zeros (RLE blocks), repetitive text (Huffman literals, FSE sequences), literals
-/// mixed with long matches, and disk-like data (zero runs, text, random and repeated sectors).
+/// mixed with long matches, and disk-like data (zero runs, text, random and repeated sectors);
+/// and a few that make it use the rarer forms: 4-bit Huffman weights (nibbles), RLE literals
+/// lengths (tokens, at -19), RLE match lengths (counter), RLE literals (pattern, at -19).
 /// </summary>
 internal static class ZstdSamples
 {
@@ -24,6 +26,10 @@ internal static class ZstdSamples
         "mixed" => Mixed(length, seed),
         "disk" => Disk(length, seed),
         "bytes" => FewSymbols(length, seed),
+        "nibbles" => Nibbles(length, seed),
+        "tokens" => Tokens(length, seed),
+        "counter" => Counter(length),
+        "pattern" => Pattern(length, seed),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown sample kind"),
     };
 
@@ -55,6 +61,64 @@ internal static class ZstdSamples
         {
             var x = r.Next(100);
             b[i] = (byte)(x < 60 ? 'a' : x < 85 ? 'b' : x < 95 ? 'c' : 'd');
+        }
+
+        return b;
+    }
+
+    /// <summary>Bytes 0-15, smaller ones more often: a Huffman alphabet too small for FSE-compressed weights to pay.</summary>
+    public static byte[] Nibbles(int length, int seed)
+    {
+        var r = new Random(seed);
+        var b = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            b[i] = (byte)Math.Min(15, (int)(-Math.Log(1 - r.NextDouble()) * 3));
+        }
+
+        return b;
+    }
+
+    /// <summary>A random byte, then "abc", over and over: every sequence has one literal.</summary>
+    public static byte[] Tokens(int length, int seed)
+    {
+        var r = new Random(seed);
+        var b = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            b[i] = i % 4 == 0 ? (byte)r.Next(256) : (byte)"abc"[(i % 4) - 1];
+        }
+
+        return b;
+    }
+
+    /// <summary>Little-endian 32-bit integers counting up.</summary>
+    public static byte[] Counter(int length)
+    {
+        var b = new byte[length];
+        for (var i = 0; i + 4 <= length; i += 4)
+        {
+            BitConverter.TryWriteBytes(b.AsSpan(i), i / 4);
+        }
+
+        return b;
+    }
+
+    /// <summary>One random kilobyte again and again, each copy with a "Z" put in somewhere: the only literals are Zs.</summary>
+    public static byte[] Pattern(int length, int seed)
+    {
+        var r = new Random(seed);
+        var p = new byte[1000];
+        r.NextBytes(p);
+        var b = new byte[length];
+        var pos = 0;
+        while (pos < length)
+        {
+            var k = r.Next(p.Length);
+            byte[] copy = [.. p.AsSpan(0, k), (byte)'Z', .. p.AsSpan(k)];
+            var n = Math.Min(copy.Length, length - pos);
+            copy.AsSpan(0, n).CopyTo(b.AsSpan(pos));
+            pos += n;
         }
 
         return b;

@@ -93,6 +93,9 @@ internal sealed class ZstdSequences
         var llState = (int)bits.Read(literalLength.Log);
         var ofState = (int)bits.Read(offset.Log);
         var mlState = (int)bits.Read(matchLength.Log);
+        var end = target.End;
+        var window = (long)Math.Min(target.WindowSize, int.MaxValue);
+        var (r1, r2, r3) = (rep1, rep2, rep3);
         var litPos = 0;
         var pos = written;
         for (var i = 0; i < count; i++)
@@ -114,23 +117,64 @@ internal sealed class ZstdSequences
                 ofState = ofCell.Baseline + (int)bits.Read(ofCell.NbBits);
             }
 
-            var distance = Resolve(offsetValue, litLen, at, i);
+            // The match distance, and the repeat offsets updated (RFC 8878 3.1.1.5).
+            int distance;
+            if (offsetValue > 3)
+            {
+                if (offsetValue - 3 > window)
+                {
+                    throw ZstdError.At(ZstdCodes.Sequences, Where, at, $"sequence {i} has offset {offsetValue - 3}, beyond the window of {target.WindowSize} bytes");
+                }
+
+                distance = (int)(offsetValue - 3);
+                (r3, r2, r1) = (r2, r1, distance);
+            }
+            else
+            {
+                // With no literals before the match, the repeat offsets are shifted by one.
+                switch ((int)offsetValue - (litLen == 0 ? 0 : 1))
+                {
+                    case 0:
+                        break;
+                    case 1:
+                        (r2, r1) = (r1, r2);
+                        break;
+                    case 2:
+                        (r3, r2, r1) = (r2, r1, r3);
+                        break;
+                    default:
+                        if (r1 == 1)
+                        {
+                            throw ZstdError.At(ZstdCodes.Sequences, Where, at, $"sequence {i} repeats offset 1 minus 1, which is 0");
+                        }
+
+                        (r3, r2, r1) = (r2, r1, r1 - 1);
+                        break;
+                }
+
+                distance = r1;
+            }
+
             if (litLen > literals.Length - litPos)
             {
                 throw ZstdError.At(ZstdCodes.Sequences, Where, at, $"sequence {i} takes {litLen} literals, {literals.Length - litPos} are left");
             }
 
-            if (litLen + matchLen > target.End - pos)
+            if (litLen + matchLen > end - pos)
             {
                 throw target.Overrun(pos, litLen + matchLen, at);
             }
 
-            literals.Slice(litPos, litLen).CopyTo(output[pos..]);
-            litPos += litLen;
-            pos += litLen;
-            if (distance > pos || (ulong)distance > target.WindowSize)
+            if (litLen != 0)
             {
-                throw ZstdError.At(ZstdCodes.Sequences, Where, at, $"sequence {i} copies from {distance} bytes back, but {(distance > pos ? $"only {pos} bytes are decoded" : $"the window is {target.WindowSize} bytes")}");
+                literals.Slice(litPos, litLen).CopyTo(output.Slice(pos, litLen));
+                litPos += litLen;
+                pos += litLen;
+            }
+
+            if (distance > pos)
+            {
+                throw ZstdError.At(ZstdCodes.Sequences, Where, at, $"sequence {i} copies from {distance} bytes back, but only {pos} bytes are decoded");
             }
 
             MatchCopy.Copy(output, pos, distance, matchLen);
@@ -145,46 +189,9 @@ internal sealed class ZstdSequences
                 : $"bits are left in the bitstream after its {count} sequences");
         }
 
+        (rep1, rep2, rep3) = (r1, r2, r3);
         written = pos;
         CopyLiterals(literals[litPos..], output, ref written, target, at);
-    }
-
-    /// <summary>The match distance an offset value means, updating the repeat offsets (RFC 8878 3.1.1.5).</summary>
-    private int Resolve(long value, int litLen, long at, int index)
-    {
-        if (value > 3)
-        {
-            var distance = value - 3;
-            if (distance > int.MaxValue)
-            {
-                throw ZstdError.At(ZstdCodes.Sequences, "zstd sequence bitstream", at, $"sequence {index} has offset {distance}, beyond any output");
-            }
-
-            (rep3, rep2, rep1) = (rep2, rep1, (int)distance);
-            return rep1;
-        }
-
-        // With no literals before the match, the repeat offsets are shifted by one.
-        var repeat = (int)value - 1 + (litLen == 0 ? 1 : 0);
-        switch (repeat)
-        {
-            case 0:
-                return rep1;
-            case 1:
-                (rep2, rep1) = (rep1, rep2);
-                return rep1;
-            case 2:
-                (rep3, rep2, rep1) = (rep2, rep1, rep3);
-                return rep1;
-            default:
-                if (rep1 == 1)
-                {
-                    throw ZstdError.At(ZstdCodes.Sequences, "zstd sequence bitstream", at, $"sequence {index} repeats offset 1 minus 1, which is 0");
-                }
-
-                (rep3, rep2, rep1) = (rep2, rep1, rep1 - 1);
-                return rep1;
-        }
     }
 
     private static void CopyLiterals(ReadOnlySpan<byte> literals, Span<byte> output, ref int written, in BlockTarget target, long at)

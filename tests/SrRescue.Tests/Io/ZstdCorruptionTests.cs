@@ -97,17 +97,24 @@ public sealed class ZstdCorruptionTests
     }
 
     /// <summary>
-    /// Every single-bit flip of frames with a checksum: refused, or (a bit the decoder does not
-    /// read, such as the unused bit of the header descriptor) decoded to the original.
+    /// Single-bit flips of frames with a checksum, every bit of the first and last 32 bytes and
+    /// 3000 spread over the rest: each is refused, or (a bit the decoder does not read, such as the
+    /// unused bit of the header descriptor) decodes to the original.
     /// </summary>
     [Fact]
-    public void Every_bit_flip_of_a_checked_frame_is_refused_or_harmless()
+    public void Bit_flips_of_a_checked_frame_are_refused_or_harmless()
     {
-        foreach (var (name, data, frame) in Bases.Value.Where(b => (b.Frame[4] & 4) != 0 && b.Frame.Length < 20_000))
+        foreach (var (name, data, frame) in Bases.Value.Where(b => (b.Frame[4] & 4) != 0))
         {
             var output = new byte[data.Length];
+            var bitCount = frame.Length * 8;
+            var step = Math.Max(1, bitCount / 3000);
+            var bits = Enumerable.Range(0, Math.Min(bitCount, 256))
+                .Concat(Enumerable.Range(Math.Max(0, bitCount - 256), Math.Min(bitCount, 256)))
+                .Concat(Enumerable.Range(0, bitCount / step).Select(i => (i * step) + (i % 8)).Where(b => b < bitCount))
+                .Distinct().ToList();
             var refused = 0;
-            for (var bit = 0; bit < frame.Length * 8; bit++)
+            foreach (var bit in bits)
             {
                 var copy = (byte[])frame.Clone();
                 copy[bit / 8] ^= (byte)(1 << (bit % 8));
@@ -122,7 +129,7 @@ public sealed class ZstdCorruptionTests
                 }
             }
 
-            Assert.True(refused > frame.Length * 8 * 9 / 10, $"{name}: only {refused} of {frame.Length * 8} flips refused");
+            Assert.True(refused > bits.Count * 9 / 10, $"{name}: only {refused} of {bits.Count} flips refused");
         }
     }
 

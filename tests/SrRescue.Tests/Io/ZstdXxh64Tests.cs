@@ -5,7 +5,7 @@ using SrRescue.Tests.Support;
 
 namespace SrRescue.Tests.Io;
 
-public sealed class Xxh64Tests
+public sealed class ZstdXxh64Tests
 {
     // xxHash's published values for seed 0.
     [Theory]

@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using SrRescue.Diagnostics;
+using SrRescue.Io.Zstd;
 
 namespace SrRescue.Qcow2;
 
@@ -52,8 +54,20 @@ internal static class CompressedCluster
         }
     }
 
-    private static bool TryZstd(ReadOnlySpan<byte> compressed, Span<byte> cluster, out string problem) =>
-        Fail("zstd-compressed clusters are not read yet", out problem);
+    private static bool TryZstd(ReadOnlySpan<byte> compressed, Span<byte> cluster, out string problem)
+    {
+        problem = "";
+        try
+        {
+            // qemu's frames carry no content size: a frame that ends short of the cluster is damage.
+            var done = ZstdDecompressor.DecompressFrame(compressed, cluster);
+            return done == cluster.Length || Fail($"the zstd frame ends after {done} of {cluster.Length} bytes", out problem);
+        }
+        catch (CorruptDataException e)
+        {
+            return Fail($"the zstd frame is damaged ({e.Finding.Message} at byte {e.Finding.Offset} of the frame)", out problem);
+        }
+    }
 
     private static bool Fail(string why, out string problem)
     {

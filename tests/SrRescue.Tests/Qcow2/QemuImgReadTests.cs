@@ -8,7 +8,7 @@ namespace SrRescue.Tests.Qcow2;
 
 /// <summary>
 /// Issue 12: images made by the real qemu-img in every layout it writes (versions 2 and 3, cluster
-/// sizes 512 bytes to 2 MiB, extended L2, metadata preallocation, compressed clusters, backing
+/// sizes 512 bytes to 2 MiB, extended L2, metadata preallocation, compressed clusters (deflate and zstd), backing
 /// chains with zeroed and discarded clusters) read back to exactly the bytes qemu-img convert -O raw
 /// gives, with no error finding.
 /// </summary>
@@ -25,6 +25,9 @@ public sealed class QemuImgReadTests
         { "deflate-compressed", ["-c"] },
         { "deflate-compressed-4k", ["-c", "-o", "cluster_size=4096"] },
         { "refcount-bits-1", ["-o", "refcount_bits=1"] },
+        { "zstd-compressed", ["-c", "-o", "compression_type=zstd"] },
+        { "zstd-compressed-2m", ["-c", "-o", "compression_type=zstd,cluster_size=2M"] },
+        { "zstd-compressed-extended-l2", ["-c", "-o", "compression_type=zstd,extended_l2=on"] },
     };
 
     [Theory]

@@ -45,7 +45,8 @@ public static class Qcow2Checker
         }
 
         var h = image.Header;
-        var virtualSize = h.VirtualSizeBytes;
+        // qemu sizes the disk in whole 512-byte sectors (total_sectors = size / 512).
+        var virtualSize = h.VirtualSizeBytes & ~511UL;
         var totalClusters = (virtualSize >> c.ClusterBits) + ((virtualSize & (ulong)(c.ClusterSize - 1)) != 0 ? 1UL : 0);
         return new Qcow2CheckReport
         {

@@ -47,7 +47,7 @@ public static class Qcow2Codes
     /// <summary>More references to a cluster than the refcount width can count.</summary>
     public const string RefcountOverflow = CheckPrefix + "refcount-overflow";
 
-    /// <summary>A refcount cannot be read (its refcount block is not cluster aligned): a check error in qemu.</summary>
+    /// <summary>A refcount cannot be read (its refcount block is not cluster aligned, or past 2^63 - 2^30 where qemu cannot read): a check error in qemu.</summary>
     public const string RefcountUnreadable = CheckPrefix + "refcount-unreadable";
 
     /// <summary>A refcount table entry with reserved bits set.</summary>

@@ -74,11 +74,11 @@ internal static class RefcountCheck
             var end = Math.Min(limit, first + perBlock);
             byte[]? block = null;
             var state = stored is null ? BlockState.None : stored.Block(first / perBlock, out block);
-            if (state == BlockState.Unaligned)
+            if (state == BlockState.Unreadable)
             {
                 // qemu cannot read any refcount of the block: a check error for each cluster.
                 c.CheckError(Qcow2Codes.RefcountUnreadable, "QCOW2 refcount table entry", stored!.TableOffset + (first / perBlock * 8),
-                    $"the refcounts of clusters {first} to {end - 1} cannot be read: their refcount block is not cluster aligned (qemu: Can't get refcount for cluster ..., one check error each)",
+                    $"the refcounts of clusters {first} to {end - 1} cannot be read: their refcount block is not cluster aligned or lies past what qemu can read (qemu: Can't get refcount for cluster ..., one check error each)",
                     end - first);
                 continue;
             }

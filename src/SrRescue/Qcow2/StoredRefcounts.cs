@@ -19,6 +19,13 @@ internal sealed class StoredRefcounts
     public const ulong OffsetMask = 0xFFFF_FFFF_FFFF_FE00;
     public const ulong ReservedMask = 0x1FF;
 
+    /// <summary>
+    /// qemu's BDRV_MAX_LENGTH (2^63 - 2^30): its block layer fails a read that ends past it, so a
+    /// refcount block there cannot be read (a check error), where one merely past the end of the
+    /// file reads as zeros.
+    /// </summary>
+    public const ulong MaxReadEnd = (1UL << 63) - (1UL << 30);
+
     private const long CacheBudgetBytes = 16L << 20;
 
     private readonly IByteSource _source;
@@ -85,9 +92,9 @@ internal sealed class StoredRefcounts
             return BlockState.None;
         }
 
-        if ((offset & ((1UL << _clusterBits) - 1)) != 0)
+        if ((offset & ((1UL << _clusterBits) - 1)) != 0 || offset > MaxReadEnd - (1UL << _clusterBits))
         {
-            return BlockState.Unaligned;
+            return BlockState.Unreadable;
         }
 
         if (offset >= (ulong)_source.Length)
@@ -111,12 +118,12 @@ internal sealed class StoredRefcounts
         return BlockState.Present;
     }
 
-    /// <summary>The stored refcount of <paramref name="cluster"/> (qemu's qcow2_get_refcount); false when its block is not cluster aligned.</summary>
+    /// <summary>The stored refcount of <paramref name="cluster"/> (qemu's qcow2_get_refcount); false when its block cannot be read.</summary>
     public bool TryGet(long cluster, out ulong refcount)
     {
         refcount = 0;
         var state = Block(cluster >> BlockBits, out var block);
-        if (state == BlockState.Unaligned)
+        if (state == BlockState.Unreadable)
         {
             return false;
         }
@@ -167,8 +174,8 @@ internal enum BlockState
     /// <summary>No block (entry 0, past the table or past the file): every refcount in its range is 0.</summary>
     None,
 
-    /// <summary>The entry is not cluster aligned: qemu cannot read the refcounts (an I/O error in its check).</summary>
-    Unaligned,
+    /// <summary>The entry is not cluster aligned, or past where qemu can read: its refcounts cannot be read (an I/O error in qemu's check).</summary>
+    Unreadable,
 
     Present,
 }

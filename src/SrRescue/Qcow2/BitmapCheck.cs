@@ -147,7 +147,10 @@ internal static class BitmapCheck
 
             if (offset != 0)
             {
-                c.Reference(offset, c.ClusterSize, ClusterUse.OtherMetadata, "QCOW2 bitmap table entry", at, $"the data of bitmap table entry {index}");
+                if (!c.TryReference(offset, c.ClusterSize, ClusterUse.OtherMetadata))
+                {
+                    c.ReportBeyondEnd(offset, c.ClusterSize, "QCOW2 bitmap table entry", at, $"the data of bitmap table entry {index}");
+                }
             }
         }
     }

@@ -124,19 +124,26 @@ internal sealed class CheckContext
         var last = ((long)offset + size - 1) >> ClusterBits;
         for (var k = first; k <= last; k++)
         {
+            var before = Computed.Get(k);
             var over = Computed.Add(k, use, (ulong)count);
-            if (over > 0)
+            if (over == 0)
             {
-                Corruption(Qcow2Codes.RefcountOverflow, "QCOW2 refcount", k << ClusterBits,
-                    $"cluster {k} is referenced more often than a {1 << (int)Math.Min(Header.RefcountOrder, 6)}-bit refcount can count (qemu: overflow cluster offset=0x{k << ClusterBits:x}); qemu-img amend can widen the refcounts",
-                    count: (long)over);
+                continue;
+            }
+
+            // qemu counts every reference past the maximum; one finding per cluster says it.
+            Corruptions += (long)Math.Min(over, long.MaxValue);
+            if (before < Computed.Max)
+            {
+                Findings.Add(Severity.Error, Qcow2Codes.RefcountOverflow, "QCOW2 cluster", k << ClusterBits,
+                    $"cluster {k} is referenced more often than a {1 << (int)Math.Min(Header.RefcountOrder, 6)}-bit refcount can count, {Computed.Max}; each further reference is a corruption (qemu: ERROR: overflow cluster offset=0x{k << ClusterBits:x}); qemu-img amend can widen the refcounts");
             }
         }
 
         return true;
     }
 
-    /// <summary>Counts the reference, or reports it as lying past the end of the file (a corruption, as in qemu).</summary>
+    /// <summary>Counts the reference, or reports it as lying past the end of the file (a corruption, as in qemu); for one-off references, since <paramref name="what"/> is built for every call.</summary>
     public void Reference(ulong offset, long size, ClusterUse use, string structure, long referrerAt, string what, long count = 1)
     {
         if (!TryReference(offset, size, use, count))

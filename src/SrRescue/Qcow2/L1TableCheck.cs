@@ -112,10 +112,11 @@ internal static class L1TableCheck
                 continue;
             }
 
-            c.Reference(offset, entries * 8L, ClusterUse.SnapshotL1, "QCOW2 snapshot", first.Offset + Qcow2Snapshot.Off.L1TableOffset, $"the L1 table of {first.Label}", count);
+            var name = $"the L1 table of {first.Label}";
+            c.Reference(offset, entries * 8L, ClusterUse.SnapshotL1, "QCOW2 snapshot", first.Offset + Qcow2Snapshot.Off.L1TableOffset, name, count);
             foreach (var (index, entry) in TableWords.NonZero(c, offset, entries))
             {
-                var l2 = Entry(c, entry, (long)offset + (index * 8), index, $"the L1 table of {first.Label}", count);
+                var l2 = Entry(c, entry, (long)offset + (index * 8), index, name, count);
                 if (l2 >= (ulong)c.FileLength)
                 {
                     continue;
@@ -154,7 +155,11 @@ internal static class L1TableCheck
         }
 
         var l2 = entry & OffsetMask;
-        c.Reference(l2, c.ClusterSize, ClusterUse.L2Table, what, at, $"the L2 table of entry {index} of {table}", count);
+        if (!c.TryReference(l2, c.ClusterSize, ClusterUse.L2Table, count))
+        {
+            c.ReportBeyondEnd(l2, c.ClusterSize, what, at, $"the L2 table of entry {index} of {table}", count);
+        }
+
         if ((l2 & (ulong)(c.ClusterSize - 1)) != 0)
         {
             c.Corruption(Qcow2Codes.L1Unaligned, what, at,

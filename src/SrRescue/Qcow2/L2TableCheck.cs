@@ -130,7 +130,10 @@ internal sealed class L2TableCheck
 
         if (!_c.HasDataFile)
         {
-            _c.Reference(offset, _c.ClusterSize, ClusterUse.Data, What, at, $"the data cluster of L2 entry {index}", walks);
+            if (!_c.TryReference(offset, _c.ClusterSize, ClusterUse.Data, walks))
+            {
+                _c.ReportBeyondEnd(offset, _c.ClusterSize, What, at, $"the data cluster of L2 entry {index}", walks);
+            }
         }
 
         if (active && copiedChecks > 0)

@@ -70,7 +70,9 @@ internal static class BitmapCheck
 
     private static List<Bitmap>? ReadDirectory(CheckContext c, long offset, int size, uint count)
     {
-        var dir = new byte[size];
+        // Only the part inside the file is read: an entry past its end reads as zeros, which no
+        // bitmap can be (its table would have no entries), so the directory breaks there.
+        var dir = new byte[Math.Clamp(c.FileLength - offset, 0, size)];
         c.Source.ReadFullyAt(offset, dir);
         var list = new List<Bitmap>();
         var pos = 0;
@@ -85,6 +87,11 @@ internal static class BitmapCheck
             if (pos + EntryHeaderBytes > size)
             {
                 return Broken(c, at, "an entry runs past the end of the directory");
+            }
+
+            if (pos + EntryHeaderBytes > dir.Length)
+            {
+                return Broken(c, at, $"entry {list.Count} lies past the end of the file ({c.FileLength} bytes) and reads as zeros");
             }
 
             var e = dir.AsSpan(pos);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace SrRescue.Qcow2;
 
 /// <summary>
@@ -50,6 +52,19 @@ internal sealed class ComputedRefcounts
         }
 
         return _words is not null ? _words[cluster] : _shorts is not null ? _shorts[cluster] : _bytes![cluster];
+    }
+
+    /// <summary>The first cluster in [<paramref name="from"/>, <paramref name="end"/>) that anything was found in, or <paramref name="end"/> when none.</summary>
+    public long NextUsed(long from, long end)
+    {
+        end = Math.Min(end, Capacity);
+        if (from >= end)
+        {
+            return end;
+        }
+
+        var i = MemoryMarshal.Cast<ClusterUse, byte>(_uses.AsSpan((int)from, (int)(end - from))).IndexOfAnyExcept((byte)0);
+        return i < 0 ? end : from + i;
     }
 
     public ClusterUse UsesOf(long cluster) => cluster >= 0 && cluster < Capacity ? _uses[cluster] : ClusterUse.None;

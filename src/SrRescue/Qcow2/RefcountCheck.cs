@@ -83,7 +83,9 @@ internal static class RefcountCheck
                 continue;
             }
 
-            for (var k = first; k < end; k++)
+            // A cluster nothing was found in and whose block is absent has 0 on both sides.
+            var k = state == BlockState.Present ? first : computed.NextUsed(first, end);
+            for (; k < end; k++)
             {
                 var have = state == BlockState.Present ? StoredRefcounts.Decode(block!, k - first, stored!.RefcountOrder) : 0;
                 var want = computed.Get(k);
@@ -127,7 +129,7 @@ internal static class RefcountCheck
     /// <summary>A cluster found holding two kinds of structure; qemu counts it only through the refcount it breaks.</summary>
     private static void ReportOverlaps(CheckContext c, long limit)
     {
-        for (long k = 0; k < limit; k++)
+        for (var k = c.Computed.NextUsed(0, limit); k < limit; k = c.Computed.NextUsed(k + 1, limit))
         {
             var uses = c.Computed.UsesOf(k);
             if (BitOperations.PopCount((uint)uses) > 1)

@@ -11,7 +11,8 @@ namespace SrRescue.Tests.Qcow2;
 /// The check's work and memory are bounded by the file: a file cut at every cluster boundary gives
 /// qemu's counts whenever qemu finishes, and tables that all point at one another (4 million L1
 /// entries naming one L2 table, 65536 snapshots naming one L1 table) are read once each and
-/// counted as often as they are named.
+/// counted as often as they are named; a file of more clusters than the check counts is checked
+/// as far as it counts, and the report says it is incomplete.
 /// </summary>
 public sealed class Qcow2CheckBoundsTests
 {
@@ -115,5 +116,25 @@ public sealed class Qcow2CheckBoundsTests
         Assert.Contains(report.Findings, f => f.Code == Qcow2Codes.RefcountOverflow && f.Offset == data);
         Assert.Contains(report.Findings, f => f.Code == Qcow2Codes.RefcountTooLow && f.Offset == refblock + (data >> bits << 1));
         Assert.True(report.Findings.Count < 200, $"{report.Findings.Count} findings");
+    }
+
+    [Fact]
+    public void A_file_with_more_clusters_than_the_check_counts_is_checked_in_part_and_says_so()
+    {
+        var dir = Fixtures.NewTempDir();
+        var file = Make(dir, "wide", "1G", ["-o", "cluster_size=512"], "write -P 0x11 0 64k");
+
+        // A sparse tail of zeros: more 512-byte clusters than the check counts, none referenced.
+        using (var s = new FileStream(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            s.SetLength((Qcow2Checker.MaxHostClusters + 1000) * 512);
+        }
+
+        var report = Ours(file);
+        Assert.False(report.IsComplete);
+        Assert.Contains(report.Findings, f => f.Code == Qcow2Codes.TooLarge);
+        Assert.Equal(0, report.Corruptions);
+        Assert.Equal(0, report.Leaks);
+        Assert.True(report.AllocatedClusters >= 128);
     }
 }

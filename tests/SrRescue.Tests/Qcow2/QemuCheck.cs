@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using SrRescue.Diagnostics;
+using SrRescue.Io;
+using SrRescue.Qcow2;
+using SrRescue.Tests.Support;
+using static SrRescue.Tests.Qcow2.QemuQcow2;
+
+namespace SrRescue.Tests.Qcow2;
+
+/// <summary>What `qemu-img check --output=json` says about a file (absent fields are 0, as qemu leaves out zeros).</summary>
+internal sealed record QemuCheckResult(
+    int ExitCode,
+    long CheckErrors,
+    long Corruptions,
+    long Leaks,
+    long AllocatedClusters,
+    long TotalClusters,
+    long CompressedClusters,
+    long FragmentedClusters,
+    long ImageEndOffset,
+    string Messages);
+
+/// <summary>qemu-img check, our checker on the same file, and byte edits that damage a qcow2 file where its structures are.</summary>
+internal static class QemuCheck
+{
+    public static QemuCheckResult Run(string file)
+    {
+        var r = ExternalTool.Run(Img, ["check", "--output=json", "-f", "qcow2", file]);
+        // 1 is "check failed": check errors, with the JSON all the same when the check ran to the end.
+        Assert.True(r.ExitCode is 0 or 2 or 3 || (r.ExitCode == 1 && r.StdOut.TrimStart().StartsWith('{')), $"qemu-img check exited {r.ExitCode}: {r.All}");
+        using var doc = JsonDocument.Parse(r.StdOut);
+        long Get(string name) => doc.RootElement.TryGetProperty(name, out var v) ? v.GetInt64() : 0;
+        return new QemuCheckResult(r.ExitCode, Get("check-errors"), Get("corruptions"), Get("leaks"), Get("allocated-clusters"),
+            Get("total-clusters"), Get("compressed-clusters"), Get("fragmented-clusters"), Get("image-end-offset"), r.StdErr);
+    }
+
+    public static Qcow2CheckReport Ours(string file)
+    {
+        using var f = FileSource.Open(file);
+        return Qcow2Checker.Check(f);
+    }
+
+    /// <summary>Checks the file with both and asserts every number qemu gives is ours too; returns our report.</summary>
+    public static Qcow2CheckReport AssertSameAsQemu(string file)
+    {
+        var q = Run(file);
+        var ours = Ours(file);
+        var why = $"qemu-img check said:\n{q.Messages}\nours:\n{string.Join("\n", ours.Findings)}";
+        Assert.True(q.CheckErrors == ours.CheckErrors, $"check errors: qemu {q.CheckErrors}, ours {ours.CheckErrors}\n{why}");
+        Assert.True(q.Corruptions == ours.Corruptions, $"corruptions: qemu {q.Corruptions}, ours {ours.Corruptions}\n{why}");
+        Assert.True(q.Leaks == ours.Leaks, $"leaks: qemu {q.Leaks}, ours {ours.Leaks}\n{why}");
+        Assert.True(q.AllocatedClusters == ours.AllocatedClusters, $"allocated: qemu {q.AllocatedClusters}, ours {ours.AllocatedClusters}\n{why}");
+        Assert.True(q.TotalClusters == ours.TotalClusters, $"total: qemu {q.TotalClusters}, ours {ours.TotalClusters}");
+        Assert.True(q.CompressedClusters == ours.CompressedClusters, $"compressed: qemu {q.CompressedClusters}, ours {ours.CompressedClusters}");
+        Assert.True(q.FragmentedClusters == ours.FragmentedClusters, $"fragmented: qemu {q.FragmentedClusters}, ours {ours.FragmentedClusters}");
+        Assert.True(q.ImageEndOffset == ours.ImageEndOffset, $"image end: qemu {q.ImageEndOffset}, ours {ours.ImageEndOffset}\n{why}");
+        var exit = ours.CheckErrors > 0 ? 1 : ours.Corruptions > 0 ? 2 : ours.Leaks > 0 ? 3 : 0;
+        Assert.Equal(q.ExitCode, exit);
+        return ours;
+    }
+
+    /// <summary>A qcow2 image made by qemu-img create with <paramref name="options"/> and written by qemu-io.</summary>
+    public static string Make(string dir, string name, string size, string[] options, params string[] writes)
+    {
+        var file = Path.Combine(dir, name + ".qcow2");
+        ExternalTool.RunChecked(Img, ["create", "-q", "-f", "qcow2", .. options, file, size]);
+        if (writes.Length > 0)
+        {
+            IoCommands(file, writes);
+        }
+
+        return file;
+    }
+
+    /// <summary>A copy of <paramref name="file"/> to damage.</summary>
+    public static string Copy(string file, string suffix)
+    {
+        var copy = Path.ChangeExtension(file, suffix + ".qcow2");
+        File.Copy(file, copy);
+        return copy;
+    }
+}
+
+/// <summary>Where a qcow2 file's structures are, read with our own parser, and edits of them.</summary>
+internal sealed class Qcow2Layout
+{
+    private Qcow2Layout(string file)
+    {
+        File = file;
+        using var f = FileSource.Open(file);
+        var image = Qcow2Image.Open(f, new FindingLog());
+        Header = image.Header;
+        L1 = [.. image.L1];
+    }
+
+    public string File { get; }
+
+    public Qcow2Header Header { get; }
+
+    public ulong[] L1 { get; }
+
+    public long ClusterSize => Header.ClusterSizeBytes;
+
+    public int ClusterBits => (int)Header.ClusterBits;
+
+    public static Qcow2Layout Of(string file) => new(file);
+
+    public long L1EntryAt(int index) => (long)Header.L1TableOffset + (index * 8L);
+
+    /// <summary>The L2 table of the first used L1 entry.</summary>
+    public (int Index, long Offset) FirstL2()
+    {
+        var i = Array.FindIndex(L1, e => (e & L1TableCheck.OffsetMask) != 0);
+        return (i, (long)(L1[i] & L1TableCheck.OffsetMask));
+    }
+
+    public long L2EntryAt(long l2Offset, int index) => l2Offset + (index * (long)Header.L2EntryBytes);
+
+    /// <summary>The first entry of the first L2 table that maps a standard data cluster.</summary>
+    public (long EntryAt, ulong Entry) FirstDataEntry()
+    {
+        foreach (var e in L1.Where(e => (e & L1TableCheck.OffsetMask) != 0))
+        {
+            var l2 = (long)(e & L1TableCheck.OffsetMask);
+            for (var i = 0; i < Header.L2Entries; i++)
+            {
+                var at = L2EntryAt(l2, i);
+                var entry = ReadU64(at);
+                if ((entry & L2Entry.CompressedFlag) == 0 && (entry & L2TableCheck.OffsetMask) != 0)
+                {
+                    return (at, entry);
+                }
+            }
+        }
+
+        throw new InvalidOperationException("no data cluster");
+    }
+
+    public StoredRefcounts Refcounts(FileSource f) =>
+        new(f, (long)Header.RefcountTableOffset, (long)Header.RefcountTableClusters << (ClusterBits - 3), ClusterBits, (int)Header.RefcountOrder);
+
+    public (long At, ulong Value) Refcount(long cluster)
+    {
+        using var f = FileSource.Open(File);
+        var r = Refcounts(f);
+        Assert.True(r.TryGet(cluster, out var value));
+        return (r.EntryOffset(cluster), value);
+    }
+
+    public void SetRefcount(long cluster, ulong value)
+    {
+        var (at, _) = Refcount(cluster);
+        var order = (int)Header.RefcountOrder;
+        var bits = 1 << order;
+        using var s = new FileStream(File, FileMode.Open, FileAccess.ReadWrite);
+        var bytes = new byte[Math.Max(1, bits / 8)];
+        s.Position = at;
+        s.ReadExactly(bytes);
+        if (bits < 8)
+        {
+            var shift = (int)((cluster << order) & 7);
+            var mask = (byte)(((1 << bits) - 1) << shift);
+            bytes[0] = (byte)((bytes[0] & ~mask) | (((int)value << shift) & mask));
+        }
+        else
+        {
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                bytes[bytes.Length - 1 - i] = (byte)(value >> (8 * i));
+            }
+        }
+
+        s.Position = at;
+        s.Write(bytes);
+    }
+
+    public ulong ReadU64(long at)
+    {
+        using var s = new FileStream(File, FileMode.Open, FileAccess.Read);
+        var b = new byte[8];
+        s.Position = at;
+        s.ReadExactly(b);
+        return BinaryPrimitives.ReadUInt64BigEndian(b);
+    }
+
+    public void WriteU64(long at, ulong value)
+    {
+        using var s = new FileStream(File, FileMode.Open, FileAccess.ReadWrite);
+        var b = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(b, value);
+        s.Position = at;
+        s.Write(b);
+    }
+
+    public void WriteU32(long at, uint value)
+    {
+        using var s = new FileStream(File, FileMode.Open, FileAccess.ReadWrite);
+        var b = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(b, value);
+        s.Position = at;
+        s.Write(b);
+    }
+
+    public long Length => new FileInfo(File).Length;
+
+    public void SetLength(long bytes)
+    {
+        using var s = new FileStream(File, FileMode.Open, FileAccess.ReadWrite);
+        s.SetLength(bytes);
+    }
+}

@@ -26,6 +26,7 @@ internal static class CommandExamples
         ["vhd repair"] = ["srrescue vhd repair disk.vhd -o repaired.vhd"],
         ["vhd convert"] = ["srrescue vhd convert child.vhd -o disk.raw --format raw --parent-dir /mnt/parents"],
         ["qcow2 info"] = ["srrescue qcow2 info child.qcow2"],
+        ["qcow2 check"] = ["srrescue qcow2 check QCOW2-<uuid>.qcow2 --json"],
         ["qcow2 convert"] = ["srrescue qcow2 convert child.qcow2 -o disk.raw --format raw --backing-dir /mnt/copies"],
     };
 

@@ -25,6 +25,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(UndoReport))]
 [JsonSerializable(typeof(VdiReport))]
 [JsonSerializable(typeof(VhdCheckCommandReport))]
+[JsonSerializable(typeof(Qcow2CheckCommandReport))]
 [JsonSerializable(typeof(Qcow2ConvertReport))]
 [JsonSerializable(typeof(Qcow2InfoReport))]
 [JsonSerializable(typeof(VhdConvertReport))]

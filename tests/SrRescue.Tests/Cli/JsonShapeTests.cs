@@ -17,7 +17,7 @@ public sealed class JsonShapeTests
     public static TheoryData<string> Commands => new()
     {
         "scan", "list", "history", "show-metadata", "diff", "restore-metadata", "export-lv", "export-vdi", "partitions",
-        "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert", "qcow2-info", "qcow2-convert", "undo", "scan-qcow2", "export-qcow2",
+        "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert", "qcow2-info", "qcow2-check", "qcow2-convert", "undo", "scan-qcow2", "export-qcow2",
     };
 
     private static string[] Args(string name, string dir)
@@ -42,6 +42,7 @@ public sealed class JsonShapeTests
             "vhd-repair" => ["vhd", "repair", Vhd("c-bat-orphans.vhd"), "-o", Out("repaired.vhd")],
             "vhd-convert" => ["vhd", "convert", Path.Combine(VhdFiles.Extract("vhd_damaged", "f-child.vhd.gz", "f-parent.vhd.gz"), "f-child.vhd"), "-o", Out("child.raw"), "--format", "raw"],
             "qcow2-info" => ["qcow2", "info", Qcow2("child.qcow2")],
+            "qcow2-check" => ["qcow2", "check", Qcow2("base.qcow2")],
             "qcow2-convert" => ["qcow2", "convert", Qcow2("child.qcow2"), "-o", Out("child.vhd"), "--format", "vhd"],
             "undo" => [name, Journals.OfPartitionsInPlace("gpt_local_sr")],
             // The QCOW2 SR: scan's qcow2 object, a QCOW2 chain over a raw base exported.

@@ -29,6 +29,8 @@ public sealed class ReportBothWaysTests
             "allocated_blocks", "end_of_data", "batmap.offset", "batmap.sectors", "batmap.version", "chain[].uuid", "missing_parent", "findings[]?severity!=info.code"],
         ["qcow2 info"] = ["file", "version", "virtual_size", "cluster_size", "l1_entries", "l1_table_offset", "refcount_table_offset", "refcount_bits", "compression",
             "features.incompatible", "backing_file", "backing_format", "extensions[].type", "extensions[].offset", "missing_backing", "findings[]?severity!=info.code"],
+        ["qcow2 check"] = ["file", "version", "cluster_size", "virtual_size", "refcount_bits", "corruptions", "leaks", "check_errors", "allocated_clusters", "total_clusters",
+            "compressed_clusters", "fragmented_clusters", "image_end_offset", "findings[]?severity!=info.code"],
         ["qcow2 convert"] = ["input", "output", "format", "virtual_size", "missing_backing", "missing_bytes", "missing_ranges[].offset", "vhd.block_count", "vhd.blocks_written", "findings[]?severity!=info.code"],
         ["doctor"] = ["sources[]", "sr_uuid", "vg", "sr_name", "faults[].id", "faults[].kind", "faults[].title", "faults[].evidence[]", "vdis[].uuid", "vdis[].name_label",
             "vdis[].state", "plan[].step", "plan[].command", "plan[].why", "warnings[]", "findings[]?severity!=info.code"],
@@ -64,6 +66,7 @@ public sealed class ReportBothWaysTests
         { "export", "qcow2_sr", "--vdi a1f0c3d2-4b5e-4c6d-9e7f-8a9b0c1d2e3f -o {out}" }, { "export", "qcow2_sr", "--vdi f6e5b8a7-9ea3-41b2-cd34-5e6f708192a3 --format raw -o {out}" },
         { "export", "qcow2_sr", "--vdi 18270ac9-b0c5-43d4-ef56-708192a3b4c5 --seqno 16 -o {out}" },
         { "qcow2 info", "qcow2_files/child.qcow2 base.qcow2", "" }, { "qcow2 info", "qcow2_files/child.qcow2", "" }, { "qcow2 info", "qcow2_files/base.qcow2", "" },
+        { "qcow2 check", "qcow2_files/base.qcow2", "" }, { "qcow2 check", "qcow2_files/child.qcow2", "" },
         { "qcow2 convert", "qcow2_files/child.qcow2 base.qcow2", "-o {out} --format raw" }, { "qcow2 convert", "qcow2_files/child.qcow2", "-o {out} --format vhd --allow-missing-backing" },
         { "undo", "journal:gpt_local_sr", "" }, { "undo", "journal:gpt_local_sr", "--force" },
     };

@@ -91,6 +91,7 @@ public sealed class SourcesUntouchedTests
             foreach (var args in new[]
             {
                 new[] { "qcow2", "info", file },
+                ["qcow2", "check", file, "--json"],
                 ["qcow2", "convert", file, "-o", Path.Combine(output, $"{n}.raw"), "--format", "raw"],
                 ["qcow2", "convert", file, "-o", Path.Combine(output, $"{n}.vhd"), "--format", "vhd", "--json"],
                 ["doctor", file, "--output-dir", Path.Combine(output, $"doctor{n}")],

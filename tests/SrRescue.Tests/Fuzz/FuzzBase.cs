@@ -132,6 +132,7 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
         ],
         [
             ["qcow2", "info", "{src}", "--json"],
+            ["qcow2", "check", "{src}", "--json"],
             ["qcow2", "convert", "{src}", "-o", "{out}", "--format", "raw", "--allow-missing-backing", "--json"],
             ["qcow2", "convert", "{src}", "-o", "{out}", "--format", "vhd", "--allow-missing-backing", "--json"],
             ["doctor", "{src}", "--json", "--output-dir", "{out}"],

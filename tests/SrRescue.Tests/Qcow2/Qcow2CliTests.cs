@@ -68,6 +68,42 @@ public sealed class Qcow2CliTests
     }
 
     [Fact]
+    public void Check_gives_qemu_img_checks_numbers_and_exit_1_on_a_leak()
+    {
+        var (dir, _) = Files();
+        var file = Path.Combine(dir, "base.qcow2");
+        var clean = Support.Cli.Run("qcow2", "check", file, "--json");
+        Assert.Equal(0, clean.ExitCode);
+        var qemu = System.Text.Json.JsonDocument.Parse(ExternalTool.Run(QemuQcow2.Img, ["check", "--output=json", file]).StdOut).RootElement;
+        var ours = clean.Json();
+        Assert.Equal(qemu.GetProperty("allocated-clusters").GetInt64(), ours.GetProperty("allocated_clusters").GetInt64());
+        Assert.Equal(qemu.GetProperty("compressed-clusters").GetInt64(), ours.GetProperty("compressed_clusters").GetInt64());
+        Assert.Equal(qemu.GetProperty("image-end-offset").GetInt64(), ours.GetProperty("image_end_offset").GetInt64());
+
+        // One more reference counted for the header cluster than there is: qemu-img check calls it a leak (exit 3).
+        var leaky = Path.Combine(Fixtures.NewTempDir(), "leaky.qcow2");
+        File.Copy(file, leaky);
+        using (var f = new FileStream(leaky, FileMode.Open, FileAccess.ReadWrite))
+        {
+            var header = new byte[72];
+            f.ReadExactly(header);
+            var refcountTable = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(48));
+            var entry = new byte[8];
+            f.Position = refcountTable;
+            f.ReadExactly(entry);
+            f.Position = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(entry);
+            f.Write([0, 2]);
+        }
+
+        var qemuLeaky = ExternalTool.Run(QemuQcow2.Img, ["check", "--output=json", leaky]);
+        Assert.Equal(3, qemuLeaky.ExitCode);
+        var damaged = Support.Cli.Run("qcow2", "check", leaky, "--json");
+        Assert.Equal(1, damaged.ExitCode);
+        Assert.Equal(System.Text.Json.JsonDocument.Parse(qemuLeaky.StdOut).RootElement.GetProperty("leaks").GetInt64(), damaged.Json().GetProperty("leaks").GetInt64());
+        Assert.Contains("leaked", Support.Cli.Run("qcow2", "check", leaky).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Vhd_info_on_a_qcow2_points_at_the_qcow2_commands()
     {
         var (dir, _) = Files();

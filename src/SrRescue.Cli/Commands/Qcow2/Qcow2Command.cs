@@ -13,6 +13,7 @@ internal static class Qcow2Command
     public static Command Create(CliContext ctx) => new("qcow2", "QCOW2 files: every field, every problem, conversion.")
     {
         Qcow2InfoCommand.Create(ctx),
+        Qcow2CheckCommand.Create(ctx),
         Qcow2ConvertCommand.Create(ctx),
     };
 }

@@ -128,7 +128,7 @@ public sealed class Qcow2CheckTests
     public void A_file_without_a_header_throws_corrupt_data()
     {
         var dir = Fixtures.NewTempDir();
-        var raw = MakeRaw(dir, Mi);
+        var raw = MakeRaw(dir, 16 * Mi);
         using var f = SrRescue.Io.FileSource.Open(raw);
         var e = Assert.Throws<CorruptDataException>(() => Qcow2Checker.Check(f));
         Assert.Equal(Qcow2Codes.HeaderMagic, e.Finding.Code);

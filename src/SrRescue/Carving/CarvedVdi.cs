@@ -16,6 +16,12 @@ public enum VdiUuidSource
 
     /// <summary>The only MGT record and the only unnamed VHD left.</summary>
     MgtLastOne,
+
+    /// <summary>A QCOW2 child's backing file name (<c>…/QCOW2-&lt;uuid&gt;</c>), the child linked to this image (Qcow2ChainLinker).</summary>
+    ChildBackingFile,
+
+    /// <summary>Unknown: QCOW2 has no uuid of its own, so one derived from where the image starts stands in.</summary>
+    Derived,
 }
 
 /// <summary>A carved VHD as a VDI: its LV, image, parent and name.</summary>

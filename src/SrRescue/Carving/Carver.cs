@@ -1,15 +1,21 @@
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
+using SrRescue.Qcow2;
 using SrRescue.Vhd;
 
 namespace SrRescue.Carving;
 
-/// <summary>What a carve found: the grid, the VDIs, and the used extents no VHD accounts for.</summary>
+/// <summary>What a carve found: the grid, the VDIs (VHD and QCOW2), and the used extents no VDI accounts for.</summary>
 /// <param name="Footers">Which footer states are normal on the LVs carved (the caller's; an LVHD SR's are the Xen layer's).</param>
 public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<CarvedVdi> Vdis, IReadOnlyList<long> UnaccountedPes, FooterPolicy Footers)
 {
+    /// <summary>The QCOW2 images carved (XCP-ng 8.3's QCOW2- LVs), in the order their first extents lie.</summary>
+    public IReadOnlyList<CarvedQcow2Vdi> Qcow2Vdis { get; init; } = [];
+
     public CarvedVdi? FindByVhdUuid(Guid uuid) => Vdis.FirstOrDefault(v => v.Vhd.VhdUuid == uuid);
+
+    public CarvedQcow2Vdi? FindQcow2ByStartPe(long pe) => Qcow2Vdis.FirstOrDefault(v => v.StartPe == pe);
 
     /// <summary>
     /// Runs of consecutive extents on one real source: (le, PV index, source, pe, count, byte
@@ -18,8 +24,15 @@ public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<
     public IReadOnlyList<(long Le, int Pv, string Source, long Pe, long Count, long Offset)> Segments(CarvedVhd vhd)
     {
         ArgumentNullException.ThrowIfNull(vhd);
+        return Segments(vhd.Extents);
+    }
+
+    /// <summary>The segments of a carved LV's extents, as <see cref="Segments(CarvedVhd)"/>.</summary>
+    public IReadOnlyList<(long Le, int Pv, string Source, long Pe, long Count, long Offset)> Segments(IReadOnlyList<CarvedExtent> extents)
+    {
+        ArgumentNullException.ThrowIfNull(extents);
         var segments = new List<(long Le, int Pv, string Source, long Pe, long Count, long Offset)>();
-        foreach (var x in vhd.Extents)
+        foreach (var x in extents)
         {
             var (pv, pe) = Pv is ExtentSpace space && x.Pe >= 0 ? space.Locate(x.Pe) : (0, x.Pe);
             var last = segments.Count > 0 ? segments[^1] : default;
@@ -77,12 +90,34 @@ public sealed record CarveResult(IByteSource Pv, ExtentGrid Grid, IReadOnlyList<
         ArgumentNullException.ThrowIfNull(vdi);
         return VhdChain.Open(vdi.Lv, vdi.LvName, new CarvedParentResolver(Vdis, Footers), log, Footers);
     }
+
+    /// <summary>The lowest confidence of any extent of the QCOW2 image and of the carved images below it.</summary>
+    public ExtentConfidence ChainConfidence(CarvedQcow2Vdi vdi)
+    {
+        ArgumentNullException.ThrowIfNull(vdi);
+        var lowest = vdi.Carved.Confidence;
+        var seen = new HashSet<long> { vdi.StartPe };
+        for (var p = vdi.ParentStartPe; p is { } pe && seen.Add(pe) && FindQcow2ByStartPe(pe) is { } parent; p = parent.ParentStartPe)
+        {
+            lowest = parent.Carved.Confidence < lowest ? parent.Carved.Confidence : lowest;
+        }
+
+        return lowest;
+    }
+
+    /// <summary>The QCOW2 image's virtual disk read through the carved images below it (fault F4 export).</summary>
+    public Qcow2Chain OpenChain(CarvedQcow2Vdi vdi, FindingLog log)
+    {
+        ArgumentNullException.ThrowIfNull(vdi);
+        return Qcow2Chain.Open(vdi.Lv, vdi.LvName, new CarvedQcow2BackingResolver(this), log);
+    }
 }
 
 /// <summary>
 /// Metadata-less recovery of the VHD VDIs of an LVHD SR (fault F4, vhd.md 6.5): finds every VHD
 /// start on the extent grid, rebuilds each LV's extent map from the VHD's own structures, links
-/// chains and names the VDIs from children's locators and MGT records.
+/// chains and names the VDIs from children's locators and MGT records. XCP-ng 8.3's QCOW2 VDIs
+/// likewise, from their refcount, L1 and L2 tables (Qcow2ExtentMapBuilder).
 /// </summary>
 public static class Carver
 {
@@ -167,19 +202,26 @@ public static class Carver
         ArgumentNullException.ThrowIfNull(reservedPes);
         ArgumentNullException.ThrowIfNull(footers);
         ArgumentNullException.ThrowIfNull(log);
+        // QCOW2 images first place the extents their tables prove (and the runs between), so that a
+        // VHD's slack or a guess never takes them; the VHDs then place theirs; the QCOW2 data
+        // extents nothing can prove come last, by allocation order, from what is left.
+        var qcow2Starts = Qcow2StartScanner.Scan(pv, grid, reservedPes.Contains, log, progress);
         var starts = VhdStartScanner.Scan(pv, grid, reservedPes.Contains, log, progress);
-        var builder = new ExtentMapBuilder(pv, grid, reservedPes, log);
+        var qcow2 = new Qcow2ExtentMapBuilder(pv, grid, log, progress);
+        qcow2.PlaceByStructure(qcow2Starts, reservedPes.Union(starts.Select(s => s.Pe)).ToHashSet());
+        var builder = new ExtentMapBuilder(pv, grid, reservedPes.Union(qcow2.Claimed), log);
         var carved = builder.Build(starts, progress);
         var vdis = carved.Select(c => Open(pv, grid, c, footers, log)).ToList();
-        var unaccounted = Unaccounted(pv, grid, builder.Claimed, progress);
+        var qcow2Vdis = Qcow2ChainLinker.Link(pv, grid, qcow2.Complete(builder.Claimed.Contains), log);
+        var unaccounted = Unaccounted(pv, grid, builder.Claimed.Union(qcow2.Claimed).ToHashSet(), progress);
         foreach (var pe in unaccounted)
         {
             ExtentSpace.Log(log, pv, Severity.Info, "carve.extent.unaccounted", "PV extent", grid.OffsetOf(pe),
-                $"{ExtentSpace.Extent(pv, pe)} holds data but no metadata copy and no carved VHD claims it (a raw VDI, a journal, or an uncarvable VHD)");
+                $"{ExtentSpace.Extent(pv, pe)} holds data but no metadata copy and no carved VHD or QCOW2 claims it (a raw VDI, a journal, or an uncarvable image)");
         }
 
         progress?.Report(new WorkProgress("carving", 1, 1));
-        return new CarveResult(pv, grid, vdis, unaccounted, footers);
+        return new CarveResult(pv, grid, vdis, unaccounted, footers) { Qcow2Vdis = qcow2Vdis };
     }
 
     /// <summary>A carved VHD as an LV and an image, named by its footer uuid until MGT or a child names it (Recovery's CarvedVdiNaming).</summary>
@@ -191,7 +233,7 @@ public static class Carver
     }
 
     /// <summary>Unclaimed extents whose first or middle 4 KiB is not zeros.</summary>
-    private static List<long> Unaccounted(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> claimed, IProgress<WorkProgress>? progress)
+    private static List<long> Unaccounted(IByteSource pv, ExtentGrid grid, HashSet<long> claimed, IProgress<WorkProgress>? progress)
     {
         var result = new List<long>();
         var sample = new byte[4096];

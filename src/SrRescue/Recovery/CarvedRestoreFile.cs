@@ -24,7 +24,8 @@ public static class CarvedRestoreFile
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(lvm);
         ArgumentNullException.ThrowIfNull(log);
-        var placed = result.Vdis.Where(v => v.Vhd.Extents.All(x => x.Pe >= 0)).ToList();
+        var placed = result.Vdis.Where(v => v.Vhd.Extents.All(x => x.Pe >= 0)).Select(v => v.LvName)
+            .Concat(result.Qcow2Vdis.Where(v => v.Carved.Extents.All(x => x.Pe >= 0)).Select(v => v.LvName)).ToList();
         if (placed.Count == 0)
         {
             const string Nothing = "no VDI was carved with every extent placed, so no vgcfgrestore file was written (a file without LVs would drop the LVs the VG has)";

@@ -165,7 +165,7 @@ internal static class Qcow2StructurePass
         var where = ExtentSpace.Describe(pv, grid.OffsetOf(pe) + (t.HostOffset % grid.ExtentSizeBytes));
         return v switch
         {
-            { IsClean: true } => $"{t.Describe()} at {where}: {v.Valid} entries in use, each consistent with the image",
+            { IsClean: true } => $"{t.Describe()} at {where}: {v.Valid} {(v.Valid == 1 ? "entry" : "entries")} in use, each consistent with the image",
             { IsDamaged: true } => $"{t.Describe()} at {where}: {v.Valid} entries consistent, {v.Invalid} not (first: {v.Problem}): damaged",
             { IsEmpty: true } => $"{t.Describe()} at {where}: empty (proves nothing)",
             _ => $"{t.Describe()} at {where}: not that table ({v.Valid} entries consistent, {v.Invalid} not; first: {v.Problem})",

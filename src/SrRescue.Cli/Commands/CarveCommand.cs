@@ -6,14 +6,15 @@ using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Lvm;
 using SrRescue.Recovery;
+using SrRescue.Vhd;
 using SrRescue.Xen;
 
 namespace SrRescue.Cli.Commands;
 
 /// <summary>
 /// `carve SOURCE... -o DIR [--format vhd|raw]`: metadata-less recovery (fault F4). Finds every VHD
-/// on the extent grid, rebuilds its extent map from its own structures, links chains, and writes
-/// each VDI (chain coalesced) into DIR with a report. Extents of LVs that some metadata copy still
+/// and QCOW2 image on the extent grid, rebuilds its extent map from its own structures, links
+/// chains, and writes each VDI (chain coalesced) into DIR with a report. Extents of LVs that some metadata copy still
 /// describes are left out: those VDIs come back through `export`.
 /// </summary>
 internal static class CarveCommand
@@ -29,7 +30,7 @@ internal static class CarveCommand
         format.AcceptOnlyFromAmong("vhd", "raw");
         var output = CommonOptions.Output();
         output.Description = "The folder to write the VDIs and the report into (created if missing; files in it are never overwritten).";
-        var cmd = new LvmCommand(ctx, "carve", "Recover VHD VDIs without LVM metadata: rebuild each LV from the VHD's own structures and write it out.", format, output);
+        var cmd = new LvmCommand(ctx, "carve", "Recover VHD and QCOW2 VDIs without LVM metadata: rebuild each LV from the image's own structures and write it out.", format, output);
         return cmd.SetReport((p, lvm) => Carve(ctx, lvm, p.GetValue(cmd.Sources)!, p.GetValue(output)!, p.GetValue(format) ?? "vhd"), c => c.CarveReport,
             (ctx, r) => CarveText.Write(ctx.Out, r), (r, _) => r.NeedsCare ? ExitCodes.DataErrors : ExitCodes.Success, output);
     }
@@ -63,6 +64,8 @@ internal static class CarveCommand
             written.Add(CarveReport.VdiOf(result, vdi, path, format, dataBytes, chain));
         }
 
+        var qcow2 = result.Qcow2Vdis.Select(v => WriteQcow2(result, v, dir, format, log, bar)).ToList();
+
         var restore = CarvedRestoreFile.Build(result, lvm, log, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         string? vgFile = null;
         if (restore.Text is not null)
@@ -71,9 +74,37 @@ internal static class CarveCommand
             WriteText(vgFile, w => w.Write(restore.Text));
         }
 
-        var report = CarveReport.Of(sources, result, written, log, vgFile, restore.IntoVg, Path.Combine(dir, ReportFile));
+        var report = CarveReport.Of(sources, result, written, qcow2, log, vgFile, restore.IntoVg, Path.Combine(dir, ReportFile));
         WriteText(report.ReportFile, w => ReportJson.Write(w, report, c => c.CarveReport));
         return report;
+    }
+
+    /// <summary>
+    /// A QCOW2 VDI's chain as the VHD ones are written: one dynamic VHD (a new footer uuid: QCOW2 has
+    /// none to keep), or sparse raw; raw also when the disk is larger than a VHD holds.
+    /// </summary>
+    private static CarveReport.Qcow2VdiEntry WriteQcow2(CarveResult result, CarvedQcow2Vdi vdi, string dir, string format, FindingLog log, ProgressBar bar)
+    {
+        var chain = result.OpenChain(vdi, log);
+        if (format == "vhd" && chain.Disk.Length > DynamicVhdWriter.MaxVirtualSizeBytes)
+        {
+            log.Add(Severity.Warning, "carve.qcow2.raw", "carved QCOW2", -1,
+                $"the virtual disk of {vdi.LvName} ({chain.Disk.Length} bytes) is larger than a VHD holds; written as raw");
+            format = "raw";
+        }
+
+        var path = Path.Combine(dir, Sanitize(vdi.VdiUuid) + (format == "vhd" ? ".vhd" : ".raw"));
+        long dataBytes;
+        using (var file = OutputFile.Create(path, overwrite: false))
+        {
+            dataBytes = format == "vhd"
+                ? DynamicVhdWriter.Write(chain.Disk, file, DynamicVhdWriteOptions.Default, bar).DataBytes
+                : SparseCopy.Copy(chain.Disk, file, bar);
+            file.Commit();
+        }
+
+        bar.Done();
+        return CarveReport.Qcow2Of(result, vdi, path, format, dataBytes, chain);
     }
 
     /// <summary>A new file of text in the output folder (never over an existing one).</summary>

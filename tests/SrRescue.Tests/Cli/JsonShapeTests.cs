@@ -52,7 +52,7 @@ public sealed class JsonShapeTests
         };
     }
 
-    private static void Collect(JsonElement e, string path, SortedSet<string> into)
+    internal static void Collect(JsonElement e, string path, SortedSet<string> into)
     {
         switch (e.ValueKind)
         {

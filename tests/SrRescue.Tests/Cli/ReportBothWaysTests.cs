@@ -12,7 +12,9 @@ public sealed class ReportBothWaysTests
 {
     private static readonly Dictionary<string, string[]> Facts = new()
     {
-        ["carve"] = ["metadata_file", "metadata_into_vg", "grid.extent_count", "grid.evidence", "vdis[].vdi_uuid", "vdis[].uuid_source", "vdis[].parent_vdi_uuid", "vdis[].confidence", "vdis[].chain_confidence", "vdis[].missing_parent", "vdis[].unplaced_blocks[]", "vdis[].segments[].le", "vdis[].segments[].pe", "vdis[].segments[].count", "unaccounted_extents[].pe", "findings[]?severity!=info.code"],
+        ["carve"] = ["metadata_file", "metadata_into_vg", "grid.extent_count", "grid.evidence", "vdis[].vdi_uuid", "vdis[].uuid_source", "vdis[].parent_vdi_uuid", "vdis[].confidence", "vdis[].chain_confidence", "vdis[].missing_parent", "vdis[].unplaced_blocks[]", "vdis[].segments[].le", "vdis[].segments[].pe", "vdis[].segments[].count",
+            "qcow2_vdis[].vdi_uuid", "qcow2_vdis[].uuid_source", "qcow2_vdis[].parent_lv_name", "qcow2_vdis[].confidence", "qcow2_vdis[].missing_backing",
+            "qcow2_vdis[].segments[].le", "qcow2_vdis[].segments[].pe", "qcow2_vdis[].segments[].count", "unaccounted_extents[].pe", "findings[]?severity!=info.code"],
         ["history"] = ["vgs[].name", "vgs[].id", "vgs[].versions[].seqno", "vgs[].versions[].checksum", "removed[].lv", "removed[].restore_command",
             "removed[].extents_given_to[]", "findings[]?severity!=info.code"],
         ["list"] = ["sr_uuid", "sr_name", "vdis[].uuid", "vdis[].name_label", "vdis[].kind", "vdis[].parent", "vdis[].snapshot_of", "vdis[].state",

@@ -44,8 +44,8 @@ internal static partial class FaultDetector
         var carved = vdis.Where(v => v.State == VdiState.Carved).ToList();
         List<string> evidence = [.. faults[i].Evidence];
         evidence.Add(carved.Count == 0
-            ? "carving the data area found no VHD: no VDI can be rebuilt from these sources"
-            : $"carving the data area finds {carved.Count} VDI(s) by their VHD structures: {string.Join(", ", carved.Select(v => v.Uuid))}");
+            ? "carving the data area found no VHD or QCOW2 image: no VDI can be rebuilt from these sources"
+            : $"carving the data area finds {carved.Count} VDI(s) by their VHD or QCOW2 structures: {string.Join(", ", carved.Select(v => v.Uuid))}");
         faults[i] = faults[i] with { Evidence = evidence };
     }
 

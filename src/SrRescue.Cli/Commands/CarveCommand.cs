@@ -98,7 +98,7 @@ internal static class CarveCommand
         using (var file = OutputFile.Create(path, overwrite: false))
         {
             dataBytes = format == "vhd"
-                ? DynamicVhdWriter.Write(chain.Disk, file, DynamicVhdWriteOptions.Default, bar).DataBytes
+                ? ExportWriters.WriteVhd(chain.Disk, null, file, bar)
                 : SparseCopy.Copy(chain.Disk, file, bar);
             file.Commit();
         }

@@ -110,11 +110,10 @@ internal static class CarvedVgFile
     /// </summary>
     private static string? OldVgName(CarveResult result)
     {
-        foreach (var v in result.Qcow2Vdis.Where(v => v.BackingLvName is not null))
+        foreach (var v in result.Qcow2Vdis.Where(v => v.Image.BackingFileName is not null))
         {
-            var parts = v.Image.BackingFileName!.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-            var vg = parts.Length >= 2 && parts[^1] == v.BackingLvName ? parts[^2] : DeviceMapperName.Split(v.Image.BackingFileName)?.Vg;
-            if (vg is not null && vg.StartsWith(LvName.VgPrefix, StringComparison.Ordinal) && vg.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            if (LvBackingResolver.LvOf(v.Image.BackingFileName!)?.Vg is { } vg && vg.StartsWith(LvName.VgPrefix, StringComparison.Ordinal)
+                && vg.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             {
                 return vg;
             }

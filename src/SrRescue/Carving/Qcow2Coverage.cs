@@ -28,6 +28,9 @@ internal sealed class Qcow2Coverage
     /// <summary>Which (image, logical extent) slots each extent fitted cleanly, in any round.</summary>
     private readonly Dictionary<long, HashSet<(Qcow2Start Start, long K)>> _fitters = [];
 
+    /// <summary>Which image the final resolution gave each extent (made on the first <see cref="Settle"/>: the final resolution does not change).</summary>
+    private Dictionary<long, Qcow2Start>? _owners;
+
     public void Remember(IEnumerable<Qcow2StructurePlan> plans, IReadOnlyDictionary<(Qcow2Start Start, long K), Qcow2Resolved> resolved)
     {
         foreach (var plan in plans)
@@ -83,7 +86,7 @@ internal sealed class Qcow2Coverage
             return r;
         }
 
-        var owners = final.Where(f => f.Value.Pe >= 0).ToDictionary(f => f.Value.Pe, f => f.Key.Start);
+        var owners = _owners ??= final.Where(f => f.Value.Pe >= 0).ToDictionary(f => f.Value.Pe, f => f.Key.Start);
         var chosen = plan.Layout.Signature(slot.Tables, r.Pe);
         var alive = new HashSet<long>();
         var unresolved = false;

@@ -29,6 +29,9 @@ internal sealed class Qcow2Layout : IQcow2Knowledge
     private readonly long _refcountsPerBlock;
     private long _endBytes;
 
+    /// <summary><see cref="CoverageExact"/> once worked out (it walks every cluster in use); reset by whatever reads more.</summary>
+    private bool? _coverageExact;
+
     public Qcow2Layout(Qcow2Start start, IByteSource pv, ExtentGrid grid)
     {
         Start = start;
@@ -94,7 +97,7 @@ internal sealed class Qcow2Layout : IQcow2Knowledge
     /// references other clusters would leave some unreferenced or some referenced twice. Tables
     /// left unread can then reference nothing: they are empty.
     /// </summary>
-    public bool CoverageExact =>
+    public bool CoverageExact => _coverageExact ??=
         RefcountsTrusted && !HasSnapshots && !_pending.Values.Any(l => l.Any(t => t.Kind == Qcow2TableKind.RefcountBlock))
         && _expected.Where(e => e.Item1 == Qcow2TableKind.RefcountBlock).All(e => _blocksRead.Contains(e.Item2))
         && _used.All(c => _tables.Contains(c) || _referenced.Contains(c) || _compressed.Contains(c));
@@ -174,6 +177,7 @@ internal sealed class Qcow2Layout : IQcow2Knowledge
     /// </summary>
     public List<(Qcow2Table Table, TableVerdict Verdict)> Place(long k, long pe)
     {
+        _coverageExact = null;
         _map[k] = pe;
         var read = new List<(Qcow2Table, TableVerdict)>();
         while (_pending.Remove(k, out var tables))
@@ -190,6 +194,7 @@ internal sealed class Qcow2Layout : IQcow2Knowledge
     /// <summary>No extent fits logical extent <paramref name="k"/>: its tables stay unread (what they would say is unknown).</summary>
     public void GiveUp(long k)
     {
+        _coverageExact = null;
         if (_pending.Remove(k, out var tables))
         {
             Unread.AddRange(tables);

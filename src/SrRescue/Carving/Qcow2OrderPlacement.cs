@@ -6,7 +6,7 @@ namespace SrRescue.Carving;
 /// <summary>
 /// Places the logical extents of carved QCOW2 images that nothing in them can verify: extents of
 /// data clusters only, and extents whose tables fit no free extent. LVM hands out an LV's extents
-/// in runs, continuing the run when it can (lvm2.md); so such an extent is the one after its
+/// in runs, continuing the run when it can (lvm2.md 6); so such an extent is the one after its
 /// logical predecessor's, or before its successor's when the successor was placed by its tables;
 /// where neither is free, the next free extent after the predecessor that holds data where the
 /// image has clusters (then the lowest such one: lvm2 2.03 puts an extension in the largest free

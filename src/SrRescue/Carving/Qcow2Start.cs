@@ -24,7 +24,7 @@ public sealed record Qcow2Start(long Pe, long OffsetBytes, Qcow2Header Header, I
     public bool RefcountsMayBeStale => (Header.IncompatibleFeatures & Qcow2Incompatible.Dirty) != 0;
 
     /// <summary>
-    /// The LV size sm gives a QCOW2 VDI of this virtual size (xcp-ng/sm lvmcowutil.py): the virtual
+    /// The LV size sm gives a QCOW2 VDI of this virtual size (qcow2.md 7, lvmcowutil.py): the virtual
     /// size plus the metadata overhead (header and refcount clusters, 8 bytes of L2 entry per 64 KiB
     /// cluster) rounded to 64 KiB, rounded up to whole extents.
     /// </summary>

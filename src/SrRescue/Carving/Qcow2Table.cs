@@ -44,9 +44,9 @@ internal readonly record struct Qcow2TableShape(Qcow2TableKind Kind, int Cluster
 /// what the image is known to hold (<see cref="Valid"/>, not counting empty ones), entries that cannot
 /// be right (<see cref="Invalid"/>, the first one's reason in <see cref="Problem"/>), and of an L2
 /// table the entries whose cluster lies in the extent's worth of clusters after the table
-/// (<see cref="Near"/>): qemu allocates a table when the guest first writes in its range, and the
-/// clusters of that write right after it, so the true table's clusters tend to follow it while
-/// another table of the same image, read in its place, points elsewhere.
+/// (<see cref="Near"/>, qcow2.md 8): qemu allocates a table when the guest first writes in its
+/// range, and the clusters of that write right after it, so the true table's clusters tend to
+/// follow it while another table of the same image, read in its place, points elsewhere.
 /// </summary>
 internal readonly record struct TableVerdict(int Valid, int Invalid, string? Problem, int Near = 0)
 {

@@ -32,11 +32,11 @@ internal interface IQcow2Knowledge
 }
 
 /// <summary>
-/// Checks one cluster read where an image expects a table (qcow2.txt "Cluster mapping", "Host
-/// cluster management"): every entry must be well formed (reserved bits clear, host offsets on
-/// cluster boundaries inside the bound) and agree with what the image is known to hold (a data
-/// cluster has a refcount, a copied one exactly 1, no cluster is data twice or data and table at
-/// once; a refcount block counts every cluster known to be in use). Entries that pass call
+/// Checks one cluster read where an image expects a table (qcow2.md 4 and 5): every entry must be
+/// well formed (reserved bits clear, host offsets on cluster boundaries inside the bound) and
+/// agree with what the image is known to hold (a data cluster has a refcount, a copied one
+/// exactly 1, no cluster is data twice or data and table at once; a refcount block counts every
+/// cluster known to be in use). Entries that pass call
 /// <c>accept</c>, so that reading the table and checking it are one pass.
 /// </summary>
 internal static class Qcow2TableCheck

@@ -11,7 +11,8 @@ namespace SrRescue.Carving;
 /// are counts). Each (shape, offset) is looked up once for the whole carve, one cluster read per
 /// free extent that is not a hole; an image then checks only these candidates against what it
 /// knows. Several images of one shape (qemu-img's defaults) share the look-ups; at worst the free
-/// extents are read once for each cluster offset inside an extent.
+/// extents are read once for each cluster offset inside an extent (the first 4 KiB of a cluster
+/// turn most data away; holes of a sparse source are not read).
 /// </summary>
 internal sealed class Qcow2TableIndex
 {
@@ -20,6 +21,9 @@ internal sealed class Qcow2TableIndex
     private readonly Func<long, bool> _blocked;
     private readonly IProgress<WorkProgress>? _progress;
     private readonly Dictionary<(Qcow2TableShape Shape, long Offset), List<long>> _found = [];
+
+    /// <summary>What is read first of a candidate cluster: 512 L2 entries, enough to turn most data away.</summary>
+    private const int FirstLookBytes = 4096;
 
     /// <param name="blocked">Extents that are no image's table: reserved by metadata, or the first extent of a VHD or QCOW2.</param>
     public Qcow2TableIndex(IByteSource pv, ExtentGrid grid, Func<long, bool> blocked, IProgress<WorkProgress>? progress)
@@ -30,7 +34,7 @@ internal sealed class Qcow2TableIndex
         _progress = progress;
     }
 
-    /// <summary>Cluster reads done so far (for the tests that bound the work).</summary>
+    /// <summary>Whole clusters read so far (past the first look).</summary>
     public long ClustersRead { get; private set; }
 
     /// <summary>The extents, ascending, whose cluster at <paramref name="offsetInExtent"/> may be a table of this shape.</summary>
@@ -56,6 +60,15 @@ internal sealed class Qcow2TableIndex
 
                 var at = _grid.OffsetOf(pe) + offsetInExtent;
                 if (_blocked(pe) || (_pv is ISparseSource sparse && sparse.NextDataOffset(at, at + c) >= at + c))
+                {
+                    continue;
+                }
+
+                // Most extents hold data, which fails in its first 4 KiB: only the rest reads the whole cluster.
+                var first = buffer.AsSpan(0, Math.Min(c, FirstLookBytes));
+                first[_pv.ReadFullyAt(at, first)..].Clear();
+                var look = Qcow2TableCheck.Check(shape.Kind, first, generic, -1, -1);
+                if (look.Invalid > 2 && look.Invalid > look.Valid)
                 {
                     continue;
                 }

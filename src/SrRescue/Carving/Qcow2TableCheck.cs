@@ -164,7 +164,7 @@ internal static class Qcow2TableCheck
             {
                 why = $"is {r}, not a count";
             }
-            else if (r > 0 && index >= 0 && (c << k.ClusterBits) >= k.BoundBytes)
+            else if (r > 0 && index >= 0 && c >= k.BoundBytes >> k.ClusterBits)
             {
                 why = "counts a cluster past the PV";
             }

@@ -18,39 +18,17 @@ internal static class Qcow2ConvertCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var output = CommonOptions.Output();
-        var format = new Option<string>("--format")
-        {
-            Description = "raw: the whole virtual disk, sparse; vhd: one self-contained dynamic VHD (the chain coalesced).",
-            Required = true,
-        };
-        format.AcceptOnlyFromAmong("raw", "vhd");
-        var force = CommonOptions.Force("Overwrite an existing output file (never one of the sources).");
-        var allowMissing = new Option<bool>("--allow-missing-backing")
-        {
-            Description = "When a backing file of the chain cannot be found, write what the chain found holds; the ranges that needed it are written as zeros and listed.",
-        };
-        var backingDir = new Option<string?>("--backing-dir")
-        {
-            Description = "The folder the chain's backing files are looked for in (default: FILE's folder).",
-            HelpName = "DIR",
-        };
+        var o = new ConvertOptions("backing", "a backing file");
         var cmd = new ImageFileCommand(ctx, "convert", "Convert a QCOW2 (with its backing chain) to a sparse raw disk or to one dynamic VHD.",
-            "A QCOW2 file (opened read-only); its backing files are looked for in its folder.", [output, format, force], allowMissing, backingDir);
+            "A QCOW2 file (opened read-only); its backing files are looked for in its folder.", o.Writing, o.Reading);
         return cmd.SetReport(
-            (p, file) => Convert(ctx, file, p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing), p.GetValue(backingDir)),
-            c => c.Qcow2ConvertReport, Qcow2ConvertText.Write, r => !r.Complete || r.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success, output);
+            (p, file) => Convert(ctx, file, p.GetValue(o.Output)!, p.GetValue(o.Format)!, p.GetValue(o.Force), p.GetValue(o.AllowMissing), o.FolderOf(p, file)),
+            c => c.Qcow2ConvertReport, Qcow2ConvertText.Write, r => !r.Complete || r.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success, o.Output);
     }
 
-    private static Qcow2ConvertReport Convert(CliContext ctx, ImageFile file, string output, string format, bool force, bool allowMissing, string? backingDir)
+    private static Qcow2ConvertReport Convert(CliContext ctx, ImageFile file, string output, string format, bool force, bool allowMissing, string folder)
     {
         var log = new FindingLog();
-        var folder = backingDir ?? file.Folder;
-        if (!Directory.Exists(folder))
-        {
-            throw new UsageException($"--backing-dir {folder}: no such folder");
-        }
-
         using var resolver = file.Backings(folder);
         var chain = Qcow2Chain.Open(file.Source, file.Path, resolver, log);
         OutputFile.EnsureNotASource(output, [file.Path, .. chain.MemberNames]);

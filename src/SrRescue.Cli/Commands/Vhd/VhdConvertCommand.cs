@@ -17,40 +17,18 @@ internal static class VhdConvertCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var output = CommonOptions.Output();
-        var format = new Option<string>("--format")
-        {
-            Description = "raw: the whole virtual disk, sparse; vhd: one self-contained dynamic VHD (the chain coalesced).",
-            Required = true,
-        };
-        format.AcceptOnlyFromAmong("raw", "vhd");
-        var force = CommonOptions.Force("Overwrite an existing output file (never one of the sources).");
-        var allowMissing = new Option<bool>("--allow-missing-parent")
-        {
-            Description = "When a parent of the chain cannot be found, write what the chain found holds; the ranges that needed the parent are written as zeros and listed.",
-        };
-        var parentDir = new Option<string?>("--parent-dir")
-        {
-            Description = "The folder the chain's parents are looked for in (default: FILE's folder), e.g. the original folder for a repaired copy written elsewhere.",
-            HelpName = "DIR",
-        };
+        var o = new ConvertOptions("parent", "a parent");
         var cmd = new ImageFileCommand(ctx, "convert", "Convert a VHD (with its chain) to a sparse raw disk or to one dynamic VHD.",
-            "A VHD file (opened read-only); its parents are looked for in its folder.", [output, format, force], allowMissing, parentDir);
+            "A VHD file (opened read-only); its parents are looked for in its folder.", o.Writing, o.Reading);
         return cmd.SetReport(
-            (p, file) => Convert(ctx, file, new ConvertRequest(p.GetValue(output)!, p.GetValue(format)!, p.GetValue(force), p.GetValue(allowMissing), p.GetValue(parentDir))),
+            (p, file) => Convert(ctx, file, new ConvertRequest(p.GetValue(o.Output)!, p.GetValue(o.Format)!, p.GetValue(o.Force), p.GetValue(o.AllowMissing), o.FolderOf(p, file))),
             c => c.VhdConvertReport, VhdConvertText.Write, r => !r.Complete || r.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success);
     }
 
     private static VhdConvertReport Convert(CliContext ctx, ImageFile file, ConvertRequest r)
     {
         var log = new FindingLog();
-        var folder = r.ParentDir ?? file.Folder;
-        if (!Directory.Exists(folder))
-        {
-            throw new UsageException($"--parent-dir {folder}: no such folder");
-        }
-
-        using var resolver = file.Parents(folder);
+        using var resolver = file.Parents(r.Folder);
         var chain = VhdChain.Open(file.Source, file.Path, resolver, log);
         OutputFile.EnsureNotASource(r.Output, [file.Path, .. chain.MemberNames]);
         if (log.FirstOrDefault(f => f.Code is VhdCodes.FooterSizeImplausible or VhdCodes.FixedTruncated) is { } size)
@@ -76,5 +54,5 @@ internal static class VhdConvertCommand
         return VhdConvertReport.Of(file.Path, r.Output, r.Format, chain, missing, outcome.DataBytes, outcome.FileBytes, outcome.Vhd, log);
     }
 
-    private sealed record ConvertRequest(string Output, string Format, bool Force, bool AllowMissingParent, string? ParentDir);
+    private sealed record ConvertRequest(string Output, string Format, bool Force, bool AllowMissingParent, string Folder);
 }

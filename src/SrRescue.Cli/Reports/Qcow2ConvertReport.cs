@@ -19,8 +19,7 @@ internal sealed record Qcow2ConvertReport(string Schema, string Input, string Ou
     public static Qcow2ConvertReport Of(string input, string output, string format, Qcow2Chain chain, Qcow2MissingRanges missing,
         long dataBytes, long outputBytes, DynamicVhdWriteResult? vhd, FindingLog log)
     {
-        var members = Qcow2InfoReport.Of(input, chain, new FindingLog()).Chain;
-        return new("srrescue.qcow2-convert/1", input, output, format, chain.Disk.Length, dataBytes, outputBytes, members,
+        return new("srrescue.qcow2-convert/1", input, output, format, chain.Disk.Length, dataBytes, outputBytes, Qcow2InfoReport.Members(chain),
             chain.IsComplete, chain.MissingBacking, missing.TotalBytes, missing.Truncated, [.. missing.Ranges.Select(r => new VhdConvertReport.RangeEntry(r.OffsetBytes, r.LengthBytes))],
             vhd is null ? null : VhdConvertReport.Written(vhd), FindingReport.Of(log));
     }

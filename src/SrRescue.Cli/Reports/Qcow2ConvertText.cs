@@ -1,5 +1,3 @@
-using SrRescue.Cli.Output;
-
 namespace SrRescue.Cli.Reports;
 
 /// <summary>The text of a <see cref="Qcow2ConvertReport"/>: what was written, through which chain, and what came from nowhere.</summary>
@@ -7,16 +5,10 @@ internal static class Qcow2ConvertText
 {
     public static void Write(TextWriter o, Qcow2ConvertReport r)
     {
-        var what = r.Vhd is { } v
-            ? $"a dynamic VHD (uuid {v.Uuid}, {v.BlocksWritten} of {v.BlockCount} 2 MiB blocks allocated)"
-            : "a sparse raw disk";
-        o.WriteLine($"Converted {r.Input} to {r.Output} (format {r.Format}): {what}");
-        o.WriteLine($"  virtual size {Units.Bytes(r.VirtualSize)} ({r.VirtualSize} bytes), {Units.Bytes(r.DataBytes)} of data, file {Units.Bytes(r.OutputSize)}");
-        o.WriteLine($"  chain of {r.Chain.Count}: {string.Join(" -> ", r.Chain.Select(m => Path.GetFileName(m.Name)))}");
+        ConvertedText.WriteHead(o, r.Input, r.Output, r.Format, r.Vhd, r.VirtualSize, r.DataBytes, r.OutputSize, r.Chain.Select(m => m.Name));
         if (!r.Complete)
         {
-            o.WriteLine($"  NOT RECOVERED: the backing file {r.MissingBacking} is missing; {Units.Bytes(r.MissingBytes)} ({r.MissingBytes} bytes) needed it and were written as zeros:");
-            MissingRangesText.Write(o, r.MissingRanges, r.MissingRangesTruncated);
+            ConvertedText.WriteMissing(o, $"the backing file {r.MissingBacking}", r.MissingBytes, r.MissingRanges, r.MissingRangesTruncated);
         }
 
         Commands.FindingsText.Write(o, r.Findings);

@@ -27,12 +27,6 @@ internal sealed record Qcow2InfoReport(string Schema, string File, long FileSize
         var image = chain.Members[0];
         var h = image.Header;
         var incompatible = h.IncompatibleFeatures;
-        var members = chain.Members.Select((m, i) => new ImageMember(chain.MemberNames[i], "qcow2", m.VirtualSizeBytes, m.ClusterSizeBytes, m.IsHidden)).ToList();
-        if (chain.LowerDisk is { } lower)
-        {
-            members.Add(new ImageMember(chain.MemberNames[^1], "raw", lower.Length, 0, null));
-        }
-
         return new Qcow2InfoReport("srrescue.qcow2-info/1", file, image.Source.Length, h.Version, image.VirtualSizeBytes, image.ClusterSizeBytes,
             h.L1Entries, h.L1TableOffset, h.RefcountTableOffset, h.RefcountTableClusters, h.RefcountOrder <= 6 ? 1 << (int)h.RefcountOrder : 0, h.SnapshotCount,
             (incompatible & Qcow2Incompatible.CompressionType) != 0 && h.CompressionType == 1 ? "zstd" : "deflate", h.CryptMethod != 0, image.IsHidden,
@@ -41,7 +35,20 @@ internal sealed record Qcow2InfoReport(string Schema, string File, long FileSize
                 Hex((ulong)incompatible), Hex(h.CompatibleFeatures), Hex(h.AutoclearFeatures)),
             image.BackingFileName, image.BackingFormat,
             [.. image.Extensions.Select(e => new ExtensionEntry(Hex(e.Type), e.TypeName, e.Offset, e.Data.Length))],
-            members, chain.MissingBacking, FindingReport.Of(log));
+            Members(chain), chain.MissingBacking, FindingReport.Of(log));
+    }
+
+    /// <summary>The chain's images, leaf first, and the raw disk below the last one when there is one.</summary>
+    public static IReadOnlyList<ImageMember> Members(Qcow2Chain chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var members = chain.Members.Select((m, i) => new ImageMember(chain.MemberNames[i], "qcow2", m.VirtualSizeBytes, m.ClusterSizeBytes, m.IsHidden)).ToList();
+        if (chain.LowerDisk is { } lower)
+        {
+            members.Add(new ImageMember(chain.MemberNames[^1], "raw", lower.Length, 0, null));
+        }
+
+        return members;
     }
 
     private static string Hex(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);

@@ -70,11 +70,8 @@ internal static class QemuQcow2
         Assert.True(r.ExitCode == 0 && !r.All.Contains("error", StringComparison.OrdinalIgnoreCase), r.All);
     }
 
-    public static string Sha256File(string path)
-    {
-        using var f = FileSource.Open(path);
-        return VhdFiles.Sha256(f);
-    }
+    /// <summary>SHA-256 of a file (QemuVpc's, for qcow2 tests too).</summary>
+    public static string Sha256File(string path) => Vhd.QemuVpc.Sha256File(path);
 
     /// <summary>Our reading of a qcow2 file through its backing files beside it.</summary>
     public static (string Sha256, Qcow2Chain Chain, FindingLog Log) OurRead(string qcow2)

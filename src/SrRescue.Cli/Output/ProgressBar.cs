@@ -4,13 +4,23 @@ using SrRescue.Diagnostics;
 namespace SrRescue.Cli.Output;
 
 /// <summary>
-/// A one-line progress bar with rate and ETA on stderr, redrawn at most a few times a second;
-/// nothing at all when stderr is not a terminal (DESIGN.md).
+/// A one-line progress bar with rate and ETA on stderr, redrawn at most five times a second;
+/// nothing at all when stderr is not a terminal (DESIGN.md). One bar serves a command's phases in
+/// turn (carve: finding starts, placing extents, then each VDI written): a new phase (another
+/// <see cref="WorkProgress.What"/>, or a count that starts again) gets a line and a rate of its own.
 /// </summary>
-internal sealed class ProgressBar(CliContext ctx) : IProgress<WorkProgress>
+/// <param name="clock">Milliseconds since some start; a test gives its own.</param>
+internal sealed class ProgressBar(CliContext ctx, Func<long>? clock = null) : IProgress<WorkProgress>
 {
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _lastDrawMs = -1000;
+    private const int Width = 30;
+    private const long RedrawMs = 200;
+    private const int MaxWhat = 28;
+
+    private readonly Func<long> _clock = clock ?? StartClock();
+    private string? _what;
+    private long _lastDone;
+    private long _phaseStartMs;
+    private long? _lastDrawMs;
     private bool _drawn;
 
     public void Report(WorkProgress value)
@@ -20,20 +30,24 @@ internal sealed class ProgressBar(CliContext ctx) : IProgress<WorkProgress>
             return;
         }
 
-        var now = _clock.ElapsedMilliseconds;
+        var now = _clock();
+        if (value.What != _what || value.DoneBytes < _lastDone)
+        {
+            Done();
+            _what = value.What;
+            _phaseStartMs = now;
+            _lastDrawMs = null;
+        }
+
+        _lastDone = value.DoneBytes;
         var finished = value.DoneBytes >= value.TotalBytes;
-        if (!finished && now - _lastDrawMs < 200)
+        if (!finished && now - _lastDrawMs < RedrawMs)
         {
             return;
         }
 
         _lastDrawMs = now;
-        var fraction = value.TotalBytes > 0 ? (double)value.DoneBytes / value.TotalBytes : 1;
-        var rate = now > 0 ? value.DoneBytes * 1000.0 / now : 0;
-        var eta = rate > 0 ? TimeSpan.FromSeconds((value.TotalBytes - value.DoneBytes) / rate) : TimeSpan.Zero;
-        const int width = 30;
-        var filled = (int)(fraction * width);
-        ctx.Err.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {fraction * 100,5:0.0}%  {Units.Bytes(value.DoneBytes)} of {Units.Bytes(value.TotalBytes)}  {Units.Bytes((long)rate)}/s  ETA {eta:hh\\:mm\\:ss} ");
+        ctx.Err.Write("\r" + Line(value, now - _phaseStartMs) + " ");
         _drawn = true;
         if (finished)
         {
@@ -41,6 +55,7 @@ internal sealed class ProgressBar(CliContext ctx) : IProgress<WorkProgress>
         }
     }
 
+    /// <summary>Ends the current line, if one was drawn.</summary>
     public void Done()
     {
         if (_drawn)
@@ -48,5 +63,32 @@ internal sealed class ProgressBar(CliContext ctx) : IProgress<WorkProgress>
             ctx.Err.WriteLine();
             _drawn = false;
         }
+    }
+
+    /// <summary>A long name (an image path) keeps its end, so the line stays one terminal line and \r redraws it.</summary>
+    private static string Shortened(string what) => what.Length <= MaxWhat ? what : "..." + what[^(MaxWhat - 3)..];
+
+    private static Func<long> StartClock()
+    {
+        var watch = Stopwatch.StartNew();
+        return () => watch.ElapsedMilliseconds;
+    }
+
+    /// <summary>What, bar, share, bytes done of all, the rate since the phase began and the time left at that rate.</summary>
+    private static string Line(WorkProgress value, long elapsedMs)
+    {
+        var total = Math.Max(value.TotalBytes, 0);
+        var done = Math.Clamp(value.DoneBytes, 0, total);
+        var fraction = total > 0 ? (double)done / total : 1;
+        var filled = (int)(fraction * Width);
+        var line = $"{Shortened(value.What)}  [{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,5:0.0}%  {Units.Bytes(done)} of {Units.Bytes(total)}";
+        if (elapsedMs <= 0 || done == 0)
+        {
+            return line;
+        }
+
+        var rate = done * 1000.0 / elapsedMs;
+        var eta = TimeSpan.FromSeconds(Math.Min((total - done) / rate, TimeSpan.MaxValue.TotalSeconds / 2));
+        return $"{line}  {Units.Bytes((long)rate)}/s  ETA {(int)eta.TotalHours:00}:{eta.Minutes:00}:{eta.Seconds:00}";
     }
 }

@@ -13,6 +13,7 @@
 # (flush on close): the same durability.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 load=$(cut -d" " -f1-3 /proc/loadavg)
 runs=${1:-5}
 shift || true
@@ -20,52 +21,11 @@ images=("$@")
 [ ${#images[@]} -gt 0 ] || images=(4:50 16:15)
 out=bench/out
 mkdir -p "$out"
-dotnet build -c Release src/SrRescue.Cli -o "$out/cli" >/dev/null
-cli="dotnet $out/cli/SrRescue.Cli.dll"
-
-make_image() { # $1 = size in GiB, $2 = percent of blocks written; prints the path
-  local gib=$1 pct=$2 img="$out/convert-${1}g-${2}pct.vhd"
-  if [ ! -f "$img" ]; then
-    qemu-img create -q -f vpc "$img.part" "${gib}G"
-    awk -v blocks=$((gib * 512)) -v pct="$pct" 'BEGIN {
-      for (i = 0; i < blocks; i++) {
-        h = (i * 2654435761) % 4294967296
-        if (h < 4294967296 * pct / 100) {
-          len = (i % 7 == 0) ? 1048576 : 2097152
-          printf "write -P 0x%02x %.0f %d\n", (i % 255) + 1, i * 2097152, len
-        }
-      }
-    }' | qemu-io -f vpc "$img.part" >/dev/null
-    mv "$img.part" "$img"
-  fi
-  echo "$img"
-}
-
-run_once() { # $1 = output (removed first), rest = command; prints "wall_s max_rss_kib user_s sys_s"
-  local target=$1 tf
-  shift
-  rm -f "$target"
-  sync # nobody's dirty pages from the run before slow down this one's writes
-  tf=$(mktemp)
-  /usr/bin/time -o "$tf" -f "%e %M %U %S" "$@" >/dev/null 2>&1 || { cat "$tf" >&2; echo "failed: $*" >&2; exit 1; }
-  tail -n1 "$tf"
-  rm -f "$tf"
-}
-
-summary() { # reads run_once lines; prints "median wall s (cpu median user+sys s), max MiB"
-  local f wall cpu mem
-  f=$(mktemp)
-  cat >"$f"
-  wall=$(cut -d' ' -f1 "$f" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  cpu=$(awk '{printf "%.2f\n", $3 + $4}' "$f" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  mem=$(awk '$2 > m {m = $2} END {print int(m / 1024)}' "$f")
-  rm -f "$f"
-  printf '%s s (cpu %s s), %s MiB' "$wall" "$cpu" "$mem"
-}
+cli=$(srrescue_command)
 
 table=$(mktemp)
 for spec in "${images[@]}"; do
-  img=$(make_image "${spec%:*}" "${spec#*:}")
+  img=$(make_vhd "${spec%:*}" "${spec#*:}")
   ours=$(mktemp) wb=$(mktemp) unsafe=$(mktemp)
   for _ in $(seq "$runs"); do
     # At most two outputs on disk at a time: each qemu output is compared with ours, then removed.

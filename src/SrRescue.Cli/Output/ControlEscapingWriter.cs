@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -13,6 +14,10 @@ namespace SrRescue.Cli.Output;
 /// </summary>
 internal sealed class ControlEscapingWriter(TextWriter inner) : TextWriter
 {
+    /// <summary>The characters <see cref="IsUnsafe"/> names, searched for vectorised: a history of a wrapped ring prints 12 MiB.</summary>
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x2070).Select(i => (char)i).Where(IsUnsafe)]);
+
     public override Encoding Encoding => inner.Encoding;
 
     public override IFormatProvider FormatProvider => CultureInfo.InvariantCulture;
@@ -31,7 +36,7 @@ internal sealed class ControlEscapingWriter(TextWriter inner) : TextWriter
 
     public override void Write(string? value)
     {
-        if (value is null || !value.Any(IsUnsafe))
+        if (value is null || !value.AsSpan().ContainsAny(Unsafe))
         {
             inner.Write(value);
             return;

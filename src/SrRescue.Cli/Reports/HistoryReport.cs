@@ -40,11 +40,13 @@ internal sealed record HistoryReport(string Schema, IReadOnlyList<HistoryReport.
     private static List<RemovedLv> RemovedLvs(LvmInspection lvm)
     {
         var removed = new List<RemovedLv>();
-        foreach (var v in lvm.Vg?.Versions ?? [])
+        var versions = lvm.Vg?.Versions ?? [];
+        for (var i = 0; i < versions.Count; i++)
         {
+            var v = versions[i];
             foreach (var c in v.Changes.Where(c => c.Kind == LvChangeKind.Removed))
             {
-                var before = lvm.Vg!.Versions.LastOrDefault(x => x.Seqno < v.Seqno && x.IsUsable && x.Defines(c.LvName));
+                var before = LastDefining(versions, i, v.Seqno, c.LvName);
                 var reused = before is null ? [] : ExtentReuse.Find(lvm.Vg!, before.Seqno, c.LvName).Select(r => r.OtherLvName).Distinct(StringComparer.Ordinal).ToList();
                 removed.Add(new RemovedLv(c.LvName, v.Seqno, before?.Seqno, reused,
                     before is not null && reused.Count == 0 ? $"srrescue restore-metadata --seqno {before.Seqno} --lv {c.LvName} -o FILE" : null));
@@ -52,5 +54,19 @@ internal sealed record HistoryReport(string Schema, IReadOnlyList<HistoryReport.
         }
 
         return removed;
+    }
+
+    /// <summary>The newest usable version before index <paramref name="end"/> with a lower seqno that defines the LV: searched backwards, as it is nearly always the one before.</summary>
+    private static MetadataVersion? LastDefining(IReadOnlyList<MetadataVersion> versions, int end, long seqno, string lvName)
+    {
+        for (var i = end - 1; i >= 0; i--)
+        {
+            if (versions[i].Seqno < seqno && versions[i].IsUsable && versions[i].Defines(lvName))
+            {
+                return versions[i];
+            }
+        }
+
+        return null;
     }
 }

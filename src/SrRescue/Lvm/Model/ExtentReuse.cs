@@ -8,7 +8,11 @@ namespace SrRescue.Lvm.Model;
 /// </summary>
 public static class ExtentReuse
 {
-    /// <summary>Every range of <paramref name="lvName"/> as defined in seqno <paramref name="fromSeqno"/> that a later version gave to another LV.</summary>
+    /// <summary>
+    /// Every range of <paramref name="lvName"/> as defined in seqno <paramref name="fromSeqno"/> that a
+    /// later version gave to another LV: each overlap once, with the first version that held it, in
+    /// version order (then the other LV's place in that version, its range, ours).
+    /// </summary>
     public static IReadOnlyList<RestoreConflict> Find(VgHistory vg, long fromSeqno, string lvName)
     {
         ArgumentNullException.ThrowIfNull(vg);
@@ -20,21 +24,34 @@ public static class ExtentReuse
             return result;
         }
 
-        var seen = new HashSet<(string, long, string)>();
-        foreach (var later in vg.Versions.Where(v => v.IsUsable && v.Seqno > fromSeqno))
+        var overlaps = new List<(ExtentOwnership.Appearance At, int Theirs, int Mine, PhysicalExtentRange Range, string Other)>();
+        foreach (var placement in ExtentOwnership.Of(vg).Placements)
         {
-            foreach (var other in later.Summary!.Lvs.Where(l => l.Id != mine.Id))
+            var other = placement.Lv;
+            if (other.Id == mine.Id || ExtentOwnership.FirstAfter(placement, fromSeqno) is not { } first)
             {
-                foreach (var theirs in other.Ranges)
+                continue;
+            }
+
+            for (var t = 0; t < other.Ranges.Count; t++)
+            {
+                for (var m = 0; m < mine.Ranges.Count; m++)
                 {
-                    foreach (var range in mine.Ranges)
+                    if (mine.Ranges[m].Intersect(other.Ranges[t]) is { } overlap)
                     {
-                        if (range.Intersect(theirs) is { } overlap && seen.Add((overlap.PvId, overlap.FirstPe, other.Name)))
-                        {
-                            result.Add(new RestoreConflict(lvName, overlap.PvId, overlap.FirstPe, overlap.PeCount, other.Name) { Seqno = later.Seqno });
-                        }
+                        overlaps.Add((first, t, m, overlap, other.Name));
                     }
                 }
+            }
+        }
+
+        overlaps.Sort((a, b) => (a.At.VersionIndex, a.At.Position, a.Theirs, a.Mine).CompareTo((b.At.VersionIndex, b.At.Position, b.Theirs, b.Mine)));
+        var seen = new HashSet<(string, long, string)>();
+        foreach (var (at, _, _, overlap, other) in overlaps)
+        {
+            if (seen.Add((overlap.PvId, overlap.FirstPe, other)))
+            {
+                result.Add(new RestoreConflict(lvName, overlap.PvId, overlap.FirstPe, overlap.PeCount, other) { Seqno = at.Seqno });
             }
         }
 

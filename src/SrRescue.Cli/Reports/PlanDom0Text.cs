@@ -14,7 +14,7 @@ internal static class PlanDom0Text
             o.WriteLine($"  device {i}: {d.Path} ({size}), capture {d.Capture}");
         }
 
-        o.WriteLine(r.CopyBytes is { } n ? $"It reads {Units.Bytes(n)} from the device(s)." : "It reads the devices whole.");
+        o.WriteLine(r.CopyBytes is { } n ? $"It reads {Units.Bytes(n)} ({n} bytes) from the device(s)." : "It reads the devices whole.");
         if (r.CaptureRanges.Count > 0)
         {
             var table = new TextTable("DEVICE", "OFFSET", "BYTES", "WHAT");

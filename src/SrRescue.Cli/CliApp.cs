@@ -60,6 +60,7 @@ internal static class CliApp
             DemoCommand.Create(ctx),
             PartitionsCommand.Create(ctx),
             UndoCommand.Create(ctx),
+            Commands.Plan.PlanCommand.Create(ctx),
         };
 
         CommandExamples.AddTo(root);

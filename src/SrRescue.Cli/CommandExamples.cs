@@ -20,6 +20,7 @@ internal static class CommandExamples
         ["carve"] = ["srrescue carve /dev/sdb -o /mnt/rescue/carved --no-pv-search"],
         ["partitions"] = ["srrescue partitions /dev/sdb --find --write-table table.bin"],
         ["undo"] = ["srrescue undo /mnt/rescue/sdb.journal"],
+        ["plan dom0"] = ["srrescue plan dom0 --device /dev/sdb -o step1.sh", "srrescue plan dom0 sdb.capture -o step2.sh", "srrescue plan dom0 sdb.capture --vdi <uuid> -o step3.sh"],
         ["demo"] = ["srrescue demo"],
         ["vhd info"] = ["srrescue vhd info disk.vhd"],
         ["vhd check"] = ["srrescue vhd check disk.vhd --bitmaps"],

@@ -45,7 +45,8 @@ internal static class ExportCommand
         }
 
         var volumes = new SrVolumes(lvm);
-        var lvName = r.Lv ?? LvOfVdi(volumes, r.Vdi!);
+        var lvName = r.Lv ?? volumes.LvOfVdi(r.Vdi!)
+            ?? throw new UsageException(NoLvFor(r.Vdi!.Trim().ToLowerInvariant()));
         var version = volumes.VersionFor(lvName, r.Seqno)
             ?? throw new UsageException(r.Seqno is { } n
                 ? $"the copy with seqno {n} does not define {lvName} (or is damaged)"
@@ -104,15 +105,5 @@ internal static class ExportCommand
             source.MissingParent, overwritten, unmapped, lvm.Findings);
     }
 
-    /// <summary>The LV of a VDI: VHD-, LV- or QCOW2-&lt;uuid&gt; in any metadata copy.</summary>
-    private static string LvOfVdi(SrVolumes volumes, string vdi)
-    {
-        var uuid = vdi.Trim().ToLowerInvariant();
-        var names = volumes.AllLvNames().Where(n => LvName.Parse(n) is { IsVdi: true } x && x.VdiUuid == uuid).ToList();
-        return names.Count switch
-        {
-            0 => throw new UsageException($"no metadata copy has an LV for VDI {uuid} (VHD-{uuid}, QCOW2-{uuid} or LV-{uuid})"),
-            _ => names[0],
-        };
-    }
+    private static string NoLvFor(string uuid) => $"no metadata copy has an LV for VDI {uuid} (VHD-{uuid}, QCOW2-{uuid} or LV-{uuid})";
 }

@@ -19,6 +19,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(ListReport))]
 [JsonSerializable(typeof(PartitionsContainerReport))]
 [JsonSerializable(typeof(PartitionsReport))]
+[JsonSerializable(typeof(PlanDom0Report))]
 [JsonSerializable(typeof(RestoreMetadataReport))]
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(ShowMetadataReport))]

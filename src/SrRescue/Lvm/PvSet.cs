@@ -145,6 +145,9 @@ public sealed class PvSet : IDisposable
         return null;
     }
 
+    /// <summary>Where the PV with this UUID lies: its scan (source name and byte offset there), or null when none of the sources carries it.</summary>
+    public PvScan? ScanOf(string pvUuid) => FindPv(pvUuid) is { } source ? Pvs[PvSources.ToList().IndexOf(source)] : null;
+
     /// <summary>The readable PV with this UUID (dashed form), or null when none of the sources carries it.</summary>
     public IByteSource? FindPv(string pvUuid)
     {

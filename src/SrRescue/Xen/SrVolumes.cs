@@ -56,6 +56,14 @@ public sealed class SrVolumes(LvmInspection lvm)
     public IEnumerable<string> AllLvNames() =>
         Lvm.Vg?.Versions.Where(v => v.IsUsable).Reverse().SelectMany(v => v.Summary!.LvNames).Distinct(StringComparer.Ordinal) ?? [];
 
+    /// <summary>The LV of a VDI (VHD-, QCOW2- or LV-&lt;uuid&gt;) in any usable version, newest first, or null.</summary>
+    public string? LvOfVdi(string vdiUuid)
+    {
+        ArgumentNullException.ThrowIfNull(vdiUuid);
+        var uuid = vdiUuid.Trim().ToLowerInvariant();
+        return AllLvNames().FirstOrDefault(n => LvName.Parse(n) is { IsVdi: true } x && x.VdiUuid == uuid);
+    }
+
     /// <summary>
     /// Extents of a removed LV that a later metadata version gave to another LV: its data there may
     /// be overwritten (even when that other LV was itself removed again since). Empty for an LV

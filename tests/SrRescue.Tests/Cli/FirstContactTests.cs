@@ -117,7 +117,7 @@ public sealed class FirstContactTests
     [Fact]
     public void Every_command_help_shows_an_example_of_itself()
     {
-        var paths = ListedCommands(Support.Cli.Run("--help").Out).SelectMany(c => c is "vhd" or "qcow2"
+        var paths = ListedCommands(Support.Cli.Run("--help").Out).SelectMany(c => c is "vhd" or "qcow2" or "plan"
             ? ListedCommands(Support.Cli.Run(c, "--help").Out).Select(s => $"{c} {s}") : [c]).ToList();
         Assert.True(paths.Count >= 16, string.Join(", ", paths));
         foreach (var path in paths)

@@ -18,6 +18,7 @@ public sealed class JsonShapeTests
     {
         "scan", "list", "history", "show-metadata", "diff", "restore-metadata", "export-lv", "export-vdi", "partitions",
         "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert", "qcow2-info", "qcow2-check", "qcow2-convert", "undo", "scan-qcow2", "export-qcow2",
+        "plan-dom0",
     };
 
     private static string[] Args(string name, string dir)
@@ -45,6 +46,7 @@ public sealed class JsonShapeTests
             "qcow2-check" => ["qcow2", "check", Qcow2("base.qcow2")],
             "qcow2-convert" => ["qcow2", "convert", Qcow2("child.qcow2"), "-o", Out("child.vhd"), "--format", "vhd"],
             "undo" => [name, Journals.OfPartitionsInPlace("gpt_local_sr")],
+            "plan-dom0" => ["plan", "dom0", "--device", disk, "-o", Out("step1.sh")],
             // The QCOW2 SR: scan's qcow2 object, a QCOW2 chain over a raw base exported.
             "scan-qcow2" => ["scan", Fixtures.Image("qcow2_sr")],
             "export-qcow2" => ["export", Fixtures.Image("qcow2_sr"), "--vdi", "f6e5b8a7-9ea3-41b2-cd34-5e6f708192a3", "-o", Out("qcow2.vhd")],

@@ -20,10 +20,11 @@ internal sealed class ImageFile : IDisposable
     public FileSource Source { get; }
 
     /// <summary>
-    /// A block device is taken to be an LV of an LVHD SR, where a primary footer that is not
-    /// at the end is normal; a file is read by the VHD rules alone.
+    /// A block device or a file named after an LV (`VHD-&lt;uuid&gt;`) is taken to be an LV of an
+    /// LVHD SR, where a primary footer that is not at the end is normal; another file is read by
+    /// the VHD rules alone.
     /// </summary>
-    public FooterPolicy Footers => Source.IsBlockDevice ? LvhdFooters.OnLv : FooterPolicy.File;
+    public FooterPolicy Footers => LvhdFooters.For(Path, Source.IsBlockDevice);
 
     /// <summary>The folder FILE is in, where its parents are looked for unless told otherwise.</summary>
     public string Folder => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;

@@ -16,14 +16,17 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
     private readonly string _folder;
     private readonly List<FileSource> _opened = [];
     private readonly Func<string, IEnumerable<string>>? _otherNames;
+    private readonly Func<string, FooterPolicy> _footersFor;
     private Dictionary<Guid, string>? _byUuid;
 
     /// <param name="folder">Where the child is; relative names are taken from here.</param>
     /// <param name="otherNames">Other file names a parent name may be found under in the folder (an LVHD SR's copies, named by LV or VDI uuid).</param>
-    public FileParentResolver(string folder, Func<string, IEnumerable<string>>? otherNames = null)
+    /// <param name="footersFor">How a parent's footers are read, by its path (null: a file's rules for all).</param>
+    public FileParentResolver(string folder, Func<string, IEnumerable<string>>? otherNames = null, Func<string, FooterPolicy>? footersFor = null)
     {
         _folder = folder;
         _otherNames = otherNames;
+        _footersFor = footersFor ?? (_ => FooterPolicy.File);
     }
 
     public ResolvedParent? Resolve(VhdImage child, FindingLog log)
@@ -110,7 +113,7 @@ public sealed class FileParentResolver : IVhdParentResolver, IDisposable
 
         var f = FileSource.Open(path);
         _opened.Add(f);
-        return new ResolvedParent(f, path, FooterPolicy.File);
+        return new ResolvedParent(f, path, _footersFor(path));
     }
 
     public void Dispose()

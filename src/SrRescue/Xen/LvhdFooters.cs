@@ -11,4 +11,16 @@ namespace SrRescue.Xen;
 public static class LvhdFooters
 {
     public static FooterPolicy OnLv { get; } = new() { KilledPrimaryIsNormal = true, CopiesMayDiffer = true, FooterMayFollowData = true };
+
+    /// <summary>
+    /// The rules for a VHD read from <paramref name="path"/>: an LV's when it is a block device or a
+    /// copy of an LV's bytes named after the LV (`VHD-&lt;uuid&gt;`, as `export --format lv` and the dom0
+    /// scripts write them: the LV's length, so the footer of a deflated LV is not at the end), a
+    /// file's otherwise.
+    /// </summary>
+    public static FooterPolicy For(string path, bool isBlockDevice) =>
+        isBlockDevice || IsLvCopyName(Path.GetFileName(path)) ? OnLv : FooterPolicy.File;
+
+    private static bool IsLvCopyName(string fileName) =>
+        fileName.StartsWith("VHD-", StringComparison.Ordinal) && Guid.TryParseExact(fileName[4..], "D", out _);
 }

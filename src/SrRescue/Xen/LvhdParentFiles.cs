@@ -27,6 +27,6 @@ public static class LvhdParentFiles
         }
     }
 
-    /// <summary>A resolver for VHD files in <paramref name="folder"/> that also knows these names.</summary>
-    public static FileParentResolver Resolver(string folder) => new(folder, Names);
+    /// <summary>A resolver for VHD files in <paramref name="folder"/> that also knows these names and reads a copy named after its LV by the LV's footer rules.</summary>
+    public static FileParentResolver Resolver(string folder) => new(folder, Names, path => LvhdFooters.For(path, isBlockDevice: false));
 }

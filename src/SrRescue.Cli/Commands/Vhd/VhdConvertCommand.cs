@@ -29,7 +29,7 @@ internal static class VhdConvertCommand
     {
         var log = new FindingLog();
         using var resolver = file.Parents(r.Folder);
-        var chain = VhdChain.Open(file.Source, file.Path, resolver, log);
+        var chain = VhdChain.Open(file.Source, file.Path, resolver, log, file.Footers);
         OutputFile.EnsureNotASource(r.Output, [file.Path, .. chain.MemberNames]);
         if (log.FirstOrDefault(f => f.Code is VhdCodes.FooterSizeImplausible or VhdCodes.FixedTruncated) is { } size)
         {

@@ -20,6 +20,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(PartitionsContainerReport))]
 [JsonSerializable(typeof(PartitionsReport))]
 [JsonSerializable(typeof(RestoreMetadataReport))]
+[JsonSerializable(typeof(ServeReport))]
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(ShowMetadataReport))]
 [JsonSerializable(typeof(UndoReport))]

@@ -38,7 +38,7 @@ internal sealed class NbdNegotiation
         var clientFlags = _channel.ReadUInt32();
         if ((clientFlags & ~KnownClientFlags) != 0)
         {
-            // nbd.md 4.1: the server MUST drop the connection on a client flag it does not know.
+            // nbd.md 3: the server MUST drop the connection on a client flag it does not know.
             throw new NbdProtocolException($"the client sent unknown client flags 0x{clientFlags:x8}");
         }
 
@@ -185,7 +185,7 @@ internal sealed class NbdNegotiation
         var set = option == NbdConstants.OptSetMetaContext;
         if (set)
         {
-            // A SET replaces the selection even when it fails (nbd.md 4.2).
+            // A SET replaces the selection even when it fails (nbd.md 4.1).
             _baseAllocation = false;
         }
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace SrRescue.Nbd;
 
 /// <summary>
-/// The data of the options that carry some (nbd.md 4.2): NBD_OPT_INFO and NBD_OPT_GO (export
+/// The data of the options that carry some (nbd.md 4.1): NBD_OPT_INFO and NBD_OPT_GO (export
 /// name, the info types asked for) and NBD_OPT_LIST/SET_META_CONTEXT (export name, queries).
 /// Every length inside is checked against the option's own length; a mismatch is "invalid".
 /// </summary>

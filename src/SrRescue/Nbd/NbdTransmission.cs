@@ -144,7 +144,7 @@ internal sealed class NbdTransmission
         }
     }
 
-    /// <summary>A simple reply: the header, then the bytes. An error after the header is sent can only end the connection (nbd.md 4.3).</summary>
+    /// <summary>A simple reply: the header, then the bytes. An error after the header is sent can only end the connection (nbd.md 3.2).</summary>
     private void ReadSimple(NbdRequest r, long offset, long end, byte[] buffer)
     {
         var first = (int)Math.Min(end - offset, buffer.Length);

@@ -7,7 +7,7 @@
 #           written at the LV's extents; serve --lv LV-<uuid> against qemu-nbd -f raw --offset.
 #   VHD:    the same bytes as a dynamic VHD (qemu-img convert -O vpc); serve FILE.vhd against qemu-nbd -f vpc.
 # Clients: nbdcopy URI null: (4 connections when the server allows several, as both do here) and
-#          qemu-img convert -n -f raw -O raw URI /dev/null (one connection).
+#          qemu-img convert -n -f raw --target-image-opts URI driver=null-co,size=... (one connection, writes nowhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -48,7 +48,7 @@ start() { # what to serve... ; waits until it answers
   for _ in $(seq 200); do nbdinfo --size "nbd+unix:///?socket=$sock/s" >/dev/null 2>&1 && return; sleep 0.05; done
   echo "server did not start: $*"; exit 1
 }
-timed() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
+timed() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || { echo "failed (server: $name): $*" >&2; exit 1; }; t1=$(date +%s.%N); echo "$t1 - $t0" | bc; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 uri="nbd+unix:///?socket=$sock/s"
 cat "$data" "$img" "$vhd" >/dev/null   # warm cache
@@ -67,13 +67,13 @@ for client in nbdcopy qemu-img; do
     for name in "${order[@]}"; do
       # shellcheck disable=SC2086
       start ${servers[$name]}
-      if [ "$client" = nbdcopy ]; then t=$(timed nbdcopy "$uri" null:); else t=$(timed qemu-img convert -n -f raw -O raw "$uri" /dev/null); fi
+      if [ "$client" = nbdcopy ]; then t=$(timed nbdcopy "$uri" null:); else t=$(timed qemu-img convert -n -f raw --target-image-opts "$uri" "driver=null-co,size=$((gib << 30))"); fi
       stop
       times["$client|$name"]+="$t"$'\n'
     done
   done
 done
-echo "| server | nbdcopy URI null: | qemu-img convert URI /dev/null |"
+echo "| server | nbdcopy URI null: | qemu-img convert URI null-co |"
 echo "|---|---|---|"
 for name in "${order[@]}"; do
   a=$(printf '%s' "${times[nbdcopy|$name]}" | median); b=$(printf '%s' "${times[qemu-img|$name]}" | median)

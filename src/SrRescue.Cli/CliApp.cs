@@ -19,6 +19,7 @@ internal static class CliApp
           srrescue history /dev/sdb                       every metadata copy and what changed between them
           srrescue export /dev/sdb --vdi UUID -o d.vhd    one VDI as a self-contained VHD
           srrescue vhd check disk.vhd                     every problem of a VHD file
+          srrescue serve /dev/sdb --vdi UUID              one VDI read-only over NBD (nbd://127.0.0.1:10809)
         """;
 
     /// <summary>The words that name a subcommand below the root, e.g. "vhd info".</summary>
@@ -53,6 +54,7 @@ internal static class CliApp
             DiffCommand.Create(ctx),
             RestoreMetadataCommand.Create(ctx),
             ExportCommand.Create(ctx),
+            ServeCommand.Create(ctx),
             DoctorCommand.Create(ctx),
             CarveCommand.Create(ctx),
             Commands.Vhd.VhdCommand.Create(ctx),

@@ -16,6 +16,8 @@ internal static class CommandExamples
         ["diff"] = ["srrescue diff /dev/sdb --from 26 --to 27"],
         ["restore-metadata"] = ["srrescue restore-metadata /dev/sdb --seqno 26 --lv VHD-<uuid> -o restore.vg"],
         ["export"] = ["srrescue export /dev/sdb --vdi <uuid> -o disk.vhd", "srrescue export /dev/sdb --lv MGT -o mgt.bin"],
+        ["serve"] = ["srrescue serve /dev/sdb --vdi <uuid>                 then: qemu-img convert -f raw nbd://127.0.0.1:10809 disk.raw",
+            "srrescue serve child.qcow2 --socket /tmp/vdi.sock    then: nbdinfo --map 'nbd+unix:///?socket=/tmp/vdi.sock'"],
         ["doctor"] = ["srrescue doctor /dev/sdb --output-dir /mnt/rescue"],
         ["carve"] = ["srrescue carve /dev/sdb -o /mnt/rescue/carved --no-pv-search"],
         ["partitions"] = ["srrescue partitions /dev/sdb --find --write-table table.bin"],

@@ -56,12 +56,34 @@ internal sealed class LvmCommand
                 SrRescue.Io.OutputFile.EnsureNotASource(p.GetValue(output)!, sources);
             }
 
-            var bar = new Output.ProgressBar(_ctx);
-            using var lvm = LvmInspection.Open(sources, p.GetValue(Backup), bar, searchInside: !p.GetValue(NoPvSearch));
-            bar.Done();
+            using var lvm = Open(p);
             return run(p, lvm, p.GetValue(Json));
         });
         return Command;
+    }
+
+    /// <summary>Opens SOURCE... read-only through the LVM layer, as --lvm-backup and --no-pv-search say (with a progress bar).</summary>
+    public LvmInspection Open(ParseResult p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var bar = new Output.ProgressBar(_ctx);
+        var lvm = LvmInspection.Open(p.GetValue(Sources)!, p.GetValue(Backup), bar, searchInside: !p.GetValue(NoPvSearch));
+        bar.Done();
+        return lvm;
+    }
+
+    /// <summary>Prints one report record: JSON by the serialiser under --json, else the text.</summary>
+    public void Print<T>(ParseResult p, T report, Func<ReportJson, JsonTypeInfo<T>> json, Action<CliContext, T> text)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (p.GetValue(Json))
+        {
+            ReportJson.Write(_ctx.Out, report, json);
+        }
+        else
+        {
+            text(_ctx, report);
+        }
     }
 
     /// <summary>
@@ -74,15 +96,7 @@ internal sealed class LvmCommand
         SetAction((p, lvm, asJson) =>
         {
             var report = make(p, lvm);
-            if (asJson)
-            {
-                ReportJson.Write(_ctx.Out, report, json);
-            }
-            else
-            {
-                text(_ctx, report);
-            }
-
+            Print(p, report, json, text);
             return exitCode(report, lvm);
         }, output);
 }

@@ -39,10 +39,8 @@ internal static class CarveCommand
     private static CarveReport Carve(CliContext ctx, LvmInspection lvm, string[] sources, string dir, string format)
     {
         var log = lvm.Findings;
-        var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
         var bar = new ProgressBar(ctx);
-        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, LvhdFooters.OnLv, log, bar), mgt, log);
-        bar.Done();
+        var result = CarveAll(lvm, bar);
 
         Directory.CreateDirectory(dir);
         var written = new List<CarveReport.VdiEntry>();
@@ -77,6 +75,15 @@ internal static class CarveCommand
         var report = CarveReport.Of(sources, result, written, qcow2, log, vgFile, restore.IntoVg, Path.Combine(dir, ReportFile));
         WriteText(report.ReportFile, w => ReportJson.Write(w, report, c => c.CarveReport));
         return report;
+    }
+
+    /// <summary>Every VHD and QCOW2 VDI carved from the sources, named from MGT where it still has them (findings into the inspection's log).</summary>
+    internal static CarveResult CarveAll(LvmInspection lvm, ProgressBar bar)
+    {
+        var mgt = SrInventory.Build(lvm, new FindingLog()).Mgt?.Records ?? [];
+        var result = CarvedVdiNaming.Name(Carver.Carve(lvm, lvm.Pvs.PvSources, LvhdFooters.OnLv, lvm.Findings, bar), mgt, lvm.Findings);
+        bar.Done();
+        return result;
     }
 
     /// <summary>

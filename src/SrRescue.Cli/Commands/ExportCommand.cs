@@ -39,27 +39,8 @@ internal static class ExportCommand
     /// <summary>Writes the file; the report says what it holds.</summary>
     private static ExportReport Run(CliContext ctx, LvmInspection lvm, ExportRequest r)
     {
-        if ((r.Lv is null) == (r.Vdi is null))
-        {
-            throw new UsageException("give exactly one of --vdi UUID or --lv NAME");
-        }
-
         var volumes = new SrVolumes(lvm);
-        var lvName = r.Lv ?? volumes.LvOfVdi(r.Vdi!)
-            ?? throw new UsageException(NoLvFor(r.Vdi!.Trim().ToLowerInvariant()));
-        var version = volumes.VersionFor(lvName, r.Seqno)
-            ?? throw new UsageException(r.Seqno is { } n
-                ? $"the copy with seqno {n} does not define {lvName} (or is damaged)"
-                : $"no metadata copy defines an LV named {lvName}; see 'srrescue history' for the LVs each copy has");
-        // A mirror, RAID or thin LV has no extent map of its own: a file of zeros would look like
-        // an export. Say which LV holds the data instead.
-        if (version.Vg?.FindLv(lvName) is { } lvMeta && lvMeta.Segments.Count > 0 && lvMeta.Segments.All(s => !s.IsStriped)
-            && SrRescue.Lvm.Model.UnmappedLvAdvice.For(version.Vg, lvMeta) is { } advice)
-        {
-            throw new StoppedException($"{advice}; nothing written", lvm.Findings);
-        }
-
-        var volume = volumes.Open(lvName, lvm.Findings, version.Seqno)!;
+        var (lvName, version, volume) = ExportSource.Locate(volumes, lvm, r.Lv, r.Vdi, r.Seqno);
         var kind = LvName.Parse(lvName).Kind;
         var image = kind is LvKind.VhdVdi or LvKind.Qcow2Vdi;
         if (r.Format == "vhd" && !image)
@@ -104,6 +85,4 @@ internal static class ExportCommand
         return ExportReport.Of(lvName, version.Seqno, version.Seqno == lvm.Vg?.Newest?.Seqno, format, r.Output, data.Length, dataBytes, source.Chain,
             source.MissingParent, overwritten, unmapped, lvm.Findings);
     }
-
-    private static string NoLvFor(string uuid) => $"no metadata copy has an LV for VDI {uuid} (VHD-{uuid}, QCOW2-{uuid} or LV-{uuid})";
 }

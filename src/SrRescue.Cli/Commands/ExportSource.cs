@@ -16,6 +16,35 @@ namespace SrRescue.Cli.Commands;
 internal sealed record ExportSource(IByteSource Disk, IReadOnlyList<string> Members, IReadOnlyList<ExportReport.ChainLv> Chain, string? MissingParent,
     Guid? VhdUuid)
 {
+    /// <summary>
+    /// The LV that --lv or --vdi names (exactly one of them), the metadata copy it is read through
+    /// (--seqno, or the newest that defines it) and the LV opened as a volume. A mirror, RAID or thin
+    /// LV stops here: a volume of zeros would look like the disk.
+    /// </summary>
+    public static (string LvName, MetadataVersion Version, LvVolume Volume) Locate(SrVolumes volumes, LvmInspection lvm, string? lv, string? vdi, long? seqno)
+    {
+        if ((lv is null) == (vdi is null))
+        {
+            throw new UsageException("give exactly one of --vdi UUID or --lv NAME");
+        }
+
+        var lvName = lv ?? volumes.LvOfVdi(vdi!) ?? throw new UsageException(NoLvFor(vdi!.Trim().ToLowerInvariant()));
+        var version = volumes.VersionFor(lvName, seqno)
+            ?? throw new UsageException(seqno is { } n
+                ? $"the copy with seqno {n} does not define {lvName} (or is damaged)"
+                : $"no metadata copy defines an LV named {lvName}; see 'srrescue history' for the LVs each copy has");
+        // A mirror, RAID or thin LV has no extent map of its own: say which LV holds the data instead.
+        if (version.Vg?.FindLv(lvName) is { } lvMeta && lvMeta.Segments.Count > 0 && lvMeta.Segments.All(s => !s.IsStriped)
+            && SrRescue.Lvm.Model.UnmappedLvAdvice.For(version.Vg, lvMeta) is { } advice)
+        {
+            throw new StoppedException($"{advice}; nothing written", lvm.Findings);
+        }
+
+        return (lvName, version, volumes.Open(lvName, lvm.Findings, version.Seqno)!);
+    }
+
+    private static string NoLvFor(string uuid) => $"no metadata copy has an LV for VDI {uuid} (VHD-{uuid}, QCOW2-{uuid} or LV-{uuid})";
+
     public static ExportSource Open(SrVolumes volumes, string lvName, LvVolume volume, bool asStored, FindingLog log)
     {
         var kind = LvName.Parse(lvName).Kind;

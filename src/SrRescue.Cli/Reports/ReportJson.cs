@@ -21,6 +21,7 @@ namespace SrRescue.Cli.Reports;
 [JsonSerializable(typeof(PartitionsReport))]
 [JsonSerializable(typeof(PlanDom0Report))]
 [JsonSerializable(typeof(RestoreMetadataReport))]
+[JsonSerializable(typeof(ServeReport))]
 [JsonSerializable(typeof(ScanReport))]
 [JsonSerializable(typeof(ShowMetadataReport))]
 [JsonSerializable(typeof(UndoReport))]

@@ -17,6 +17,7 @@ public sealed class LayerTests
         ["Lvm"] = ["Io", "Diagnostics"],
         ["Vhd"] = ["Io", "Diagnostics"],
         ["Qcow2"] = ["Io", "Diagnostics"],
+        ["Nbd"] = ["Io", "Diagnostics"],
         ["Xen"] = ["Lvm", "Vhd", "Qcow2", "Io", "Diagnostics"],
         ["Carving"] = ["Lvm", "Vhd", "Qcow2", "Io", "Diagnostics"],
         ["Recovery"] = ["Carving", "Xen", "Partitions", "Lvm", "Vhd", "Qcow2", "Io", "Diagnostics"],

@@ -19,6 +19,7 @@ public sealed class JsonShapeTests
         "scan", "list", "history", "show-metadata", "diff", "restore-metadata", "export-lv", "export-vdi", "partitions",
         "carve", "doctor", "vhd-info", "vhd-check", "vhd-repair", "vhd-convert", "qcow2-info", "qcow2-check", "qcow2-convert", "undo", "scan-qcow2", "export-qcow2",
         "plan-dom0",
+        "serve-vdi", "serve-file",
     };
 
     private static string[] Args(string name, string dir)
@@ -50,6 +51,8 @@ public sealed class JsonShapeTests
             // The QCOW2 SR: scan's qcow2 object, a QCOW2 chain over a raw base exported.
             "scan-qcow2" => ["scan", Fixtures.Image("qcow2_sr")],
             "export-qcow2" => ["export", Fixtures.Image("qcow2_sr"), "--vdi", "f6e5b8a7-9ea3-41b2-cd34-5e6f708192a3", "-o", Out("qcow2.vhd")],
+            "serve-vdi" => ["serve", disk, "--vdi", DeletedSnapshot, "--socket", Out("vdi.sock")],
+            "serve-file" => ["serve", Qcow2("child.qcow2"), "--socket", Out("file.sock")],
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
     }

@@ -42,6 +42,7 @@ public sealed class ReportBothWaysTests
         ["scan"] = ["sources[].path", "sources[].pv_uuid", "sources[].pv_offset", "sources[].label.offset", "sources[].label.sector", "sources[].metadata_areas[].number", "sources[].metadata_areas[].offset", "sources[].metadata_areas[].committed_seqno", "sources[].metadata_areas[].committed_offset", "sources[].metadata_areas[].copies", "sources[].metadata_areas[].damaged_copies", "vg.name", "vg.sr_uuid", "vg.seqno", "vg.versions", "vg.pvs[].key", "vg.pvs[].id", "vg.pvs[].source", "vg.pvs[].pe_start", "vg.pvs[].pe_count", "vg.lvs[].name", "vg.lvs[].segments[].areas[].name", "vg.lvs[].segments[].areas[].start", "vg.lvs[].vhd.parent_vdi_uuid", "vg.lvs[].vhd.chain_depth", "vg.lvs[].vhd.problems[]", "vg.lvs[].qcow2.version", "vg.lvs[].qcow2.backing_file", "vg.lvs[].qcow2.backing_format", "vg.lvs[].qcow2.parent_lv", "vg.lvs[].qcow2.parent_vdi_uuid", "vg.lvs[].qcow2.chain_depth", "vg.lvs[].qcow2.problems[]", "other_vgs[].name", "other_vgs[].id", "other_vgs[].versions", "other_vgs[].newest_seqno", "findings[]?severity!=info.code"],
         ["undo"] = ["journal", "target", "restored_ranges"],
         ["plan dom0"] = ["script", "step", "devices[].path", "devices[].capture", "copy_bytes", "capture_ranges[].offset_bytes", "capture_ranges[].length_bytes", "capture_ranges[].what", "next[]"],
+        ["serve"] = ["export", "description", "size", "uri", "chain[]", "missing_parent", "seqno", "connections", "requests", "findings[]?severity!=info.code"],
     };
 
     public static TheoryData<string, string, string> Cases => new()
@@ -73,6 +74,8 @@ public sealed class ReportBothWaysTests
         { "qcow2 convert", "qcow2_files/child.qcow2 base.qcow2", "-o {out} --format raw" }, { "qcow2 convert", "qcow2_files/child.qcow2", "-o {out} --format vhd --allow-missing-backing" },
         { "undo", "journal:gpt_local_sr", "" }, { "undo", "journal:gpt_local_sr", "--force" },
         { "plan dom0", "", "--device /dev/sdb --device /dev/sdc -o {out}" }, { "plan dom0", "", "--device /dev/sdb --whole -o {out}" },
+        { "serve", "snapshot_chain", "--vdi 0d0614ea-9abd-4e26-8b6e-ddc7a2e19385 --socket {out}" }, { "serve", "snapshot_chain", "--lv MGT --socket {out}" },
+        { "serve", "qcow2_files/child.qcow2 base.qcow2", "--socket {out}" }, { "serve", "vhd_damaged/f-child.vhd", "--allow-missing-parent --socket {out}" },
     };
 
     /// <summary>Runs the CLI with new GUIDs from a fixed seed, so the text and the JSON run propose the same partition table.</summary>

@@ -24,6 +24,7 @@ public sealed class SourcesUntouchedTests
             ["restore-metadata", a, b, "--seqno", "21", "-o", Path.Combine(dir, "r.vg")],
             ["export", a, b, "--lv", lost, "-o", Path.Combine(dir, "lost.vhd")],
             ["export", a, b, "--lv", lost, "--format", "raw", "-o", Path.Combine(dir, "lost.raw"), "--json"],
+            ["serve", a, b, "--lv", lost, "--socket", Path.Combine(dir, "lost.sock")],
             ["list", a, b],
             ["list", a, b, "--json"],
             ["doctor", a, b, "--output-dir", Path.Combine(dir, "doctor")],

@@ -69,6 +69,7 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
             ["export", .. src, .. backup, "--vdi", vdi!, "--format", "raw", "-o", "{out}", "--json"],
             ["partitions", "{src}", "--find", "--json"],
             ["carve", .. src, .. backup, "-o", "{out}", "--json"],
+            ["serve", .. src, .. backup, "--vdi", vdi!, "--socket", "{out}", "--json"],
         ])
         {
             MdaAt = mda,
@@ -105,6 +106,7 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
             ["vhd", "repair", "{src}", "-o", "{out}", "--json"],
             ["vhd", "convert", "{src}", "-o", "{out}", "--format", "raw", "--allow-missing-parent"],
             ["doctor", "{src}", "--json", "--output-dir", "{out}"],
+            ["serve", "{src}", "--allow-missing-parent", "--socket", "{out}", "--json"],
         ]);
     }
 
@@ -136,6 +138,7 @@ internal sealed record FuzzBase(string Name, string Path, long Length, bool BigE
             ["qcow2", "convert", "{src}", "-o", "{out}", "--format", "raw", "--allow-missing-backing", "--json"],
             ["qcow2", "convert", "{src}", "-o", "{out}", "--format", "vhd", "--allow-missing-backing", "--json"],
             ["doctor", "{src}", "--json", "--output-dir", "{out}"],
+            ["serve", "{src}", "--allow-missing-parent", "--socket", "{out}", "--json"],
         ]);
     }
 

@@ -18,16 +18,24 @@ internal static class Cli
     public static Result Run(params string[] args) => Run(null, args);
 
     /// <param name="newGuid">Where the GUIDs of a proposed partition table come from (null: new ones each run).</param>
-    public static Result Run(Func<Guid>? newGuid, params string[] args) => Run(errIsTerminal: false, newGuid, args);
+    /// <remarks>
+    /// A command that runs until stopped (serve) is stopped before it starts: it opens its source,
+    /// binds, says what it serves and reports, which is what the harnesses that run every command
+    /// check. <see cref="Run(CancellationToken, string[])"/> runs it for real.
+    /// </remarks>
+    public static Result Run(Func<Guid>? newGuid, params string[] args) => Start(newGuid, args, errIsTerminal: false, new CancellationToken(canceled: true));
+
+    /// <summary>Runs until the command ends or, for serve, until <paramref name="stop"/> is cancelled.</summary>
+    public static Result Run(CancellationToken stop, params string[] args) => Start(null, args, errIsTerminal: false, stop);
 
     /// <summary>As a user at a terminal sees it: stderr is a terminal, so progress is drawn.</summary>
-    public static Result RunOnTerminal(params string[] args) => Run(errIsTerminal: true, null, args);
+    public static Result RunOnTerminal(params string[] args) => Start(null, args, errIsTerminal: true, new CancellationToken(canceled: true));
 
-    private static Result Run(bool errIsTerminal, Func<Guid>? newGuid, string[] args)
+    private static Result Start(Func<Guid>? newGuid, string[] args, bool errIsTerminal, CancellationToken stop)
     {
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        var code = CliApp.Run(args, new CliContext(o, e, errIsTerminal, newGuid));
+        var o = new StringWriter();
+        var e = new StringWriter();
+        var code = CliApp.Run(args, new CliContext(o, e, errIsTerminal, newGuid, stop));
         return new Result(code, o.ToString(), e.ToString());
     }
 

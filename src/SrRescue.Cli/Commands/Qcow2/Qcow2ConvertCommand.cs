@@ -32,16 +32,7 @@ internal static class Qcow2ConvertCommand
         using var resolver = file.Backings(folder);
         var chain = Qcow2Chain.Open(file.Source, file.Path, resolver, log);
         OutputFile.EnsureNotASource(output, [file.Path, .. chain.MemberNames]);
-        if (log.FirstOrDefault(f => f.Code is Qcow2Codes.SizeImplausible or Qcow2Codes.ExternalData or Qcow2Codes.Encrypted) is { } unreadable)
-        {
-            throw new StoppedException($"{unreadable.Message}; nothing written", log);
-        }
-
-        if (!chain.IsComplete && !allowMissing)
-        {
-            throw new StoppedException($"the backing file {chain.MissingBacking} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {file.Path}) was not found; nothing written. " +
-                "--allow-missing-backing writes what the chain found holds (the rest as zeros) and lists those ranges.", log);
-        }
+        ImageChainStops.Qcow2(file, chain, allowMissing, log);
 
         if (format == "vhd" && chain.Disk.Length > DynamicVhdWriter.MaxVirtualSizeBytes)
         {

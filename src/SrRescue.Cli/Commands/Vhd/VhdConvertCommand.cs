@@ -31,16 +31,7 @@ internal static class VhdConvertCommand
         using var resolver = file.Parents(r.Folder);
         var chain = VhdChain.Open(file.Source, file.Path, resolver, log, file.Footers);
         OutputFile.EnsureNotASource(r.Output, [file.Path, .. chain.MemberNames]);
-        if (log.FirstOrDefault(f => f.Code is VhdCodes.FooterSizeImplausible or VhdCodes.FixedTruncated) is { } size)
-        {
-            throw new StoppedException($"{size.Message}; nothing written", log);
-        }
-
-        if (!chain.IsComplete && !r.AllowMissingParent)
-        {
-            throw new StoppedException($"the parent {chain.MissingParent} of {Path.GetFileName(chain.MemberNames[^1])} (in the chain of {file.Path}) was not found; nothing written. " +
-                "--allow-missing-parent writes what the chain found holds (the rest as zeros) and lists those ranges.", log);
-        }
+        ImageChainStops.Vhd(file, chain, r.AllowMissingParent, log);
 
         if (r.Format == "vhd" && chain.Disk.Length > DynamicVhdWriter.MaxVirtualSizeBytes)
         {

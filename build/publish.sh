@@ -2,11 +2,12 @@
 # Publishes srrescue as one file that runs without .NET, for each runtime asked:
 #   build/publish.sh [RID...]        (default: linux-x64; also win-x64, osx-arm64, linux-arm64 ...)
 # Output: dist/<rid>/srrescue (srrescue.exe for win-*). The csproj chooses how (see the
-# RuntimeIdentifier group in src/SrRescue.Cli/SrRescue.Cli.csproj): Native AOT for Linux targets
-# (needs clang or gcc here), self-contained single file with ReadyToRun code for the others.
+# RuntimeIdentifier group in src/SrRescue.Cli/SrRescue.Cli.csproj): Native AOT for this machine's
+# own runtime (needs clang or gcc), self-contained single file with ReadyToRun code for the others.
 set -eu
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- linux-x64
+host_rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n1)
 
 for rid in "$@"; do
   case $rid in
@@ -14,7 +15,7 @@ for rid in "$@"; do
     *) program=srrescue ;;
   esac
   case $rid in
-    linux-*)
+    "$host_rid")
       kind="Native AOT"
       if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
         echo "publish.sh: Native AOT for $rid links with clang (or gcc): apt-get install -y clang" >&2

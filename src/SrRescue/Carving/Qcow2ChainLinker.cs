@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
@@ -125,7 +124,7 @@ internal static class Qcow2ChainLinker
     /// <summary>A stand-in VDI uuid, the same on every run: a version-8 uuid from where the image starts and its size.</summary>
     public static string DerivedUuid(Qcow2Start start)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"srrescue carved qcow2 at {start.OffsetBytes}, virtual size {start.VirtualSizeBytes}"));
+        var hash = Sha256.HashData(Encoding.UTF8.GetBytes($"srrescue carved qcow2 at {start.OffsetBytes}, virtual size {start.VirtualSizeBytes}"));
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16), bigEndian: true).ToString();

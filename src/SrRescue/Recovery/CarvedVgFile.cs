@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using SrRescue.Carving;
+using SrRescue.Io;
 using SrRescue.Lvm;
 using SrRescue.Vhd;
 using SrRescue.Xen;
@@ -138,7 +138,7 @@ internal static class CarvedVgFile
     private static string LvmId(string seed)
     {
         const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(seed));
+        var hash = Sha256.HashData(Encoding.UTF8.GetBytes(seed));
         var chars = hash.Take(32).Select(b => Alphabet[b % Alphabet.Length]).ToArray();
         var raw = new string(chars);
         return $"{raw[..6]}-{raw[6..10]}-{raw[10..14]}-{raw[14..18]}-{raw[18..22]}-{raw[22..26]}-{raw[26..32]}";

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using SrRescue.Diagnostics;
 using SrRescue.Io;
 
@@ -93,17 +92,17 @@ public sealed record CaptureManifest(string DevicePath, long DeviceSizeBytes, IR
         var buffer = new byte[1 << 20];
         foreach (var r in Ranges)
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var hash = new Sha256();
             for (long at = r.OffsetBytes; at < r.OffsetBytes + r.LengthBytes;)
             {
                 var n = (int)Math.Min(buffer.Length, r.OffsetBytes + r.LengthBytes - at);
                 var got = capture.ReadFullyAt(at, buffer.AsSpan(0, n));
                 buffer.AsSpan(got, n - got).Clear();
-                hash.AppendData(buffer, 0, n);
+                hash.Append(buffer.AsSpan(0, n));
                 at += n;
             }
 
-            var sum = Convert.ToHexStringLower(hash.GetHashAndReset());
+            var sum = Convert.ToHexStringLower(hash.Finish());
             if (!string.Equals(sum, r.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 problems.Add($"bytes {r.OffsetBytes}-{r.OffsetBytes + r.LengthBytes - 1} of {capture.Name} ({r.What}) have SHA-256 {sum}, dom0 wrote {r.Sha256}: copy the capture again");

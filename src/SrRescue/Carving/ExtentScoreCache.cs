@@ -4,14 +4,20 @@ namespace SrRescue.Carving;
 /// The scorer's answers, kept for the whole carve: a repair sweep asks again most of what the
 /// sweep it revises asked. An extent's own structure as logical extent k is kept per VHD, k,
 /// extent and the VHD's extent 1 (whose batmap it is checked against), whatever came before it;
-/// the block running in per VHD, k, extent and the extent before.
+/// the block running in per VHD, k, extent and the extent before. Each in a cache of bounded size
+/// (<see cref="BoundedCache{TKey, TValue}"/>): these keys grow with extents x VHDs (gigabytes on a
+/// LUN of terabytes with hundreds of VHDs); what was dropped is scored again when asked for.
 /// </summary>
 internal sealed class ExtentScoreCache(ExtentScorer scorer)
 {
-    private readonly Dictionary<(long Start, long Pe1), byte[]?> _batmaps = [];
-    private readonly Dictionary<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = [];
-    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (double Score, string? Evidence)> _runIn = [];
-    private readonly Dictionary<(long Start, long K, long Pe, long Prev), (int Agree, int Disagree)> _deep = [];
+    /// <summary>Up to 128 KiB each (2 TiB of 2 MiB blocks).</summary>
+    private readonly BoundedCache<(long Start, long Pe1), byte[]?> _batmaps = new(256);
+
+    /// <summary>A few hundred bytes each with their evidence.</summary>
+    private readonly BoundedCache<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = new(1 << 16);
+
+    private readonly BoundedCache<(long Start, long K, long Pe, long Prev), (double Score, string? Evidence)> _runIn = new(1 << 16);
+    private readonly BoundedCache<(long Start, long K, long Pe, long Prev), (int Agree, int Disagree)> _deep = new(1 << 16);
 
     /// <summary>
     /// The extent's score as logical extent k: its own structure (scored once per VHD, k and
@@ -25,7 +31,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
         if (!_structure.TryGetValue(key, out var own))
         {
             own = scorer.Structure(s, k, pe, Batmap(s, pe1));
-            _structure[key] = own;
+            _structure.Set(key, own);
         }
 
         if (own.Rejected)
@@ -36,7 +42,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
         if (!_runIn.TryGetValue((s.Pe, k, pe, prev), out var runIn))
         {
             runIn = scorer.RunIn(s, k, pe, prev);
-            _runIn[(s.Pe, k, pe, prev)] = runIn;
+            _runIn.Set((s.Pe, k, pe, prev), runIn);
         }
 
         return own.WithRunIn(runIn);
@@ -49,7 +55,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
         if (!_deep.TryGetValue(key, out var r))
         {
             r = scorer.DeepRunIn(s, k, pe, prev);
-            _deep[key] = r;
+            _deep.Set(key, r);
         }
 
         return r;
@@ -67,7 +73,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
         if (!_batmaps.TryGetValue((s.Pe, pe1), out var batmap))
         {
             batmap = pe1 < 0 ? null : scorer.ReadBatmap(s, pe1);
-            _batmaps[(s.Pe, pe1)] = batmap;
+            _batmaps.Set((s.Pe, pe1), batmap);
         }
 
         return batmap;

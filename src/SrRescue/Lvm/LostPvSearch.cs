@@ -87,7 +87,7 @@ internal static class LostPvSearch
     }
 
     /// <summary>Chunks start on a sector boundary, so every label candidate is at a multiple of 512 in the chunk.</summary>
-    private static void SearchChunk(ReadOnlySpan<byte> chunk, long chunkOffset, string source, List<FoundPv> found, FindingLog log)
+    internal static void SearchChunk(ReadOnlySpan<byte> chunk, long chunkOffset, string source, List<FoundPv> found, FindingLog log)
     {
         for (var at = 0; at + LabelHeader.SectorSize <= chunk.Length; at += LabelHeader.SectorSize)
         {

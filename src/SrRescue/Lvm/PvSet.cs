@@ -115,10 +115,32 @@ public sealed class PvSet : IDisposable
         return new PvSet(owned, scans, pvSources);
     }
 
-    /// <summary>PVs further into a source that has no label at its start (checksum-valid labels only).</summary>
+    /// <summary>
+    /// PVs further into a source that has no label at its start (checksum-valid labels only): first
+    /// where partitions start (<see cref="PvStartProbe"/>: a few reads of 2 KiB), and only when
+    /// nothing is there, every sector (<see cref="LostPvSearch"/>: one read of the whole source).
+    /// </summary>
     private static List<FoundPv> FindInside(IByteSource source, FindingLog log, IProgress<WorkProgress>? progress)
     {
-        var found = LostPvSearch.Find(source, log, progress).Where(f => f.CrcMatches && f.PvStartBytes > 0).ToList();
+        var probeLog = new FindingLog();
+        var found = PvStartProbe.Find(source, probeLog, progress).Where(f => f.CrcMatches && f.PvStartBytes > 0).ToList();
+        if (found.Count > 0)
+        {
+            foreach (var f in probeLog)
+            {
+                log.Add(f);
+            }
+
+            log.Add(Severity.Info, "lvm.pv.search-partition-starts", "LVM label", 0,
+                $"no LVM label at the start of {source.Name}; found at a 1 MiB boundary, so the rest of it was not searched (`partitions --find` searches every sector)", source: source.Name);
+        }
+        else
+        {
+            log.Add(Severity.Info, "lvm.pv.search-every-sector", "LVM label", 0,
+                $"no LVM label at the start of {source.Name} nor at any 1 MiB boundary (or sector 34 or 63) of it: every sector searched, one read of the whole source (--no-pv-search skips this)", source: source.Name);
+            found = LostPvSearch.Find(source, log, progress).Where(f => f.CrcMatches && f.PvStartBytes > 0).ToList();
+        }
+
         foreach (var f in found)
         {
             log.Add(Severity.Warning, "lvm.pv.inside", "LVM label", f.LabelOffsetBytes,

@@ -132,16 +132,6 @@ public sealed class RandomSrCarveTests(ITestOutputHelper output)
     private static string Describe(CarveResult r) => string.Join("\n", r.Vdis.OrderBy(v => v.Vhd.VhdUuid).Select(v =>
         $"{v.Vhd.VhdUuid}: {string.Join(",", v.Vhd.Extents.Select(x => $"{x.Pe}/{x.Confidence}"))}"));
 
-    /// <summary>A source that tells no holes, as a block device.</summary>
-    private sealed class HoleBlind(IByteSource inner) : IByteSource
-    {
-        public string Name => inner.Name;
-
-        public long Length => inner.Length;
-
-        public int ReadAt(long offset, Span<byte> buffer) => inner.ReadAt(offset, buffer);
-    }
-
     /// <summary>Everything the extents of one map say for it: each extent's score and the run-in from the extent before.</summary>
     private static double Evidence(ExtentScorer scorer, VhdStart start, IReadOnlyList<long> pes)
     {

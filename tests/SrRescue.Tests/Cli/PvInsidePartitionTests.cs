@@ -45,4 +45,38 @@ public sealed class PvInsidePartitionTests
         Assert.Contains(scan.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "lvm.pv.not-searched");
         Assert.DoesNotContain(scan.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "lvm.pv.inside");
     }
+
+    [Fact]
+    public void A_pv_on_a_1_MiB_boundary_is_found_without_searching_every_sector()
+    {
+        var image = Fixtures.Image("gpt_local_sr");
+        var offset = Fixtures.Expected("gpt_local_sr").GetProperty("pv_offsets").GetProperty("disk.img").GetInt64();
+        Assert.Equal(0, offset % (1 << 20));
+        var scan = Support.Cli.Json("scan", image);
+        Assert.Equal(offset, Assert.Single(scan.GetProperty("sources").EnumerateArray()).GetProperty("pv_offset").GetInt64());
+        var codes = scan.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()).ToList();
+        Assert.Contains("lvm.pv.search-partition-starts", codes);
+        Assert.DoesNotContain("lvm.pv.search-every-sector", codes);
+    }
+
+    [Fact]
+    public void A_pv_off_every_boundary_is_found_by_searching_every_sector_and_that_is_said()
+    {
+        // The same disk 4 KiB further on: its PV starts at no 1 MiB boundary nor at sector 34 or 63.
+        var offset = Fixtures.Expected("gpt_local_sr").GetProperty("pv_offsets").GetProperty("disk.img").GetInt64() + 4096;
+        var shifted = Path.Combine(Fixtures.NewTempDir(), "shifted.img");
+        using (var output = File.Create(shifted))
+        {
+            output.Write(new byte[4096]);
+            using var input = File.OpenRead(Fixtures.Image("gpt_local_sr"));
+            input.CopyTo(output);
+        }
+
+        var scan = Support.Cli.Json("scan", shifted);
+        Assert.Equal(offset, Assert.Single(scan.GetProperty("sources").EnumerateArray()).GetProperty("pv_offset").GetInt64());
+        var codes = scan.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()).ToList();
+        Assert.Contains("lvm.pv.search-every-sector", codes);
+        Assert.DoesNotContain("lvm.pv.search-partition-starts", codes);
+        File.Delete(shifted);
+    }
 }

@@ -220,7 +220,6 @@ public static class Carver
                 $"{ExtentSpace.Extent(pv, pe)} holds data but no metadata copy and no carved VHD or QCOW2 claims it (a raw VDI, a journal, or an uncarvable image)");
         }
 
-        progress?.Report(new WorkProgress("carving", 1, 1));
         return new CarveResult(pv, grid, vdis, unaccounted, footers) { Qcow2Vdis = qcow2Vdis };
     }
 
@@ -241,7 +240,7 @@ public static class Carver
         {
             if (pe % 256 == 0)
             {
-                progress?.Report(new WorkProgress("checking unclaimed extents", pe, grid.ExtentCount));
+                progress?.Report(new WorkProgress("checking unclaimed extents", pe * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
             }
 
             if (claimed.Contains(pe))
@@ -264,6 +263,7 @@ public static class Carver
             }
         }
 
+        progress?.Report(new WorkProgress("checking unclaimed extents", grid.ExtentCount * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
         return result;
     }
 }

@@ -84,7 +84,7 @@ public static class Dom0Planner
     {
         ArgumentNullException.ThrowIfNull(volumes);
         var notes = new List<string>();
-        var place = new LvPlacement(volumes.Lvm.Pvs, captures, notes);
+        var place = new LvDeviceRanges(volumes.Lvm.Pvs, captures, notes);
         var ranges = new List<DeviceRange>();
         if (volumes.Lvm.Vg?.Newest?.Vg is not { } newest)
         {
@@ -138,7 +138,7 @@ public static class Dom0Planner
         ArgumentNullException.ThrowIfNull(volumes);
         ArgumentNullException.ThrowIfNull(vdis);
         var notes = new List<string>();
-        var place = new LvPlacement(volumes.Lvm.Pvs, captures, notes);
+        var place = new LvDeviceRanges(volumes.Lvm.Pvs, captures, notes);
         var leaves = vdis.Select(v => volumes.LvOfVdi(v) ?? throw new ArgumentException($"no metadata copy has an LV for VDI {v} (VHD-, QCOW2- or LV-<uuid>)", nameof(vdis))).ToList();
         if (all)
         {

@@ -9,7 +9,7 @@ namespace SrRescue.Recovery.Dom0;
 /// PV was found in. XenServer SRs use linear segments only; a striped or other segment, or a
 /// PV none of the captures holds, is left out and named in the notes.
 /// </summary>
-internal sealed class LvPlacement(PvSet pvs, IReadOnlyList<string> captures, List<string> notes)
+internal sealed class LvDeviceRanges(PvSet pvs, IReadOnlyList<string> captures, List<string> notes)
 {
     /// <summary>The device ranges holding LV bytes [<paramref name="from"/>, + <paramref name="length"/>), in LV order; target offsets are LV offsets.</summary>
     public List<DeviceRange> Place(VgMetadata vg, LvMetadata lv, long from, long length, string what)

@@ -10,6 +10,7 @@
 #          qemu-img convert -n -f raw --target-image-opts URI driver=null-co,size=... (one connection, writes nowhere).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 runs=${1:-5}
 gib=${2:-2}
 uuid=5e7c0a11-0000-4000-8000-00000000b0b0
@@ -37,8 +38,7 @@ fi
 [ -f "$vhd" ] || qemu-img convert -f raw -O vpc -o subformat=dynamic "$data" "$vhd"
 pe_start=$(cat "$img.pe_start")
 
-dotnet build -c Release src/SrRescue.Cli -o bench/out/srrescue >/dev/null
-srrescue=bench/out/srrescue/srrescue
+srrescue=$(srrescue_command)   # SRRESCUE=dist/linux-x64/srrescue: the published program
 sock=$(mktemp -d)
 server=""
 stop() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; server=""; rm -f "$sock/s"; }
@@ -55,7 +55,7 @@ cat "$data" "$img" "$vhd" >/dev/null   # warm cache
 
 declare -A servers=(
   ["srrescue serve --lv (raw LV)"]="$srrescue serve $img --lv LV-$uuid --socket $sock/s"
-  ["qemu-nbd -f raw --offset (raw LV)"]="qemu-nbd --read-only --persistent --shared=8 -f raw --offset=$pe_start --socket=$sock/s $img"
+  ["qemu-nbd -f raw --offset (raw LV)"]="qemu-nbd --read-only --persistent --shared=8 --image-opts driver=raw,offset=$pe_start,size=$((gib << 30)),file.driver=file,file.filename=$img --socket=$sock/s"
   ["srrescue serve FILE.vhd"]="$srrescue serve $vhd --socket $sock/s"
   ["qemu-nbd -f vpc"]="qemu-nbd --read-only --persistent --shared=8 -f vpc --socket=$sock/s $vhd"
 )
@@ -67,7 +67,10 @@ for client in nbdcopy qemu-img; do
     for name in "${order[@]}"; do
       # shellcheck disable=SC2086
       start ${servers[$name]}
-      if [ "$client" = nbdcopy ]; then t=$(timed nbdcopy "$uri" null:); else t=$(timed qemu-img convert -n -f raw --target-image-opts "$uri" "driver=null-co,size=$((gib << 30))"); fi
+      if [ "$client" = nbdcopy ]; then t=$(timed nbdcopy "$uri" null:); else
+        # The null target must be as large as what the server exports (a VHD's size is its CHS-rounded one).
+        t=$(timed qemu-img convert -n -f raw --target-image-opts "$uri" "driver=null-co,size=$(nbdinfo --size "$uri")")
+      fi
       stop
       times["$client|$name"]+="$t"$'\n'
     done

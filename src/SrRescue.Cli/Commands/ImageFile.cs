@@ -1,3 +1,4 @@
+using SrRescue.Diagnostics;
 using SrRescue.Io;
 using SrRescue.Qcow2;
 using SrRescue.Vhd;
@@ -33,6 +34,9 @@ internal sealed class ImageFile : IDisposable
 
     /// <summary>Finds parents in <paramref name="folder"/> (FILE's own by default) by every name XenServer gives a parent's file.</summary>
     public FileParentResolver Parents(string? folder = null) => LvhdParentFiles.Resolver(folder ?? Folder);
+
+    /// <summary>FILE's VHD chain, FILE read by <see cref="Footers"/>, its parents found by <paramref name="resolver"/> (which reads each by where it lives).</summary>
+    public VhdChain OpenVhdChain(FileParentResolver resolver, FindingLog log) => VhdChain.Open(Source, Path, resolver, log, Footers);
 
     /// <summary>Finds QCOW2 backing files in <paramref name="folder"/> (FILE's own by default) by every name XCP-ng gives them.</summary>
     public FileBackingResolver Backings(string? folder = null) => Qcow2BackingFiles.Resolver(folder ?? Folder);

@@ -72,7 +72,7 @@ internal sealed record ServedDisk(string Kind, string Name, string Description, 
             if (format == "vpc" || EndsWithVhdFooter(file.Source))
             {
                 var resolver = file.Parents();
-                var chain = VhdChain.Open(file.Source, file.Path, resolver, log);
+                var chain = file.OpenVhdChain(resolver, log);
                 ImageChainStops.Vhd(file, chain, allowMissing, log, serving: true);
                 return OfFile("vhd-file", file, chain.Disk, chain.MemberNames, chain.MissingParent, new Both(resolver, file));
             }
@@ -106,11 +106,11 @@ internal sealed record ServedDisk(string Kind, string Name, string Description, 
         }
     }
 
-    /// <summary>A fixed VHD keeps its only footer in the last 512 bytes, cookie "conectix" first (vhd.md 2).</summary>
+    /// <summary>A fixed VHD keeps its only footer in its last 512 bytes, the cookie first (vhd.md 2).</summary>
     private static bool EndsWithVhdFooter(FileSource source)
     {
         Span<byte> cookie = stackalloc byte[8];
-        return source.Length >= 512 && source.ReadAt(source.Length - 512, cookie) == 8 && cookie.SequenceEqual("conectix"u8);
+        return source.Length >= VhdFooter.Size && source.ReadAt(source.Length - VhdFooter.Size, cookie) == cookie.Length && cookie.SequenceEqual(VhdFooter.Cookie);
     }
 
     private sealed class Both(IDisposable first, IDisposable second) : IDisposable

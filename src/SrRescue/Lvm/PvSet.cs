@@ -132,7 +132,7 @@ public sealed class PvSet : IDisposable
             }
 
             log.Add(Severity.Info, "lvm.pv.search-partition-starts", "LVM label", 0,
-                $"no LVM label at the start of {source.Name}; found at a 1 MiB boundary, so the rest of it was not searched (`partitions --find` searches every sector)", source: source.Name);
+                $"no LVM label at the start of {source.Name}; found where a partition starts (a 1 MiB boundary, or sector 34 or 63), so the rest of it was not searched (`partitions --find` searches every sector)", source: source.Name);
         }
         else
         {

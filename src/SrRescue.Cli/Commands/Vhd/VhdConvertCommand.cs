@@ -29,7 +29,7 @@ internal static class VhdConvertCommand
     {
         var log = new FindingLog();
         using var resolver = file.Parents(r.Folder);
-        var chain = VhdChain.Open(file.Source, file.Path, resolver, log, file.Footers);
+        var chain = file.OpenVhdChain(resolver, log);
         OutputFile.EnsureNotASource(r.Output, [file.Path, .. chain.MemberNames]);
         ImageChainStops.Vhd(file, chain, r.AllowMissingParent, log);
 

@@ -15,7 +15,7 @@ internal static class VhdInfoCommand
         {
             var log = new FindingLog();
             using var resolver = file.Parents();
-            var chain = VhdChain.Open(file.Source, file.Path, resolver, log, file.Footers);
+            var chain = file.OpenVhdChain(resolver, log);
             var image = chain.Members[0];
             return VhdInfoReport.Of(image, chain, ParentName.Candidates(image, log), log);
         }, c => c.VhdInfoReport, VhdInfoText.Write, r => r.HasErrors ? ExitCodes.DataErrors : ExitCodes.Success);

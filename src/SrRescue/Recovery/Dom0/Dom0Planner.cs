@@ -94,7 +94,7 @@ public static class Dom0Planner
         {
             foreach (var pv in newest.Pvs)
             {
-                if (volumes.Lvm.Pvs.ScanOf(pv.Id) is { } scan && captures.ToList().IndexOf(scan.Source) is var i and >= 0
+                if (volumes.Lvm.Pvs.ScanOf(pv.Id) is { } scan && place.DeviceOf(scan.Source) is var i and >= 0
                     && !manifests[i].Covers(scan.PvOffsetBytes, pv.PeStartSectors * 512))
                 {
                     ranges.Add(new DeviceRange(i, scan.PvOffsetBytes, pv.PeStartSectors * 512, scan.PvOffsetBytes, $"metadata area of PV {pv.Id}"));

@@ -34,7 +34,7 @@ internal sealed class LvDeviceRanges(PvSet pvs, IReadOnlyList<string> captures, 
             }
 
             var scan = pvs.ScanOf(pv.Id);
-            var device = scan is null ? -1 : IndexOf(scan.Source);
+            var device = scan is null ? -1 : DeviceOf(scan.Source);
             if (device < 0)
             {
                 notes.Add($"{lv.Name}: extents on PV {pv.Id} ({pv.Key}), which none of the captures holds; give the capture of every PV of the SR");
@@ -48,7 +48,8 @@ internal sealed class LvDeviceRanges(PvSet pvs, IReadOnlyList<string> captures, 
         return ranges;
     }
 
-    private int IndexOf(string source)
+    /// <summary>The index of the capture <paramref name="source"/> names, or -1.</summary>
+    public int DeviceOf(string source)
     {
         for (var i = 0; i < captures.Count; i++)
         {

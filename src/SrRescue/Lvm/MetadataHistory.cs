@@ -1,3 +1,4 @@
+using System.Text;
 using SrRescue.Diagnostics;
 using SrRescue.Lvm.Model;
 using SrRescue.Lvm.Text;
@@ -51,43 +52,58 @@ public sealed class MetadataHistory
         return new MetadataHistory(vgs);
     }
 
-    /// <summary>Versions parsed at once: bounds memory (parsed trees are dropped after each batch).</summary>
-    private const int ParseBatch = 64;
-
     /// <summary>
-    /// Parses the versions in seqno order, in parallel batches, and diffs each usable version with
-    /// the previous usable one. Only summaries and changes are kept; a ring of thousands of copies
-    /// is not held in memory as parsed trees.
+    /// Parses the versions in seqno order and diffs each usable version with the previous usable
+    /// one. Only summaries and changes are kept; a ring of thousands of copies is not held in
+    /// memory as parsed trees. The LV sections a version repeats from one read before are not
+    /// parsed again (<see cref="LvSectionReuse"/>).
     /// </summary>
     private static List<MetadataVersion> BuildVersions(List<List<MetadataCopy>> groups, FindingLog log)
     {
         var versions = new List<MetadataVersion>(groups.Count);
+        var reuse = new LvSectionReuse();
         VgMetadata? previous = null;
-        for (var start = 0; start < groups.Count; start += ParseBatch)
+        foreach (var list in groups)
         {
-            var count = Math.Min(ParseBatch, groups.Count - start);
-            var parsed = new VgMetadata?[count];
-            Parallel.For(0, count, i =>
-            {
-                var first = groups[start + i][0];
-                parsed[i] = first.IsDamaged ? null : Parse(first, log);
-            });
-
-            for (var i = 0; i < count; i++)
-            {
-                var list = groups[start + i];
-                var first = list[0];
-                var vg = parsed[i];
-                IReadOnlyList<LvChange> changes = vg is not null && previous is not null ? MetadataDiff.Compare(previous, vg) : [];
-                var summary = vg is null ? null : new MetadataSummary(vg.Lvs.Count, vg.CreationTime, vg.CreationHost, vg.Description,
-                    vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal),
-                    [.. vg.Lvs.Select(l => new LvPlacement(l.Name, l.Id, l.PhysicalRanges(vg)))]);
-                versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes));
-                previous = vg ?? previous;
-            }
+            var first = list[0];
+            var vg = first.IsDamaged ? null : ParseReusing(first, log, reuse);
+            IReadOnlyList<LvChange> changes = vg is not null && previous is not null ? MetadataDiff.Compare(previous, vg) : [];
+            var summary = vg is null ? null : new MetadataSummary(vg.Lvs.Count, vg.CreationTime, vg.CreationHost, vg.Description,
+                vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal),
+                [.. vg.Lvs.Select(l => new LvPlacement(l.Name, l.Id, l.PhysicalRanges(vg)))]);
+            versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes));
+            previous = vg ?? previous;
         }
 
         return versions;
+    }
+
+    /// <summary>
+    /// <see cref="Parse"/>, taking again the LV sections read before. A version whose reading
+    /// reports anything is parsed again on its own, so its findings are exactly those of
+    /// <see cref="Parse"/>. The VG returned serves the summary and the diff only: LVs taken again
+    /// keep the offsets of the copy they were read from.
+    /// </summary>
+    private static VgMetadata? ParseReusing(MetadataCopy copy, FindingLog log, LvSectionReuse reuse)
+    {
+        var local = new FindingLog();
+        try
+        {
+            var root = ConfigParser.Parse(Encoding.UTF8.GetBytes(copy.Text), copy.OffsetBytes, local, copy.Source, reuse);
+            var vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, reuse);
+            if (local.Count == 0)
+            {
+                reuse.Keep();
+                return vg;
+            }
+        }
+        catch (CorruptDataException)
+        {
+            // Read again below, where the finding is reported.
+        }
+
+        reuse.Forget();
+        return Parse(copy, log);
     }
 
     /// <summary>Parses one copy's text into the VG model; parse problems of intact copies are findings.</summary>

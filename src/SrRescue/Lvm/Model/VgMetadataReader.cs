@@ -15,8 +15,9 @@ internal static class VgMetadataReader
     public const string ExpectedContents = "Text Format Volume Group";
 
     /// <param name="baseOffset">Where the text starts: the offset of findings that have no node.</param>
+    /// <param name="reuse">LVs read before from the same sections (see <see cref="LvSectionReuse"/>), taken again.</param>
     /// <returns>Null only when the text has no section at all.</returns>
-    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null)
+    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null, LvSectionReuse? reuse = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(log);
@@ -55,7 +56,7 @@ internal static class VgMetadataReader
         _ = ctx.GetInt64(vg, "max_pv", "lvm.vg", structure, Severity.Warning);
 
         var pvs = ReadPvs(vg, ctx, structure, extentSize ?? 0);
-        var lvs = ReadLvs(vg, ctx, pvs);
+        var lvs = ReadLvs(vg, ctx, pvs, reuse);
         ExtentChecks.Apply(lvs, pvs, ctx);
         return new VgMetadata
         {
@@ -165,7 +166,7 @@ internal static class VgMetadataReader
         return pvs;
     }
 
-    private static List<LvMetadata> ReadLvs(ConfigSection vg, ModelReadContext ctx, List<PvMetadata> pvs)
+    private static List<LvMetadata> ReadLvs(ConfigSection vg, ModelReadContext ctx, List<PvMetadata> pvs, LvSectionReuse? reuse)
     {
         var lvs = new List<LvMetadata>();
         if (vg.Find("logical_volumes") is not ConfigSection list)
@@ -186,7 +187,7 @@ internal static class VgMetadataReader
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var section in list.Sections)
         {
-            var lv = LvMetadataReader.Read(section, ctx, pvKeys, names);
+            var lv = reuse is null ? LvMetadataReader.Read(section, ctx, pvKeys, names) : reuse.ReadLv(section, ctx, pvKeys, names);
             if (lv.Id.Length > 0 && !ids.Add(lv.Id))
             {
                 ctx.Add(Severity.Error, "lvm.lv.duplicate-id", $"LV {lv.Name}", section.FindValue("id")!.Offset,

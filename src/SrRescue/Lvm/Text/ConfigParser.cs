@@ -35,8 +35,13 @@ internal static class ConfigParser
     public static ConfigSection Parse(ReadOnlySpan<byte> text, long baseOffset, FindingLog log, string? source = null) =>
         Parse(text, baseOffset, log, source, Limits.MaxConfigNodes);
 
+    /// <summary>As <see cref="Parse(ReadOnlySpan{byte}, long, FindingLog, string?)"/>, taking the sections <paramref name="reuse"/> already knows as they are.</summary>
+    public static ConfigSection Parse(ReadOnlySpan<byte> text, long baseOffset, FindingLog log, string? source, ISectionReuse reuse) =>
+        Parse(text, baseOffset, log, source, Limits.MaxConfigNodes, reuse);
+
     /// <summary>As <see cref="Parse(ReadOnlySpan{byte}, long, FindingLog, string?)"/> with another node limit (for tests).</summary>
-    internal static ConfigSection Parse(ReadOnlySpan<byte> text, long baseOffset, FindingLog log, string? source, int maxNodes)
+    internal static ConfigSection Parse(ReadOnlySpan<byte> text, long baseOffset, FindingLog log, string? source, int maxNodes,
+        ISectionReuse? reuse = null)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentOutOfRangeException.ThrowIfNegative(baseOffset);
@@ -58,17 +63,19 @@ internal static class ConfigParser
             text = [];
         }
 
-        var state = new ParseState(text, baseOffset, log, source, maxNodes);
+        var state = new ParseState(text, baseOffset, log, source, maxNodes, reuse);
         state.Run();
         return state.Finish();
     }
 
-    /// <summary>An open section: its key, where it started, and the entries read so far.</summary>
-    private sealed class Frame(string key, long offset)
+    /// <summary>An open section: its key, where it started, the node count then, and the entries read so far.</summary>
+    private sealed class Frame(string key, long offset, int nodesBefore)
     {
         public string Key { get; } = key;
 
         public long Offset { get; } = offset;
+
+        public int NodesBefore { get; } = nodesBefore;
 
         public List<ConfigNode> Entries { get; } = [];
     }
@@ -80,18 +87,22 @@ internal static class ConfigParser
         private readonly string? _source;
         private readonly List<Frame> _stack;
         private readonly int _maxNodes;
+        private readonly ISectionReuse? _reuse;
+        private readonly ReadOnlySpan<byte> _text;
         private ConfigTokenizer _tokens;
         private int _nodes;
         private int _errors;
 
-        public ParseState(ReadOnlySpan<byte> text, long baseOffset, FindingLog log, string? source, int maxNodes)
+        public ParseState(ReadOnlySpan<byte> text, long baseOffset, FindingLog log, string? source, int maxNodes, ISectionReuse? reuse)
         {
             _maxNodes = maxNodes;
+            _reuse = reuse;
+            _text = text;
             _tokens = new ConfigTokenizer(text);
             _base = baseOffset;
             _log = log;
             _source = source;
-            _stack = [new Frame("", baseOffset)];
+            _stack = [new Frame("", baseOffset, 0)];
         }
 
         private readonly Frame Top => _stack[^1];
@@ -108,7 +119,7 @@ internal static class ConfigParser
                     case ConfigTokenKind.SectionEnd:
                         if (_stack.Count > 1)
                         {
-                            CloseTop();
+                            CloseTop(t.End);
                         }
                         else
                         {
@@ -138,7 +149,7 @@ internal static class ConfigParser
                 var open = Top;
                 Error("lvm.text.unclosed-section", _tokens.Position,
                     $"section '{open.Key}' (opened at byte {open.Offset}) is not closed at the end of the text");
-                CloseTop();
+                CloseTop(end: null);
             }
 
             return new ConfigSection("", _stack[0].Entries, _base);
@@ -272,7 +283,17 @@ internal static class ConfigParser
                 return;
             }
 
-            _stack.Add(new Frame(key, keyOffset));
+            var keyStart = (int)(keyOffset - _base);
+            if (_reuse is not null && _reuse.Offers(_stack.Count, Top.Key)
+                && _reuse.TryReuse(_text, keyStart, key, out var end, out var nodes) is { } known && _nodes + nodes <= _maxNodes)
+            {
+                _nodes += nodes;
+                Top.Entries.Add(known);
+                _tokens.Position = end;
+                return;
+            }
+
+            _stack.Add(new Frame(key, keyOffset, _nodes));
         }
 
         /// <summary>Skips to the '}' matching an already-read '{' (or the end), tokenizing strings properly.</summary>
@@ -299,11 +320,17 @@ internal static class ConfigParser
             }
         }
 
-        private void CloseTop()
+        /// <param name="end">Just after the closing brace; null when the text ended first.</param>
+        private void CloseTop(int? end)
         {
             var frame = Top;
             _stack.RemoveAt(_stack.Count - 1);
-            Top.Entries.Add(new ConfigSection(frame.Key, frame.Entries, frame.Offset));
+            var section = new ConfigSection(frame.Key, frame.Entries, frame.Offset);
+            Top.Entries.Add(section);
+            if (end is { } e && _reuse is not null && _reuse.Offers(_stack.Count, Top.Key))
+            {
+                _reuse.Read(section, _text, (int)(frame.Offset - _base), e, _nodes - frame.NodesBefore);
+            }
         }
 
         private ConfigScalar MakeScalar(ConfigToken t)

@@ -34,21 +34,23 @@ internal sealed class ControlEscapingWriter(TextWriter inner) : TextWriter
         }
     }
 
-    public override void Write(string? value)
+    public override void Write(string? value) => Write(value.AsSpan());
+
+    public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+    public override void Write(ReadOnlySpan<char> buffer)
     {
-        if (value is null || !value.AsSpan().ContainsAny(Unsafe))
+        if (!buffer.ContainsAny(Unsafe))
         {
-            inner.Write(value);
+            inner.Write(buffer);
             return;
         }
 
-        foreach (var c in value)
+        foreach (var c in buffer)
         {
             Write(c);
         }
     }
-
-    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
 
     public override void WriteLine(string? value)
     {

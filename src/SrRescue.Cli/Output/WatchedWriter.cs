@@ -27,6 +27,12 @@ internal sealed class WatchedWriter(TextWriter inner) : TextWriter
         inner.Write(buffer, index, count);
     }
 
+    public override void Write(ReadOnlySpan<char> buffer)
+    {
+        HasWritten |= buffer.Length > 0;
+        inner.Write(buffer);
+    }
+
     public override void WriteLine(string? value)
     {
         HasWritten = true;

@@ -47,7 +47,7 @@ internal sealed record HistoryReport(string Schema, IReadOnlyList<HistoryReport.
             foreach (var c in v.Changes.Where(c => c.Kind == LvChangeKind.Removed))
             {
                 var before = LastDefining(versions, i, v.Seqno, c.LvName);
-                var reused = before is null ? [] : ExtentReuse.Find(lvm.Vg!, before.Seqno, c.LvName).Select(r => r.OtherLvName).Distinct(StringComparer.Ordinal).ToList();
+                var reused = before is null ? [] : ExtentReuse.TakenBy(lvm.Vg!, before.Seqno, c.LvName);
                 removed.Add(new RemovedLv(c.LvName, v.Seqno, before?.Seqno, reused,
                     before is not null && reused.Count == 0 ? $"srrescue restore-metadata --seqno {before.Seqno} --lv {c.LvName} -o FILE" : null));
             }

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using SrRescue.Cli.Output;
 
 namespace SrRescue.Cli.Reports;
 
@@ -43,6 +44,14 @@ internal sealed partial class ReportJson : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    public static void Write<T>(TextWriter target, T report, Func<ReportJson, JsonTypeInfo<T>> type) =>
-        target.WriteLine(JsonSerializer.Serialize(report, type(Relaxed)));
+    /// <summary>Writes the report and a newline, streamed: the document is never held whole.</summary>
+    public static void Write<T>(TextWriter target, T report, Func<ReportJson, JsonTypeInfo<T>> type)
+    {
+        using (var stream = new Utf8ToTextStream(target))
+        {
+            JsonSerializer.Serialize(stream, report, type(Relaxed));
+        }
+
+        target.WriteLine();
+    }
 }

@@ -12,6 +12,7 @@ namespace SrRescue.Lvm;
 public sealed class MetadataVersion
 {
     private readonly Lazy<VgMetadata?> _vg;
+    private MetadataCopy? _primary;
 
     public MetadataVersion(long seqno, string vgName, string vgId, uint checksum, IReadOnlyList<MetadataCopy> copies,
         MetadataSummary? summary, IReadOnlyList<LvChange> changes)
@@ -54,7 +55,7 @@ public sealed class MetadataVersion
     public bool IsCommitted => Copies.Any(c => c.IsCommitted);
 
     /// <summary>The best place to read it from: intact first, the committed one first.</summary>
-    public MetadataCopy Primary => Copies.OrderBy(c => c.IsDamaged).ThenByDescending(c => c.IsCommitted).ThenBy(c => c.Origin).First();
+    public MetadataCopy Primary => _primary ??= Copies.OrderBy(c => c.IsDamaged).ThenByDescending(c => c.IsCommitted).ThenBy(c => c.Origin).First();
 
     public bool Defines(string lvName) => Summary?.LvNames.Contains(lvName) ?? false;
 }

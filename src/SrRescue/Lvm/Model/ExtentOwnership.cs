@@ -12,7 +12,13 @@ internal sealed class ExtentOwnership
 {
     private static readonly ConditionalWeakTable<VgHistory, ExtentOwnership> Built = [];
 
-    private ExtentOwnership(IReadOnlyList<Placement> placements) => Placements = placements;
+    private readonly Dictionary<string, RangeIndex> _byPv;
+
+    private ExtentOwnership(IReadOnlyList<Placement> placements)
+    {
+        Placements = placements;
+        _byPv = RangeIndex.ByPv(placements);
+    }
 
     /// <summary>One LV as some versions define it; its appearances in version order.</summary>
     public sealed record Placement(LvPlacement Lv, List<Appearance> Appearances);
@@ -25,6 +31,21 @@ internal sealed class ExtentOwnership
 
     /// <summary>The index of <paramref name="vg"/>, built on first use and kept as long as the history is.</summary>
     public static ExtentOwnership Of(VgHistory vg) => Built.GetValue(vg, Build);
+
+    /// <summary>The placements with a range that shares a PE with one of <paramref name="ranges"/>, each once.</summary>
+    public IReadOnlySet<Placement> Overlapping(IEnumerable<PhysicalExtentRange> ranges)
+    {
+        var found = new HashSet<Placement>(ReferenceEqualityComparer.Instance);
+        foreach (var range in ranges)
+        {
+            if (_byPv.TryGetValue(range.PvId, out var index))
+            {
+                index.AddOverlapping(range, found);
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>The first appearance of <paramref name="placement"/> in a version newer than <paramref name="seqno"/>, if any.</summary>
     public static Appearance? FirstAfter(Placement placement, long seqno)
@@ -79,4 +100,73 @@ internal sealed class ExtentOwnership
 
     private static string KeyOf(LvPlacement lv) =>
         string.Join('\n', [lv.Id, lv.Name, .. lv.Ranges.Select(r => r.ToString())]);
+
+    /// <summary>
+    /// The ranges on one PV sorted by first PE, with the highest end PE up to each: the ranges
+    /// that meet [a, b) start before b, and searching back from there stops where no range
+    /// before reaches past a.
+    /// </summary>
+    private sealed class RangeIndex
+    {
+        private readonly List<(long First, long End, Placement Owner)> _ranges = [];
+        private long[] _highestEnd = [];
+
+        public static Dictionary<string, RangeIndex> ByPv(IReadOnlyList<Placement> placements)
+        {
+            var byPv = new Dictionary<string, RangeIndex>(StringComparer.Ordinal);
+            foreach (var placement in placements)
+            {
+                foreach (var range in placement.Lv.Ranges)
+                {
+                    if (!byPv.TryGetValue(range.PvId, out var index))
+                    {
+                        index = new RangeIndex();
+                        byPv.Add(range.PvId, index);
+                    }
+
+                    index._ranges.Add((range.FirstPe, range.EndPe, placement));
+                }
+            }
+
+            foreach (var index in byPv.Values)
+            {
+                index._ranges.Sort((x, y) => x.First.CompareTo(y.First));
+                index._highestEnd = new long[index._ranges.Count];
+                var highest = long.MinValue;
+                for (var i = 0; i < index._ranges.Count; i++)
+                {
+                    highest = Math.Max(highest, index._ranges[i].End);
+                    index._highestEnd[i] = highest;
+                }
+            }
+
+            return byPv;
+        }
+
+        public void AddOverlapping(PhysicalExtentRange range, HashSet<Placement> found)
+        {
+            int low = 0, high = _ranges.Count;
+            while (low < high)
+            {
+                var mid = (low + high) / 2;
+                if (_ranges[mid].First < range.EndPe)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid;
+                }
+            }
+
+            for (var i = low - 1; i >= 0 && _highestEnd[i] > range.FirstPe; i--)
+            {
+                var (first, end, owner) = _ranges[i];
+                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe)
+                {
+                    found.Add(owner);
+                }
+            }
+        }
+    }
 }

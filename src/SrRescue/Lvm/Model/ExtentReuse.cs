@@ -17,22 +17,14 @@ public static class ExtentReuse
     {
         ArgumentNullException.ThrowIfNull(vg);
         var result = new List<RestoreConflict>();
-        var version = vg.Find(fromSeqno);
-        var mine = version?.Summary?.Lvs.FirstOrDefault(l => l.Name == lvName);
-        if (mine is null)
+        if (Mine(vg, fromSeqno, lvName) is not { } mine)
         {
             return result;
         }
 
         var overlaps = new List<(ExtentOwnership.Appearance At, int Theirs, int Mine, PhysicalExtentRange Range, string Other)>();
-        foreach (var placement in ExtentOwnership.Of(vg).Placements)
+        foreach (var (first, other) in Takers(vg, fromSeqno, mine))
         {
-            var other = placement.Lv;
-            if (other.Id == mine.Id || ExtentOwnership.FirstAfter(placement, fromSeqno) is not { } first)
-            {
-                continue;
-            }
-
             for (var t = 0; t < other.Ranges.Count; t++)
             {
                 for (var m = 0; m < mine.Ranges.Count; m++)
@@ -56,5 +48,51 @@ public static class ExtentReuse
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The names of the LVs that <see cref="Find"/> reports, each once, in the order they took the
+    /// extents; without the ranges (a wrapped ring can give one LV's extents to hundreds of LVs
+    /// in turn, and the history lists only who).
+    /// </summary>
+    public static IReadOnlyList<string> TakenBy(VgHistory vg, long fromSeqno, string lvName)
+    {
+        ArgumentNullException.ThrowIfNull(vg);
+        if (Mine(vg, fromSeqno, lvName) is not { } mine)
+        {
+            return [];
+        }
+
+        var takers = Takers(vg, fromSeqno, mine);
+        takers.Sort((a, b) => (a.At.VersionIndex, a.At.Position).CompareTo((b.At.VersionIndex, b.At.Position)));
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, other) in takers)
+        {
+            if (seen.Add(other.Name))
+            {
+                names.Add(other.Name);
+            }
+        }
+
+        return names;
+    }
+
+    private static LvPlacement? Mine(VgHistory vg, long fromSeqno, string lvName) =>
+        vg.Find(fromSeqno)?.Summary?.Lvs.FirstOrDefault(l => l.Name == lvName);
+
+    /// <summary>Every placement of another LV (another id) that shares a PE with <paramref name="mine"/>, with its first appearance after <paramref name="fromSeqno"/>.</summary>
+    private static List<(ExtentOwnership.Appearance At, LvPlacement Other)> Takers(VgHistory vg, long fromSeqno, LvPlacement mine)
+    {
+        var takers = new List<(ExtentOwnership.Appearance, LvPlacement)>();
+        foreach (var placement in ExtentOwnership.Of(vg).Overlapping(mine.Ranges))
+        {
+            if (placement.Lv.Id != mine.Id && ExtentOwnership.FirstAfter(placement, fromSeqno) is { } first)
+            {
+                takers.Add((first, placement.Lv));
+            }
+        }
+
+        return takers;
     }
 }

@@ -30,6 +30,7 @@ public sealed class ExtentReuseTests
                 var expected = Literal(vg, version.Seqno, name);
                 var actual = ExtentReuse.Find(vg, version.Seqno, name);
                 Assert.Equal(expected, actual);
+                Assert.Equal(expected.Select(c => c.OtherLvName).Distinct(), ExtentReuse.TakenBy(vg, version.Seqno, name));
                 compared += expected.Count;
             }
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using SrRescue.Diagnostics;
 using SrRescue.Lvm.Model;
@@ -87,9 +88,11 @@ public sealed class MetadataHistory
     private static VgMetadata? ParseReusing(MetadataCopy copy, FindingLog log, LvSectionReuse reuse)
     {
         var local = new FindingLog();
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(copy.Text.Length));
         try
         {
-            var root = ConfigParser.Parse(Encoding.UTF8.GetBytes(copy.Text), copy.OffsetBytes, local, copy.Source, reuse);
+            var length = Encoding.UTF8.GetBytes(copy.Text, bytes);
+            var root = ConfigParser.Parse(bytes.AsSpan(0, length), copy.OffsetBytes, local, copy.Source, reuse);
             var vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, reuse);
             if (local.Count == 0)
             {
@@ -100,6 +103,10 @@ public sealed class MetadataHistory
         catch (CorruptDataException)
         {
             // Read again below, where the finding is reported.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
         }
 
         reuse.Forget();

@@ -49,7 +49,7 @@ internal static class MetadataRingScanner
         var size = area.Length;
         string? damage = null;
         var wraps = false;
-        byte[] text;
+        ReadOnlySpan<byte> text;
         var nextHead = NextStartAfter(starts, start);
         // Search for the end only up to the next copy's head: that keeps the whole scan linear.
         var nul = area[start..(nextHead > start ? nextHead : size)].IndexOf((byte)0);
@@ -58,11 +58,11 @@ internal static class MetadataRingScanner
             // Another copy's header sits inside this copy's text: a later write overwrote the
             // rest of it. Keep what is left before that header.
             damage = $"overwritten from byte {areaStart + nextHead} by a newer copy";
-            text = area[start..nextHead].ToArray();
+            text = area[start..nextHead];
         }
         else if (nul >= 0)
         {
-            text = area[start..(start + nul + 1)].ToArray();
+            text = area[start..(start + nul + 1)];
         }
         else
         {
@@ -75,18 +75,19 @@ internal static class MetadataRingScanner
             if (tailNul < 0)
             {
                 damage = "wraps around the end of the metadata area but no end was found after the header";
-                text = head.ToArray();
+                text = head;
             }
             else if (firstHead <= Grid + tailNul)
             {
                 damage = $"wraps around the end of the metadata area but its continuation at byte {areaStart + Grid} was overwritten by a newer copy";
-                text = head.ToArray();
+                text = head;
             }
             else
             {
-                text = new byte[head.Length + tailNul + 1];
-                head.CopyTo(text);
-                area.Slice(Grid, tailNul + 1).CopyTo(text.AsSpan(head.Length));
+                var joined = new byte[head.Length + tailNul + 1];
+                head.CopyTo(joined);
+                area.Slice(Grid, tailNul + 1).CopyTo(joined.AsSpan(head.Length));
+                text = joined;
             }
         }
 
@@ -142,7 +143,7 @@ internal static class MetadataRingScanner
             IsPrecommitted = precommitted,
             SlotChecksumMatches = slotCrc,
             Damage = damage,
-            Text = Encoding.UTF8.GetString(hasNul ? text.AsSpan(0, text.Length - 1) : text),
+            Text = Encoding.UTF8.GetString(hasNul ? text[..^1] : text),
         };
     }
 
@@ -176,7 +177,7 @@ internal static class MetadataRingScanner
         return i < starts.Length ? starts[i] : -1;
     }
 
-    private static bool EndsWithBlankLine(byte[] text) =>
+    private static bool EndsWithBlankLine(ReadOnlySpan<byte> text) =>
         text.Length >= 3 && text[^1] == 0 && text[^2] == (byte)'\n' && text[^3] == (byte)'\n';
 
     /// <summary>
@@ -192,17 +193,22 @@ internal static class MetadataRingScanner
             return false;
         }
 
-        Span<byte> head = stackalloc byte[Grid];
+        ReadOnlySpan<byte> h;
         var n = Math.Min(Grid, area.Length - k);
-        area.Slice(k, n).CopyTo(head);
-        if (n < Grid && area.Length > Grid)
+        if (n == Grid || area.Length <= Grid)
         {
+            h = area.Slice(k, n);
+        }
+        else
+        {
+            // The head runs past the end of the area and goes on after the header.
+            Span<byte> joined = new byte[Grid];
+            area.Slice(k, n).CopyTo(joined);
             var more = Math.Min(Grid - n, area.Length - Grid);
-            area.Slice(Grid, more).CopyTo(head[n..]);
-            n += more;
+            area.Slice(Grid, more).CopyTo(joined[n..]);
+            h = joined[..(n + more)];
         }
 
-        var h = head[..n];
         var i = 0;
         while (i < h.Length && i <= MaxVgNameLength && IsNameChar(h[i]))
         {

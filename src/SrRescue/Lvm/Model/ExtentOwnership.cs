@@ -32,15 +32,18 @@ internal sealed class ExtentOwnership
     /// <summary>The index of <paramref name="vg"/>, built on first use and kept as long as the history is.</summary>
     public static ExtentOwnership Of(VgHistory vg) => Built.GetValue(vg, Build);
 
-    /// <summary>The placements with a range that shares a PE with one of <paramref name="ranges"/>, each once.</summary>
-    public IReadOnlySet<Placement> Overlapping(IEnumerable<PhysicalExtentRange> ranges)
+    /// <summary>
+    /// The placements of LVs other than <paramref name="lvId"/> that appear in a version newer than
+    /// <paramref name="seqno"/> with a range sharing a PE with one of <paramref name="ranges"/>, each once.
+    /// </summary>
+    public IReadOnlySet<Placement> TakersOf(IEnumerable<PhysicalExtentRange> ranges, string lvId, long seqno)
     {
         var found = new HashSet<Placement>(ReferenceEqualityComparer.Instance);
         foreach (var range in ranges)
         {
             if (_byPv.TryGetValue(range.PvId, out var index))
             {
-                index.AddOverlapping(range, found);
+                index.AddOverlapping(range, p => p.Appearances[^1].Seqno > seqno && p.Lv.Id != lvId, found);
             }
         }
 
@@ -70,7 +73,7 @@ internal sealed class ExtentOwnership
 
     private static ExtentOwnership Build(VgHistory vg)
     {
-        var byKey = new Dictionary<string, Placement>(StringComparer.Ordinal);
+        var byKey = new Dictionary<LvPlacement, Placement>(SamePlacement.Instance);
         var placements = new List<Placement>();
         for (var v = 0; v < vg.Versions.Count; v++)
         {
@@ -83,11 +86,10 @@ internal sealed class ExtentOwnership
             var lvs = version.Summary!.Lvs;
             for (var i = 0; i < lvs.Count; i++)
             {
-                var key = KeyOf(lvs[i]);
-                if (!byKey.TryGetValue(key, out var placement))
+                if (!byKey.TryGetValue(lvs[i], out var placement))
                 {
                     placement = new Placement(lvs[i], []);
-                    byKey.Add(key, placement);
+                    byKey.Add(lvs[i], placement);
                     placements.Add(placement);
                 }
 
@@ -98,8 +100,27 @@ internal sealed class ExtentOwnership
         return new ExtentOwnership(placements);
     }
 
-    private static string KeyOf(LvPlacement lv) =>
-        string.Join('\n', [lv.Id, lv.Name, .. lv.Ranges.Select(r => r.ToString())]);
+    /// <summary>The same LV (id and name) on the same PV extents, in the same order.</summary>
+    private sealed class SamePlacement : IEqualityComparer<LvPlacement>
+    {
+        public static readonly SamePlacement Instance = new();
+
+        public bool Equals(LvPlacement? x, LvPlacement? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.Id == y.Id && x.Name == y.Name && x.Ranges.SequenceEqual(y.Ranges));
+
+        public int GetHashCode(LvPlacement lv)
+        {
+            var hash = new HashCode();
+            hash.Add(lv.Id);
+            hash.Add(lv.Name);
+            foreach (var range in lv.Ranges)
+            {
+                hash.Add(range);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
 
     /// <summary>
     /// The ranges on one PV sorted by first PE, with the highest end PE up to each: the ranges
@@ -143,7 +164,7 @@ internal sealed class ExtentOwnership
             return byPv;
         }
 
-        public void AddOverlapping(PhysicalExtentRange range, HashSet<Placement> found)
+        public void AddOverlapping(PhysicalExtentRange range, Func<Placement, bool> wanted, HashSet<Placement> found)
         {
             int low = 0, high = _ranges.Count;
             while (low < high)
@@ -162,7 +183,7 @@ internal sealed class ExtentOwnership
             for (var i = low - 1; i >= 0 && _highestEnd[i] > range.FirstPe; i--)
             {
                 var (first, end, owner) = _ranges[i];
-                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe)
+                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe && wanted(owner))
                 {
                     found.Add(owner);
                 }

@@ -85,12 +85,9 @@ public static class ExtentReuse
     private static List<(ExtentOwnership.Appearance At, LvPlacement Other)> Takers(VgHistory vg, long fromSeqno, LvPlacement mine)
     {
         var takers = new List<(ExtentOwnership.Appearance, LvPlacement)>();
-        foreach (var placement in ExtentOwnership.Of(vg).Overlapping(mine.Ranges))
+        foreach (var placement in ExtentOwnership.Of(vg).TakersOf(mine.Ranges, mine.Id, fromSeqno))
         {
-            if (placement.Lv.Id != mine.Id && ExtentOwnership.FirstAfter(placement, fromSeqno) is { } first)
-            {
-                takers.Add((first, placement.Lv));
-            }
+            takers.Add((ExtentOwnership.FirstAfter(placement, fromSeqno)!.Value, placement.Lv));
         }
 
         return takers;

@@ -36,7 +36,7 @@ public sealed class MetadataHistory
                 .GroupBy(c => (c.Seqno, c.Checksum, Damaged: c.IsDamaged))
                 .OrderBy(g => g.Key.Seqno)
                 .ThenBy(g => g.Key.Damaged)
-                .Select(g => g.OrderBy(c => c.Origin).ThenBy(c => c.Source, StringComparer.Ordinal).ThenBy(c => c.OffsetBytes).ToList())
+                .Select(PlacesInOrder)
                 .ToList();
             var versions = BuildVersions(groups, log);
             WarnAboutSeqnoTies(versions, log);
@@ -51,6 +51,13 @@ public sealed class MetadataHistory
         }
 
         return new MetadataHistory(vgs);
+    }
+
+    /// <summary>The places of one version: ring before backup file, then by source and offset (most versions have one place).</summary>
+    private static List<MetadataCopy> PlacesInOrder(IEnumerable<MetadataCopy> places)
+    {
+        var list = places.ToList();
+        return list.Count == 1 ? list : [.. list.OrderBy(c => c.Origin).ThenBy(c => c.Source, StringComparer.Ordinal).ThenBy(c => c.OffsetBytes)];
     }
 
     /// <summary>

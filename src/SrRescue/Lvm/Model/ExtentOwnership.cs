@@ -14,20 +14,26 @@ internal sealed class ExtentOwnership
 
     private readonly Dictionary<string, RangeIndex> _byPv;
 
-    private ExtentOwnership(IReadOnlyList<Placement> placements)
+    private ExtentOwnership(IReadOnlyList<Placement> placements, int nameCount)
     {
         Placements = placements;
+        NameCount = nameCount;
         _byPv = RangeIndex.ByPv(placements);
     }
 
     /// <summary>One LV as some versions define it; its appearances in version order.</summary>
-    public sealed record Placement(LvPlacement Lv, List<Appearance> Appearances);
+    /// <param name="Index">Its place in <see cref="Placements"/>.</param>
+    /// <param name="NameIndex">The same number for the placements of LVs of the same name, from 0 to <see cref="NameCount"/> - 1.</param>
+    public sealed record Placement(int Index, int NameIndex, LvPlacement Lv, List<Appearance> Appearances);
 
     /// <param name="VersionIndex">The version's index in <see cref="VgHistory.Versions"/>.</param>
     /// <param name="Position">The LV's position among that version's LVs.</param>
     public readonly record struct Appearance(int VersionIndex, long Seqno, int Position);
 
     public IReadOnlyList<Placement> Placements { get; }
+
+    /// <summary>How many LV names the placements have.</summary>
+    public int NameCount { get; }
 
     /// <summary>The index of <paramref name="vg"/>, built on first use and kept as long as the history is.</summary>
     public static ExtentOwnership Of(VgHistory vg) => Built.GetValue(vg, Build);
@@ -36,14 +42,15 @@ internal sealed class ExtentOwnership
     /// The placements of LVs other than <paramref name="lvId"/> that appear in a version newer than
     /// <paramref name="seqno"/> with a range sharing a PE with one of <paramref name="ranges"/>, each once.
     /// </summary>
-    public IReadOnlySet<Placement> TakersOf(IEnumerable<PhysicalExtentRange> ranges, string lvId, long seqno)
+    public List<Placement> TakersOf(IEnumerable<PhysicalExtentRange> ranges, string lvId, long seqno)
     {
-        var found = new HashSet<Placement>(ReferenceEqualityComparer.Instance);
+        var found = new List<Placement>();
+        var seen = new bool[Placements.Count];
         foreach (var range in ranges)
         {
             if (_byPv.TryGetValue(range.PvId, out var index))
             {
-                index.AddOverlapping(range, p => p.Appearances[^1].Seqno > seqno && p.Lv.Id != lvId, found);
+                index.AddOverlapping(range, p => p.Appearances[^1].Seqno > seqno && p.Lv.Id != lvId, seen, found);
             }
         }
 
@@ -74,6 +81,7 @@ internal sealed class ExtentOwnership
     private static ExtentOwnership Build(VgHistory vg)
     {
         var byKey = new Dictionary<LvPlacement, Placement>(SamePlacement.Instance);
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var placements = new List<Placement>();
         for (var v = 0; v < vg.Versions.Count; v++)
         {
@@ -88,7 +96,13 @@ internal sealed class ExtentOwnership
             {
                 if (!byKey.TryGetValue(lvs[i], out var placement))
                 {
-                    placement = new Placement(lvs[i], []);
+                    if (!names.TryGetValue(lvs[i].Name, out var nameIndex))
+                    {
+                        nameIndex = names.Count;
+                        names.Add(lvs[i].Name, nameIndex);
+                    }
+
+                    placement = new Placement(placements.Count, nameIndex, lvs[i], []);
                     byKey.Add(lvs[i], placement);
                     placements.Add(placement);
                 }
@@ -97,7 +111,7 @@ internal sealed class ExtentOwnership
             }
         }
 
-        return new ExtentOwnership(placements);
+        return new ExtentOwnership(placements, names.Count);
     }
 
     /// <summary>The same LV (id and name) on the same PV extents, in the same order.</summary>
@@ -164,7 +178,7 @@ internal sealed class ExtentOwnership
             return byPv;
         }
 
-        public void AddOverlapping(PhysicalExtentRange range, Func<Placement, bool> wanted, HashSet<Placement> found)
+        public void AddOverlapping(PhysicalExtentRange range, Func<Placement, bool> wanted, bool[] seen, List<Placement> found)
         {
             int low = 0, high = _ranges.Count;
             while (low < high)
@@ -183,8 +197,9 @@ internal sealed class ExtentOwnership
             for (var i = low - 1; i >= 0 && _highestEnd[i] > range.FirstPe; i--)
             {
                 var (first, end, owner) = _ranges[i];
-                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe && wanted(owner))
+                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe && !seen[owner.Index] && wanted(owner))
                 {
+                    seen[owner.Index] = true;
                     found.Add(owner);
                 }
             }

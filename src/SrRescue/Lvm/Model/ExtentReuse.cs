@@ -23,8 +23,9 @@ public static class ExtentReuse
         }
 
         var overlaps = new List<(ExtentOwnership.Appearance At, int Theirs, int Mine, PhysicalExtentRange Range, string Other)>();
-        foreach (var (first, other) in Takers(vg, fromSeqno, mine))
+        foreach (var (first, taker) in Takers(vg, fromSeqno, mine))
         {
+            var other = taker.Lv;
             for (var t = 0; t < other.Ranges.Count; t++)
             {
                 for (var m = 0; m < mine.Ranges.Count; m++)
@@ -65,13 +66,14 @@ public static class ExtentReuse
 
         var takers = Takers(vg, fromSeqno, mine);
         takers.Sort((a, b) => (a.At.VersionIndex, a.At.Position).CompareTo((b.At.VersionIndex, b.At.Position)));
-        var names = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var names = new List<string>(takers.Count);
+        var seen = new bool[ExtentOwnership.Of(vg).NameCount];
         foreach (var (_, other) in takers)
         {
-            if (seen.Add(other.Name))
+            if (!seen[other.NameIndex])
             {
-                names.Add(other.Name);
+                seen[other.NameIndex] = true;
+                names.Add(other.Lv.Name);
             }
         }
 
@@ -82,12 +84,13 @@ public static class ExtentReuse
         vg.Find(fromSeqno)?.Summary?.Lvs.FirstOrDefault(l => l.Name == lvName);
 
     /// <summary>Every placement of another LV (another id) that shares a PE with <paramref name="mine"/>, with its first appearance after <paramref name="fromSeqno"/>.</summary>
-    private static List<(ExtentOwnership.Appearance At, LvPlacement Other)> Takers(VgHistory vg, long fromSeqno, LvPlacement mine)
+    private static List<(ExtentOwnership.Appearance At, ExtentOwnership.Placement Other)> Takers(VgHistory vg, long fromSeqno, LvPlacement mine)
     {
-        var takers = new List<(ExtentOwnership.Appearance, LvPlacement)>();
-        foreach (var placement in ExtentOwnership.Of(vg).TakersOf(mine.Ranges, mine.Id, fromSeqno))
+        var placements = ExtentOwnership.Of(vg).TakersOf(mine.Ranges, mine.Id, fromSeqno);
+        var takers = new List<(ExtentOwnership.Appearance, ExtentOwnership.Placement)>(placements.Count);
+        foreach (var placement in placements)
         {
-            takers.Add((ExtentOwnership.FirstAfter(placement, fromSeqno)!.Value, placement.Lv));
+            takers.Add((ExtentOwnership.FirstAfter(placement, fromSeqno)!.Value, placement));
         }
 
         return takers;

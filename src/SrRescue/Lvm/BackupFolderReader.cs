@@ -54,7 +54,12 @@ internal static class BackupFolderReader
     public static MetadataCopy? FromText(byte[] bytes, string path, FindingLog log)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        var text = Encoding.UTF8.GetString(bytes).TrimEnd('\0');
+        var end = bytes.Length;
+        while (end > 0 && bytes[end - 1] == 0)
+        {
+            end--;
+        }
+
         var probe = new MetadataCopy
         {
             Origin = CopyOrigin.BackupFile,
@@ -65,7 +70,7 @@ internal static class BackupFolderReader
             VgName = "",
             VgId = "",
             Seqno = 0,
-            Text = text,
+            Utf8 = bytes.AsMemory(0, end),
         };
         var local = new FindingLog();
         var vg = MetadataHistory.Parse(probe, local);

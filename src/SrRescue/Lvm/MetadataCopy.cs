@@ -77,6 +77,13 @@ public sealed record MetadataCopy
     /// <summary>Why <see cref="HasDamage"/> is true, in words; null when it is not.</summary>
     public string? DamageText => Damage ?? (SlotChecksumMatches == false ? "the CRC stored in the mda header slot does not match the text" : null);
 
-    /// <summary>The text as found, without the NUL (for damaged copies: as far as it could be read).</summary>
-    public required string Text { get; init; }
+    /// <summary>
+    /// The text as found, in its bytes, without the NUL (for damaged copies: as far as it could be
+    /// read). A copy in a ring is a slice of the area read once: a full ring's copies are not
+    /// held a second time as strings.
+    /// </summary>
+    public required ReadOnlyMemory<byte> Utf8 { get; init; }
+
+    /// <summary><see cref="Utf8"/> decoded (each time it is asked: it is wanted rarely, to show it).</summary>
+    public string Text => System.Text.Encoding.UTF8.GetString(Utf8.Span);
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using SrRescue.Diagnostics;
 using SrRescue.Lvm.Model;
 using SrRescue.Lvm.Text;
@@ -95,11 +93,9 @@ public sealed class MetadataHistory
     private static VgMetadata? ParseReusing(MetadataCopy copy, FindingLog log, LvSectionReuse reuse)
     {
         var local = new FindingLog();
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(copy.Text.Length));
         try
         {
-            var length = Encoding.UTF8.GetBytes(copy.Text, bytes);
-            var root = ConfigParser.Parse(bytes.AsSpan(0, length), copy.OffsetBytes, local, copy.Source, reuse);
+            var root = ConfigParser.Parse(copy.Utf8.Span, copy.OffsetBytes, local, copy.Source, reuse);
             var vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, reuse);
             if (local.Count == 0)
             {
@@ -110,10 +106,6 @@ public sealed class MetadataHistory
         catch (CorruptDataException)
         {
             // Read again below, where the finding is reported.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
         }
 
         reuse.Forget();
@@ -128,7 +120,7 @@ public sealed class MetadataHistory
         VgMetadata? vg;
         try
         {
-            var root = ConfigParser.Parse(copy.Text, copy.OffsetBytes, local, copy.Source);
+            var root = ConfigParser.Parse(copy.Utf8.Span, copy.OffsetBytes, local, copy.Source);
             vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source);
         }
         catch (CorruptDataException e)

@@ -19,8 +19,9 @@ internal static class MetadataRingScanner
 
     /// <param name="area">The whole metadata area, header included (index 0 = the header).</param>
     /// <param name="areaStart">Absolute offset of <paramref name="area"/> in <paramref name="source"/>.</param>
-    public static IReadOnlyList<MetadataCopy> Scan(ReadOnlySpan<byte> area, long areaStart, int mdaNumber, MdaHeader? header, string source, FindingLog log)
+    public static IReadOnlyList<MetadataCopy> Scan(ReadOnlyMemory<byte> areaBytes, long areaStart, int mdaNumber, MdaHeader? header, string source, FindingLog log)
     {
+        var area = areaBytes.Span;
         ArgumentNullException.ThrowIfNull(log);
         var size = area.Length;
         var candidates = new List<(int Start, string Name, string Id, long Seqno)>();
@@ -36,20 +37,21 @@ internal static class MetadataRingScanner
         var copies = new List<MetadataCopy>(candidates.Count);
         foreach (var c in candidates)
         {
-            copies.Add(Extract(area, areaStart, mdaNumber, header, source, c.Start, c.Name, c.Id, c.Seqno, starts, log));
+            copies.Add(Extract(areaBytes, areaStart, mdaNumber, header, source, c.Start, c.Name, c.Id, c.Seqno, starts, log));
         }
 
         AddSlotCopyIfMissed(area, areaStart, mdaNumber, header, source, copies, log);
         return copies;
     }
 
-    private static MetadataCopy Extract(ReadOnlySpan<byte> area, long areaStart, int mdaNumber, MdaHeader? header, string source,
+    private static MetadataCopy Extract(ReadOnlyMemory<byte> areaBytes, long areaStart, int mdaNumber, MdaHeader? header, string source,
         int start, string name, string id, long seqno, int[] starts, FindingLog log)
     {
+        var area = areaBytes.Span;
         var size = area.Length;
         string? damage = null;
         var wraps = false;
-        ReadOnlySpan<byte> text;
+        ReadOnlyMemory<byte> text;
         var nextHead = NextStartAfter(starts, start);
         // Search for the end only up to the next copy's head: that keeps the whole scan linear.
         var nul = area[start..(nextHead > start ? nextHead : size)].IndexOf((byte)0);
@@ -58,11 +60,11 @@ internal static class MetadataRingScanner
             // Another copy's header sits inside this copy's text: a later write overwrote the
             // rest of it. Keep what is left before that header.
             damage = $"overwritten from byte {areaStart + nextHead} by a newer copy";
-            text = area[start..nextHead];
+            text = areaBytes[start..nextHead];
         }
         else if (nul >= 0)
         {
-            text = area[start..(start + nul + 1)];
+            text = areaBytes[start..(start + nul + 1)];
         }
         else
         {
@@ -75,12 +77,12 @@ internal static class MetadataRingScanner
             if (tailNul < 0)
             {
                 damage = "wraps around the end of the metadata area but no end was found after the header";
-                text = head;
+                text = areaBytes[start..];
             }
             else if (firstHead <= Grid + tailNul)
             {
                 damage = $"wraps around the end of the metadata area but its continuation at byte {areaStart + Grid} was overwritten by a newer copy";
-                text = head;
+                text = areaBytes[start..];
             }
             else
             {
@@ -91,8 +93,8 @@ internal static class MetadataRingScanner
             }
         }
 
-        var hasNul = text.Length > 0 && text[^1] == 0;
-        var crc = Crc32.ComputeLvm(text);
+        var hasNul = text.Length > 0 && text.Span[^1] == 0;
+        var crc = Crc32.ComputeLvm(text.Span);
         var committed = header is not null && header.Committed.OffsetBytes == start && !header.Committed.IsEmpty;
         var precommitted = header is not null && header.Precommitted.OffsetBytes == start && !header.Precommitted.IsEmpty;
         bool? slotCrc = null;
@@ -106,7 +108,7 @@ internal static class MetadataRingScanner
         }
 
         var absolute = areaStart + start;
-        if (damage is null && hasNul && !EndsWithBlankLine(text))
+        if (damage is null && hasNul && !EndsWithBlankLine(text.Span))
         {
             // pvck: "Unexpected terminating bytes". Both 2.02 and 2.03 writers end with "\n\n\0".
             damage = "does not end with the blank line LVM writes after creation_time";
@@ -143,7 +145,7 @@ internal static class MetadataRingScanner
             IsPrecommitted = precommitted,
             SlotChecksumMatches = slotCrc,
             Damage = damage,
-            Text = Encoding.UTF8.GetString(hasNul ? text[..^1] : text),
+            Utf8 = hasNul ? text[..^1] : text,
         };
     }
 

@@ -127,7 +127,7 @@ public sealed class ExtentReuseTests
             VgId = "vg-id",
             Seqno = seqno,
             Damage = damaged ? "cut short" : null,
-            Text = "",
+            Utf8 = ReadOnlyMemory<byte>.Empty,
         };
         var summary = new MetadataSummary(lvs.Count, null, null, null, lvs.Select(l => l.Name).ToHashSet(), lvs);
         return new MetadataVersion(seqno, "VG_XenStorage-test", "vg-id", 0, [copy], summary, []);

@@ -163,7 +163,7 @@ public sealed class LvSectionReuseTests
             VgName = "vgtwo",
             VgId = VgText.S2VgId,
             Seqno = seqno,
-            Text = text,
+            Utf8 = bytes.AsMemory(0, bytes.Length - 1),
         };
     }
 }

@@ -43,6 +43,16 @@ internal sealed partial class ReportJson : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    public static void Write<T>(TextWriter target, T report, Func<ReportJson, JsonTypeInfo<T>> type) =>
-        target.WriteLine(JsonSerializer.Serialize(report, type(Relaxed)));
+    /// <summary>The report and a newline, written as it is serialised (<see cref="Output.TextWriterStream"/>), not built as one string first.</summary>
+    public static void Write<T>(TextWriter target, T report, Func<ReportJson, JsonTypeInfo<T>> type)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(type);
+        using (var stream = new Output.TextWriterStream(target))
+        {
+            JsonSerializer.Serialize(stream, report, type(Relaxed));
+        }
+
+        target.WriteLine();
+    }
 }

@@ -55,6 +55,14 @@ public sealed class MetadataHistory
     private const int ParseBatch = 64;
 
     /// <summary>
+    /// Characters of text parsed at once, besides <see cref="ParseBatch"/>: a parsed tree takes
+    /// several times its text, so two copies of 5.6 MiB (16,000 LVs, the most XenServer's ring
+    /// holds) are parsed one after the other, not side by side (issue 14). A ring of small copies
+    /// still fills a batch.
+    /// </summary>
+    private const long ParseBatchChars = 2L << 20;
+
+    /// <summary>
     /// Parses the versions in seqno order, in parallel batches, and diffs each usable version with
     /// the previous usable one. Only summaries and changes are kept; a ring of thousands of copies
     /// is not held in memory as parsed trees.
@@ -62,10 +70,11 @@ public sealed class MetadataHistory
     private static List<MetadataVersion> BuildVersions(List<List<MetadataCopy>> groups, FindingLog log)
     {
         var versions = new List<MetadataVersion>(groups.Count);
+        var cache = new ParsedVgCache();
         VgMetadata? previous = null;
-        for (var start = 0; start < groups.Count; start += ParseBatch)
+        for (var start = 0; start < groups.Count;)
         {
-            var count = Math.Min(ParseBatch, groups.Count - start);
+            var count = BatchFrom(groups, start);
             var parsed = new VgMetadata?[count];
             Parallel.For(0, count, i =>
             {
@@ -82,12 +91,34 @@ public sealed class MetadataHistory
                 var summary = vg is null ? null : new MetadataSummary(vg.Lvs.Count, vg.CreationTime, vg.CreationHost, vg.Description,
                     vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal),
                     [.. vg.Lvs.Select(l => new LvPlacement(l.Name, l.Id, l.PhysicalRanges(vg)))]);
-                versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes));
+                versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes, cache));
+                parsed[i] = null; // the model is parsed again on demand; previous keeps it for the next diff
                 previous = vg ?? previous;
             }
+
+            start += count;
         }
 
         return versions;
+    }
+
+    /// <summary>How many versions from <paramref name="start"/> on are parsed together: at least one, at most <see cref="ParseBatch"/> and about <see cref="ParseBatchChars"/>.</summary>
+    private static int BatchFrom(List<List<MetadataCopy>> groups, int start)
+    {
+        var count = 0;
+        long chars = 0;
+        while (start + count < groups.Count && count < ParseBatch)
+        {
+            chars += groups[start + count][0].Text.Length;
+            if (count > 0 && chars > ParseBatchChars)
+            {
+                break;
+            }
+
+            count++;
+        }
+
+        return count;
     }
 
     /// <summary>Parses one copy's text into the VG model; parse problems of intact copies are findings.</summary>

@@ -11,10 +11,17 @@ namespace SrRescue.Lvm;
 /// </summary>
 public sealed class MetadataVersion
 {
-    private readonly Lazy<VgMetadata?> _vg;
+    private readonly ParsedVgCache _parsed;
 
     public MetadataVersion(long seqno, string vgName, string vgId, uint checksum, IReadOnlyList<MetadataCopy> copies,
         MetadataSummary? summary, IReadOnlyList<LvChange> changes)
+        : this(seqno, vgName, vgId, checksum, copies, summary, changes, new ParsedVgCache())
+    {
+    }
+
+    /// <param name="parsed">Where the parsed model is kept: one cache per history, so the versions share its budget.</param>
+    internal MetadataVersion(long seqno, string vgName, string vgId, uint checksum, IReadOnlyList<MetadataCopy> copies,
+        MetadataSummary? summary, IReadOnlyList<LvChange> changes, ParsedVgCache parsed)
     {
         Seqno = seqno;
         VgName = vgName;
@@ -23,7 +30,7 @@ public sealed class MetadataVersion
         Copies = copies;
         Summary = summary;
         Changes = changes;
-        _vg = new Lazy<VgMetadata?>(() => summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog()));
+        _parsed = parsed;
     }
 
     public long Seqno { get; }
@@ -42,8 +49,11 @@ public sealed class MetadataVersion
     /// <summary>The LV changes since the previous usable version.</summary>
     public IReadOnlyList<LvChange> Changes { get; }
 
-    /// <summary>The parsed VG (parsed on first use); null when damaged or unparsable.</summary>
-    public VgMetadata? Vg => _vg.Value;
+    /// <summary>
+    /// The parsed VG (parsed on first use, kept while the history's <see cref="ParsedVgCache"/>
+    /// has room; parsed again after); null when damaged or unparsable.
+    /// </summary>
+    public VgMetadata? Vg => Summary is null ? null : _parsed.Get(this, () => MetadataHistory.Parse(Primary, new FindingLog()));
 
     /// <summary>Every place holds a damaged (partly overwritten or cut) text.</summary>
     public bool IsDamaged => Copies.All(c => c.IsDamaged);

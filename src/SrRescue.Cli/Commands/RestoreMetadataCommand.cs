@@ -30,7 +30,7 @@ internal static class RestoreMetadataCommand
             var isForced = p.GetValue(force);
             // Damaged and uncommitted copies count too: the restored seqno must be above all of them.
             var highestSeen = lvm.Vg!.Versions.Max(v => v.Seqno);
-            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings, highestSeen,
+            var plan = RestoreMetadataBuilder.Build(newest.ParseWithTree()!, old.ParseWithTree()!, chosen, isForced, lvm.Findings, highestSeen,
                 reusedSince: name => ExtentReuse.Find(lvm.Vg!, old.Seqno, name));
             // A refused plan has no text; with --force, conflicts still give a text and are listed.
             var written = plan.Text is not null;

@@ -79,7 +79,7 @@ public sealed class MetadataHistory
             Parallel.For(0, count, i =>
             {
                 var first = groups[start + i][0];
-                parsed[i] = first.IsDamaged ? null : Parse(first, log);
+                parsed[i] = first.IsDamaged ? null : Parse(first, log, keepTree: false);
             });
 
             for (var i = 0; i < count; i++)
@@ -122,7 +122,8 @@ public sealed class MetadataHistory
     }
 
     /// <summary>Parses one copy's text into the VG model; parse problems of intact copies are findings.</summary>
-    public static VgMetadata? Parse(MetadataCopy copy, FindingLog log)
+    /// <param name="keepTree">False: a lean model without the text tree (<see cref="Model.TreeNotKept"/>).</param>
+    public static VgMetadata? Parse(MetadataCopy copy, FindingLog log, bool keepTree = true)
     {
         ArgumentNullException.ThrowIfNull(copy);
         var local = new FindingLog();
@@ -130,7 +131,7 @@ public sealed class MetadataHistory
         try
         {
             var root = ConfigParser.Parse(copy.Text, copy.OffsetBytes, local, copy.Source);
-            vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source);
+            vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, keepTree);
         }
         catch (CorruptDataException e)
         {

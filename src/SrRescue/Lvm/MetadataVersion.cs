@@ -53,7 +53,11 @@ public sealed class MetadataVersion
     /// The parsed VG (parsed on first use, kept while the history's <see cref="ParsedVgCache"/>
     /// has room; parsed again after); null when damaged or unparsable.
     /// </summary>
-    public VgMetadata? Vg => Summary is null ? null : _parsed.Get(this, () => MetadataHistory.Parse(Primary, new FindingLog()));
+    /// <remarks>A lean model: the text tree behind it is not kept (<see cref="TreeNotKept"/>); <see cref="ParseWithTree"/> gives one with it.</remarks>
+    public VgMetadata? Vg => Summary is null ? null : _parsed.Get(this, () => MetadataHistory.Parse(Primary, new FindingLog(), keepTree: false));
+
+    /// <summary>The VG with its text tree, for writing text from it (the restore file); parsed at each call, not kept.</summary>
+    public VgMetadata? ParseWithTree() => Summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog());
 
     /// <summary>Every place holds a damaged (partly overwritten or cut) text.</summary>
     public bool IsDamaged => Copies.All(c => c.IsDamaged);

@@ -14,6 +14,9 @@ internal sealed class ModelReadContext(FindingLog log, string? source)
 
     public string? Source { get; } = source;
 
+    /// <summary>False: the model drops its text tree (<see cref="TreeNotKept"/>), all but what <see cref="UnmappedLvAdvice"/> reads.</summary>
+    public bool KeepTree { get; init; } = true;
+
     public int ErrorCount { get; private set; }
 
     public void Add(Severity severity, string code, string structure, long offset, string message,

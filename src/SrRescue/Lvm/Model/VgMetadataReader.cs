@@ -15,12 +15,13 @@ internal static class VgMetadataReader
     public const string ExpectedContents = "Text Format Volume Group";
 
     /// <param name="baseOffset">Where the text starts: the offset of findings that have no node.</param>
+    /// <param name="keepTree">False: a lean model, without the text tree (<see cref="TreeNotKept"/>).</param>
     /// <returns>Null only when the text has no section at all.</returns>
-    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null)
+    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null, bool keepTree = true)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(log);
-        var ctx = new ModelReadContext(log, source);
+        var ctx = new ModelReadContext(log, source) { KeepTree = keepTree };
         var vg = root.Sections.FirstOrDefault();
         if (vg is null)
         {
@@ -71,8 +72,8 @@ internal static class VgMetadataReader
             Description = ctx.GetString(root, "description", "lvm.vg", structure, missing: null),
             CreationHost = ctx.GetString(root, "creation_host", "lvm.vg", structure, missing: null),
             CreationTime = ctx.GetInt64(root, "creation_time", "lvm.vg", structure, missing: null),
-            Root = root,
-            Section = vg,
+            Root = keepTree ? root : null!,
+            Section = keepTree ? vg : null!,
             Offset = vg.Offset,
         };
     }

@@ -123,7 +123,8 @@ public sealed class MetadataHistory
 
     /// <summary>Parses one copy's text into the VG model; parse problems of intact copies are findings.</summary>
     /// <param name="keepTree">False: a lean model without the text tree (<see cref="Model.TreeNotKept"/>).</param>
-    public static VgMetadata? Parse(MetadataCopy copy, FindingLog log, bool keepTree = true)
+    /// <param name="keepLvTree">In a lean model, the LVs (name, id) whose sections are kept.</param>
+    public static VgMetadata? Parse(MetadataCopy copy, FindingLog log, bool keepTree = true, Func<string, string, bool>? keepLvTree = null)
     {
         ArgumentNullException.ThrowIfNull(copy);
         var local = new FindingLog();
@@ -131,7 +132,7 @@ public sealed class MetadataHistory
         try
         {
             var root = ConfigParser.Parse(copy.Text, copy.OffsetBytes, local, copy.Source);
-            vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, keepTree);
+            vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, keepTree, keepLvTree);
         }
         catch (CorruptDataException e)
         {

@@ -59,6 +59,13 @@ public sealed class MetadataVersion
     /// <summary>The VG with its text tree, for writing text from it (the restore file); parsed at each call, not kept.</summary>
     public VgMetadata? ParseWithTree() => Summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog());
 
+    /// <summary>
+    /// A lean model that keeps the sections of the LVs <paramref name="keepLv"/> (name, id) names:
+    /// what a restore takes from an older copy, without the tree of every LV it leaves. Not kept.
+    /// </summary>
+    public VgMetadata? ParseKeepingLvs(Func<string, string, bool> keepLv) =>
+        Summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog(), keepTree: false, keepLv);
+
     /// <summary>Every place holds a damaged (partly overwritten or cut) text.</summary>
     public bool IsDamaged => Copies.All(c => c.IsDamaged);
 

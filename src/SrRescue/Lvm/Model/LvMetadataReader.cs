@@ -72,7 +72,7 @@ internal static class LvMetadataReader
             CreationHost = creationHost,
             Segments = segments,
             Offset = lv.Offset,
-            Section = ctx.KeepTree ? lv : null!,
+            Section = ctx.KeepTree || (ctx.KeepLvTree?.Invoke(lv.Key, id) ?? false) ? lv : null!,
             HasErrors = ctx.ErrorCount > errorsBefore,
         };
     }

@@ -16,12 +16,14 @@ internal static class VgMetadataReader
 
     /// <param name="baseOffset">Where the text starts: the offset of findings that have no node.</param>
     /// <param name="keepTree">False: a lean model, without the text tree (<see cref="TreeNotKept"/>).</param>
+    /// <param name="keepLvTree">In a lean model, the LVs (name, id) whose sections are kept.</param>
     /// <returns>Null only when the text has no section at all.</returns>
-    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null, bool keepTree = true)
+    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null, bool keepTree = true,
+        Func<string, string, bool>? keepLvTree = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(log);
-        var ctx = new ModelReadContext(log, source) { KeepTree = keepTree };
+        var ctx = new ModelReadContext(log, source) { KeepTree = keepTree, KeepLvTree = keepLvTree };
         var vg = root.Sections.FirstOrDefault();
         if (vg is null)
         {

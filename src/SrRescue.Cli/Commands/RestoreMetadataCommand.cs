@@ -30,14 +30,23 @@ internal static class RestoreMetadataCommand
             var isForced = p.GetValue(force);
             // Damaged and uncommitted copies count too: the restored seqno must be above all of them.
             var highestSeen = lvm.Vg!.Versions.Max(v => v.Seqno);
-            var plan = RestoreMetadataBuilder.Build(newest.Vg!, old.Vg!, chosen, isForced, lvm.Findings, highestSeen,
+            // The older copy's sections are needed only for the LVs brought back: the named ones, or
+            // by default any LV that the newest copy does not have under the same name and id.
+            var newestIds = newest.Summary!.Lvs.Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+            var source = old.ParseKeepingLvs((name, id) => chosen?.Contains(name, StringComparer.Ordinal) ?? !(newest.Defines(name) && newestIds.Contains(id)));
+            var plan = RestoreMetadataBuilder.Build(newest.ParseWithTree()!, source!, chosen, isForced, lvm.Findings, highestSeen,
                 reusedSince: name => ExtentReuse.Find(lvm.Vg!, old.Seqno, name));
             // A refused plan has no text; with --force, conflicts still give a text and are listed.
             var written = plan.Text is not null;
             if (written)
             {
                 using var file = OutputFile.Create(outPath, isForced);
-                file.Write(Encoding.UTF8.GetBytes(plan.Text!));
+                // Encoded as it is written, not as one more copy of the text (5.6 MiB for 16,000 LVs).
+                using (var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16, leaveOpen: true))
+                {
+                    writer.Write(plan.Text);
+                }
+
                 file.Commit();
             }
 

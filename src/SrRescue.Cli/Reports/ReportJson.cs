@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using SrRescue.Cli.Output;
 
 namespace SrRescue.Cli.Reports;
 
@@ -44,10 +43,12 @@ internal sealed partial class ReportJson : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    /// <summary>Writes the report and a newline, streamed: the document is never held whole.</summary>
+    /// <summary>The report and a newline, written as it is serialised (<see cref="Output.TextWriterStream"/>), not built as one string first.</summary>
     public static void Write<T>(TextWriter target, T report, Func<ReportJson, JsonTypeInfo<T>> type)
     {
-        using (var stream = new Utf8ToTextStream(target))
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(type);
+        using (var stream = new Output.TextWriterStream(target))
         {
             JsonSerializer.Serialize(stream, report, type(Relaxed));
         }

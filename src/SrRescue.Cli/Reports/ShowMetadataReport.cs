@@ -3,7 +3,8 @@ using SrRescue.Lvm;
 namespace SrRescue.Cli.Reports;
 
 /// <summary>`show-metadata`: one metadata version's text, from the copy it is read from.</summary>
-internal sealed record ShowMetadataReport(string Schema, long Seqno, CopyReport Copy, string Text)
+internal sealed record ShowMetadataReport(string Schema, long Seqno, CopyReport Copy,
+    [property: System.Text.Json.Serialization.JsonConverter(typeof(SegmentedStringConverter))] string Text)
 {
     public static ShowMetadataReport Of(MetadataVersion v) => new("srrescue.show-metadata/1", v.Seqno, CopyReport.Of(v.Primary), v.Primary.Text);
 }

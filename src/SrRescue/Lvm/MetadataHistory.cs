@@ -68,6 +68,7 @@ public sealed class MetadataHistory
     {
         var versions = new List<MetadataVersion>(groups.Count);
         var reuse = new LvSectionReuse();
+        var cache = new ParsedVgCache();
         VgMetadata? previous = null;
         foreach (var list in groups)
         {
@@ -77,7 +78,7 @@ public sealed class MetadataHistory
             var summary = vg is null ? null : new MetadataSummary(vg.Lvs.Count, vg.CreationTime, vg.CreationHost, vg.Description,
                 vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal),
                 [.. vg.Lvs.Select(l => new LvPlacement(l.Name, l.Id, l.PhysicalRanges(vg)))]);
-            versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes));
+            versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes, cache));
             previous = vg ?? previous;
         }
 
@@ -96,7 +97,7 @@ public sealed class MetadataHistory
         try
         {
             var root = ConfigParser.Parse(copy.Utf8.Span, copy.OffsetBytes, local, copy.Source, reuse);
-            var vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, reuse);
+            var vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, keepTree: false, reuse: reuse);
             if (local.Count == 0)
             {
                 reuse.Keep();
@@ -109,11 +110,13 @@ public sealed class MetadataHistory
         }
 
         reuse.Forget();
-        return Parse(copy, log);
+        return Parse(copy, log, keepTree: false);
     }
 
     /// <summary>Parses one copy's text into the VG model; parse problems of intact copies are findings.</summary>
-    public static VgMetadata? Parse(MetadataCopy copy, FindingLog log)
+    /// <param name="keepTree">False: a lean model without the text tree (<see cref="Model.TreeNotKept"/>).</param>
+    /// <param name="keepLvTree">In a lean model, the LVs (name, id) whose sections are kept.</param>
+    public static VgMetadata? Parse(MetadataCopy copy, FindingLog log, bool keepTree = true, Func<string, string, bool>? keepLvTree = null)
     {
         ArgumentNullException.ThrowIfNull(copy);
         var local = new FindingLog();
@@ -121,7 +124,7 @@ public sealed class MetadataHistory
         try
         {
             var root = ConfigParser.Parse(copy.Utf8.Span, copy.OffsetBytes, local, copy.Source);
-            vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source);
+            vg = VgMetadataReader.Read(root, local, copy.OffsetBytes, copy.Source, keepTree, keepLvTree);
         }
         catch (CorruptDataException e)
         {

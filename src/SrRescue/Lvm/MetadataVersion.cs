@@ -11,11 +11,18 @@ namespace SrRescue.Lvm;
 /// </summary>
 public sealed class MetadataVersion
 {
-    private readonly Lazy<VgMetadata?> _vg;
+    private readonly ParsedVgCache _parsed;
     private MetadataCopy? _primary;
 
     public MetadataVersion(long seqno, string vgName, string vgId, uint checksum, IReadOnlyList<MetadataCopy> copies,
         MetadataSummary? summary, IReadOnlyList<LvChange> changes)
+        : this(seqno, vgName, vgId, checksum, copies, summary, changes, new ParsedVgCache())
+    {
+    }
+
+    /// <param name="parsed">Where the parsed model is kept: one cache per history, so the versions share its budget.</param>
+    internal MetadataVersion(long seqno, string vgName, string vgId, uint checksum, IReadOnlyList<MetadataCopy> copies,
+        MetadataSummary? summary, IReadOnlyList<LvChange> changes, ParsedVgCache parsed)
     {
         Seqno = seqno;
         VgName = vgName;
@@ -24,7 +31,7 @@ public sealed class MetadataVersion
         Copies = copies;
         Summary = summary;
         Changes = changes;
-        _vg = new Lazy<VgMetadata?>(() => summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog()));
+        _parsed = parsed;
     }
 
     public long Seqno { get; }
@@ -43,8 +50,22 @@ public sealed class MetadataVersion
     /// <summary>The LV changes since the previous usable version.</summary>
     public IReadOnlyList<LvChange> Changes { get; }
 
-    /// <summary>The parsed VG (parsed on first use); null when damaged or unparsable.</summary>
-    public VgMetadata? Vg => _vg.Value;
+    /// <summary>
+    /// The parsed VG (parsed on first use, kept while the history's <see cref="ParsedVgCache"/>
+    /// has room; parsed again after); null when damaged or unparsable.
+    /// </summary>
+    /// <remarks>A lean model: the text tree behind it is not kept (<see cref="TreeNotKept"/>); <see cref="ParseWithTree"/> gives one with it.</remarks>
+    public VgMetadata? Vg => Summary is null ? null : _parsed.Get(this, () => MetadataHistory.Parse(Primary, new FindingLog(), keepTree: false));
+
+    /// <summary>The VG with its text tree, for writing text from it (the restore file); parsed at each call, not kept.</summary>
+    public VgMetadata? ParseWithTree() => Summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog());
+
+    /// <summary>
+    /// A lean model that keeps the sections of the LVs <paramref name="keepLv"/> (name, id) names:
+    /// what a restore takes from an older copy, without the tree of every LV it leaves. Not kept.
+    /// </summary>
+    public VgMetadata? ParseKeepingLvs(Func<string, string, bool> keepLv) =>
+        Summary is null ? null : MetadataHistory.Parse(Primary, new FindingLog(), keepTree: false, keepLv);
 
     /// <summary>Every place holds a damaged (partly overwritten or cut) text.</summary>
     public bool IsDamaged => Copies.All(c => c.IsDamaged);

@@ -33,7 +33,8 @@ public static class CarvedRestoreFile
             return new Outcome(null, [Nothing], null);
         }
 
-        var newest = lvm.Vg?.Newest?.Vg;
+        // With its text tree: the restore file is the newest copy's text with the carved LVs added.
+        var newest = lvm.Vg?.Newest?.ParseWithTree();
         if (newest is null || newest.Lvs.Count == 0)
         {
             return new Outcome(CarvedVgFile.Write(result, lvm, unixTime), [], null);

@@ -17,11 +17,11 @@ public sealed class VhdImage
     /// <summary>BAT entries read at most (2^24 × 2 MiB blocks = 32 TiB, far beyond VHD's 2 TiB).</summary>
     public const long MaxBatEntries = 1 << 24;
 
-    private readonly uint[] _bat;
+    private readonly VhdBat _bat;
     private readonly byte[]? _batmap;
 
     private VhdImage(IByteSource source, VhdFooter footer, VhdFooter? primary, VhdFooter? backup, DynamicHeader? header,
-        uint[] bat, BatmapHeader? batmapHeader, byte[]? batmap, bool batmapValid, string structureSource)
+        VhdBat bat, BatmapHeader? batmapHeader, byte[]? batmap, bool batmapValid, string structureSource)
     {
         Source = source;
         Footer = footer;
@@ -70,31 +70,16 @@ public sealed class VhdImage
 
     public IReadOnlyList<uint> Bat => _bat;
 
-    public int AllocatedBlocks => _bat.Count(b => b != Unallocated);
+    public int AllocatedBlocks => _bat.AllocatedCount;
 
     /// <summary>End of the last allocated block, in bytes (vhd-util query -s: + 512 is the physical size).</summary>
-    public long EndOfDataBytes
-    {
-        get
-        {
-            long end = 0;
-            foreach (var b in _bat)
-            {
-                if (b != Unallocated)
-                {
-                    end = Math.Max(end, ((long)b + BitmapSectors) * SectorSize + BlockSizeBytes);
-                }
-            }
-
-            return end;
-        }
-    }
+    public long EndOfDataBytes => _bat.AllocatedCount == 0 ? 0 : (((long)_bat.MaxAllocatedSector + BitmapSectors) * SectorSize) + BlockSizeBytes;
 
     public bool BatmapSaysFull(int block) =>
         BatmapValid && _batmap is not null && block >> 3 < _batmap.Length && (_batmap[block >> 3] & (0x80 >> (block & 7))) != 0;
 
     /// <summary>Absolute byte offset of a block's bitmap, or -1 when the block is not allocated.</summary>
-    public long BitmapOffset(int block) => block < _bat.Length && _bat[block] != Unallocated ? (long)_bat[block] * SectorSize : -1;
+    public long BitmapOffset(int block) => block < _bat.Count && _bat[block] is var entry && entry != Unallocated ? (long)entry * SectorSize : -1;
 
     /// <param name="footers">Which footer states are normal where the VHD lives; null: a file's (<see cref="FooterPolicy.File"/>).</param>
     public static VhdImage Open(IByteSource source, FindingLog log, FooterPolicy? footers = null)
@@ -156,14 +141,14 @@ public sealed class VhdImage
                     data.ToString(), footer.CurrentSizeBytes.ToString(), name);
             }
 
-            return new VhdImage(source, footer, primary, null, null, [], null, null, false, name);
+            return new VhdImage(source, footer, primary, null, null, VhdBat.Empty, null, null, false, name);
         }
 
         var header = ReadHeader(source, footer, log, name);
         if (header is null)
         {
             AddAll(log, primaryLog);
-            return new VhdImage(source, footer, primary, backup, null, [], null, null, false, name);
+            return new VhdImage(source, footer, primary, backup, null, VhdBat.Empty, null, null, false, name);
         }
 
         var bat = ReadBat(source, footer, header, log, name);
@@ -258,7 +243,7 @@ public sealed class VhdImage
         return header;
     }
 
-    private static uint[] ReadBat(IByteSource source, VhdFooter footer, DynamicHeader header, FindingLog log, string name)
+    private static VhdBat ReadBat(IByteSource source, VhdFooter footer, DynamicHeader header, FindingLog log, string name)
     {
         // blktap reads ceil(current_size / block) entries even when max_table_entries is larger (vhd.md 3.1).
         // Divide first: a size near 2^64 must not wrap round to a small count.
@@ -285,14 +270,7 @@ public sealed class VhdImage
             count = Math.Min(fits, MaxBatEntries);
         }
 
-        var bytes = source.ReadBytes((long)header.TableOffset, (int)(count * 4));
-        var bat = new uint[bytes.Length / 4];
-        for (var i = 0; i < bat.Length; i++)
-        {
-            bat[i] = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(i * 4));
-        }
-
-        return bat;
+        return VhdBat.Read(source, (long)header.TableOffset, (int)count);
     }
 
     private static (BatmapHeader?, byte[]?, bool) ReadBatmap(IByteSource source, VhdFooter footer, DynamicHeader header, FindingLog log, string name)

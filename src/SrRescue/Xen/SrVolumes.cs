@@ -13,6 +13,9 @@ public sealed class SrVolumes(LvmInspection lvm)
 {
     private readonly Dictionary<(string, long), LvVolume> _opened = [];
 
+    // Per version: its LVs by name and their ids, so asking about every LV of a VG of thousands is not quadratic.
+    private readonly Dictionary<MetadataVersion, (Dictionary<string, LvPlacement> ByName, HashSet<string> Ids)> _placements = [];
+
     public LvmInspection Lvm { get; } = lvm ?? throw new ArgumentNullException(nameof(lvm));
 
     /// <summary>The version an LV is read through: <paramref name="seqno"/> if given, else the newest that defines it.</summary>
@@ -73,12 +76,29 @@ public sealed class SrVolumes(LvmInspection lvm)
     {
         var version = VersionFor(lvName, seqno);
         var newest = Lvm.Vg?.Newest;
-        var mine = version?.Summary?.Lvs.FirstOrDefault(l => l.Name == lvName);
-        if (mine is null || newest?.Summary is null || newest.Summary.Lvs.Any(l => l.Id == mine.Id))
+        var mine = version?.Summary is null ? null : PlacementsOf(version).ByName.GetValueOrDefault(lvName);
+        if (mine is null || newest?.Summary is null || PlacementsOf(newest).Ids.Contains(mine.Id))
         {
             return [];
         }
 
         return [.. ExtentReuse.Find(Lvm.Vg!, version!.Seqno, lvName).Select(c => (new PhysicalExtentRange(c.PvId, c.FirstPe, c.PeCount), c.OtherLvName))];
+    }
+
+    private (Dictionary<string, LvPlacement> ByName, HashSet<string> Ids) PlacementsOf(MetadataVersion version)
+    {
+        if (!_placements.TryGetValue(version, out var index))
+        {
+            var byName = new Dictionary<string, LvPlacement>(StringComparer.Ordinal);
+            foreach (var lv in version.Summary!.Lvs)
+            {
+                byName.TryAdd(lv.Name, lv); // the first of a name, as a search in order finds it
+            }
+
+            index = (byName, version.Summary.Lvs.Select(l => l.Id).ToHashSet(StringComparer.Ordinal));
+            _placements[version] = index;
+        }
+
+        return index;
     }
 }

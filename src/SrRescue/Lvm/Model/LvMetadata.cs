@@ -27,8 +27,11 @@ public sealed record LvMetadata
     /// <summary>Absolute byte offset of the LV's section in the text, or -1.</summary>
     public long Offset { get; init; } = -1;
 
+    private readonly ConfigSection? _section;
+
     /// <summary>The section it was read from, for verbatim copying.</summary>
-    public required ConfigSection Section { get; init; }
+    /// <remarks>Not kept in a lean model (<see cref="TreeNotKept"/>).</remarks>
+    public required ConfigSection Section { get => _section ?? throw TreeNotKept.For($"LV {Name}"); init => _section = value; }
 
     /// <summary>Reading it produced an Error finding (bad segments, unknown areas…).</summary>
     public bool HasErrors { get; init; }

@@ -72,7 +72,7 @@ internal static class LvMetadataReader
             CreationHost = creationHost,
             Segments = segments,
             Offset = lv.Offset,
-            Section = lv,
+            Section = ctx.KeepTree || (ctx.KeepLvTree?.Invoke(lv.Key, id) ?? false) ? lv : null!,
             HasErrors = ctx.ErrorCount > errorsBefore,
         };
     }
@@ -204,7 +204,7 @@ internal static class LvMetadataReader
             StripeSizeSectors = stripes > 1 ? stripeSize : null,
             Areas = areas,
             Offset = seg.Offset,
-            Section = seg,
+            Section = ctx.KeepTree ? seg : null!,
         };
     }
 }

@@ -33,7 +33,10 @@ public sealed record LvSegment
 
     public long Offset { get; init; } = -1;
 
-    public required ConfigSection Section { get; init; }
+    private readonly ConfigSection? _section;
+
+    /// <summary>The segment as written; a lean model keeps it only for segments that are not striped or linear (<see cref="UnmappedLvAdvice"/> reads them).</summary>
+    public required ConfigSection Section { get => _section ?? throw TreeNotKept.For($"segment {Key}"); init => _section = value; }
 
     /// <summary>The type without <c>+FLAG</c> suffixes.</summary>
     public string BaseType

@@ -14,6 +14,12 @@ internal sealed class ModelReadContext(FindingLog log, string? source)
 
     public string? Source { get; } = source;
 
+    /// <summary>False: the model drops its text tree (<see cref="TreeNotKept"/>), all but what <see cref="UnmappedLvAdvice"/> reads.</summary>
+    public bool KeepTree { get; init; } = true;
+
+    /// <summary>With <see cref="KeepTree"/> false: the LVs (by name and id) whose sections are kept all the same.</summary>
+    public Func<string, string, bool>? KeepLvTree { get; init; }
+
     public int ErrorCount { get; private set; }
 
     public void Add(Severity severity, string code, string structure, long offset, string message,

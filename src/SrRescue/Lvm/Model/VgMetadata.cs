@@ -43,11 +43,14 @@ public sealed class VgMetadata
     /// <summary>Unix time the copy was written.</summary>
     public long? CreationTime { get; init; }
 
-    /// <summary>The whole parsed text (header keys and VG section).</summary>
-    public required ConfigSection Root { get; init; }
+    private readonly ConfigSection? _root;
+    private readonly ConfigSection? _section;
 
-    /// <summary>The VG section inside <see cref="Root"/>.</summary>
-    public required ConfigSection Section { get; init; }
+    /// <summary>The whole parsed text (header keys and VG section); not kept in a lean model (<see cref="TreeNotKept"/>).</summary>
+    public required ConfigSection Root { get => _root ?? throw TreeNotKept.For($"VG {Name}"); init => _root = value; }
+
+    /// <summary>The VG section inside <see cref="Root"/>; not kept in a lean model.</summary>
+    public required ConfigSection Section { get => _section ?? throw TreeNotKept.For($"VG {Name}"); init => _section = value; }
 
     /// <summary>Absolute byte offset of the VG section, or -1.</summary>
     public long Offset { get; init; } = -1;

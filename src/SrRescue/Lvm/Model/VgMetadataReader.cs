@@ -15,13 +15,16 @@ internal static class VgMetadataReader
     public const string ExpectedContents = "Text Format Volume Group";
 
     /// <param name="baseOffset">Where the text starts: the offset of findings that have no node.</param>
+    /// <param name="keepTree">False: a lean model, without the text tree (<see cref="TreeNotKept"/>).</param>
+    /// <param name="keepLvTree">In a lean model, the LVs (name, id) whose sections are kept.</param>
     /// <param name="reuse">LVs read before from the same sections (see <see cref="LvSectionReuse"/>), taken again.</param>
     /// <returns>Null only when the text has no section at all.</returns>
-    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null, LvSectionReuse? reuse = null)
+    public static VgMetadata? Read(ConfigSection root, FindingLog log, long baseOffset, string? source = null, bool keepTree = true,
+        Func<string, string, bool>? keepLvTree = null, LvSectionReuse? reuse = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(log);
-        var ctx = new ModelReadContext(log, source);
+        var ctx = new ModelReadContext(log, source) { KeepTree = keepTree, KeepLvTree = keepLvTree };
         var vg = root.Sections.FirstOrDefault();
         if (vg is null)
         {
@@ -72,8 +75,8 @@ internal static class VgMetadataReader
             Description = ctx.GetString(root, "description", "lvm.vg", structure, missing: null),
             CreationHost = ctx.GetString(root, "creation_host", "lvm.vg", structure, missing: null),
             CreationTime = ctx.GetInt64(root, "creation_time", "lvm.vg", structure, missing: null),
-            Root = root,
-            Section = vg,
+            Root = keepTree ? root : null!,
+            Section = keepTree ? vg : null!,
             Offset = vg.Offset,
         };
     }

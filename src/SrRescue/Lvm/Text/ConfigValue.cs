@@ -3,14 +3,16 @@ namespace SrRescue.Lvm.Text;
 /// <summary><c>key = scalar</c> or <c>key = [ scalar, … ]</c>.</summary>
 public sealed class ConfigValue : ConfigNode
 {
-    private readonly ConfigScalar[] _items;
+    // A plain value keeps its scalar inline, an array its items: no one-item array per plain
+    // value (a VG of 16,000 LVs has about 250,000 of them, kept while its model is, issue 14).
+    private readonly ConfigScalar _scalar;
+    private readonly ConfigScalar[]? _array;
 
     /// <summary>A single-scalar value.</summary>
     public ConfigValue(string key, ConfigScalar scalar, long offset = -1)
         : base(key, offset)
     {
-        _items = [scalar];
-        IsArray = false;
+        _scalar = scalar;
     }
 
     /// <summary>An array value (possibly empty).</summary>
@@ -18,17 +20,16 @@ public sealed class ConfigValue : ConfigNode
         : base(key, offset)
     {
         ArgumentNullException.ThrowIfNull(items);
-        _items = [.. items];
-        IsArray = true;
+        _array = [.. items];
     }
 
-    public bool IsArray { get; }
+    public bool IsArray => _array is not null;
 
     /// <summary>The elements of an array, or the one scalar of a plain value.</summary>
-    public IReadOnlyList<ConfigScalar> Items => _items;
+    public IReadOnlyList<ConfigScalar> Items => _array ?? [_scalar];
 
     /// <summary>The scalar of a plain value; null for an array.</summary>
-    public ConfigScalar? Scalar => IsArray ? null : _items[0];
+    public ConfigScalar? Scalar => _array is null ? _scalar : null;
 
     /// <summary>The string of a plain string value; null otherwise.</summary>
     public string? AsString() => Scalar is { IsString: true } s ? s.Text : null;
@@ -65,15 +66,24 @@ public sealed class ConfigValue : ConfigNode
 
     public override bool ContentEquals(ConfigNode? other)
     {
-        if (other is not ConfigValue v || v.IsArray != IsArray || v._items.Length != _items.Length ||
-            !string.Equals(v.Key, Key, StringComparison.Ordinal))
+        if (other is not ConfigValue v || v.IsArray != IsArray || !string.Equals(v.Key, Key, StringComparison.Ordinal))
         {
             return false;
         }
 
-        for (var i = 0; i < _items.Length; i++)
+        if (_array is null)
         {
-            if (!_items[i].ContentEquals(v._items[i]))
+            return _scalar.ContentEquals(v._scalar);
+        }
+
+        if (v._array!.Length != _array.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _array.Length; i++)
+        {
+            if (!_array[i].ContentEquals(v._array[i]))
             {
                 return false;
             }
@@ -83,5 +93,5 @@ public sealed class ConfigValue : ConfigNode
     }
 
     public override string ToString() =>
-        IsArray ? $"{Key} = [{string.Join(", ", _items)}]" : $"{Key} = {_items[0]}";
+        _array is not null ? $"{Key} = [{string.Join(", ", _array)}]" : $"{Key} = {_scalar}";
 }

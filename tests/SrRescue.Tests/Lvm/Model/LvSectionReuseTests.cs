@@ -142,7 +142,7 @@ public sealed class LvSectionReuseTests
         log ??= new FindingLog();
         var bytes = Encoding.UTF8.GetBytes(text);
         var root = reuse is null ? ConfigParser.Parse(bytes, 0, log) : ConfigParser.Parse(bytes, 0, log, null, reuse);
-        return VgMetadataReader.Read(root, log, 0, null, reuse)!;
+        return VgMetadataReader.Read(root, log, 0, null, reuse: reuse)!;
     }
 
     private static List<string> Lvs(VgMetadata vg) =>

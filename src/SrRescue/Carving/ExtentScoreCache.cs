@@ -48,6 +48,9 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
         return own.WithRunIn(runIn);
     }
 
+    /// <summary>Whether a blank extent would fit logical extent k after <paramref name="prev"/> (<see cref="ExtentScorer.BlankExtentAgrees"/>).</summary>
+    public bool BlankExtentAgrees(VhdStart s, long k, long prev) => scorer.BlankExtentAgrees(s, k, prev);
+
     /// <summary>The whole block running in from k-1 checked against its bitmap (<see cref="ExtentScorer.DeepRunIn"/>).</summary>
     public (int Agree, int Disagree) DeepRunIn(VhdStart s, long k, long pe, long prev)
     {
@@ -60,13 +63,6 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
 
         return r;
     }
-
-    /// <summary>
-    /// Reads together the bitmap places of extent pe that the VHDs wanting it will ask about, for
-    /// each VHD whose structure there is not known yet (<see cref="ExtentScorer.Prefetch"/>).
-    /// </summary>
-    public void Prefetch(long pe, IEnumerable<(VhdStart Vhd, long K, long Pe1)> wanting) =>
-        scorer.Prefetch(pe, wanting.Where(w => !_structure.ContainsKey((w.Vhd.Pe, w.K, pe, w.Pe1))).Select(w => (w.Vhd, w.K)));
 
     private byte[]? Batmap(VhdStart s, long pe1)
     {

@@ -68,15 +68,15 @@ public sealed class CarveWorkBoundTests
         {
             List<long> pes = [.. Enumerable.Range(0, firsts[v]).Select(i => next + i), startRegion + FreeExtents + v];
             next += firsts[v];
-            var uuid = new Guid(rnd.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16));
-            var vhd = new SimulatedLvhdVhd(uuid, 64L << 20, 2 * Extent, null, null, 0x30000000u + (uint)v, (at, bytes) => Write(image, pes, at, bytes));
+            var uuid = SimulatedLun.RandomUuid(rnd);
+            var vhd = new SimulatedLvhdVhd(uuid, 64L << 20, 2 * Extent, null, null, 0x30000000u + (uint)v, (at, bytes) => SimulatedLun.Write(image, pes, at, bytes));
             vhd.Inflate(pes.Count * Extent);
 
             // Whole blocks of random data up to the one running into the last extent: its data
             // there is not zeros, so only the extent that holds it fits (as the memory test's).
             for (var block = 0; block < 2 * (pes.Count - 2); block++)
             {
-                vhd.Write(block, 0, RandomBytes(rnd, SimulatedLvhdVhd.BlockBytes));
+                vhd.Write(block, 0, SimulatedLun.RandomBytes(rnd, SimulatedLvhdVhd.BlockBytes));
             }
 
             vhd.Close();
@@ -84,26 +84,6 @@ public sealed class CarveWorkBoundTests
         }
 
         return expected;
-    }
-
-    private static byte[] RandomBytes(Random rnd, int count)
-    {
-        var b = new byte[count];
-        rnd.NextBytes(b);
-        return b;
-    }
-
-    /// <summary>Writes LV bytes at LV offset <paramref name="at"/> into the extents <paramref name="pes"/>.</summary>
-    private static void Write(FileStream image, List<long> pes, long at, byte[] bytes)
-    {
-        for (var done = 0; done < bytes.Length;)
-        {
-            var here = at + done;
-            var n = (int)Math.Min(bytes.Length - done, Extent - (here % Extent));
-            image.Position = ExtentGrid.XenServerPeStartBytes + (pes[(int)(here / Extent)] * Extent) + (here % Extent);
-            image.Write(bytes, done, n);
-            done += n;
-        }
     }
 
     /// <summary>A source that counts the reads asked of it and the bytes they return.</summary>

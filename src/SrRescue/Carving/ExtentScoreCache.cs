@@ -10,8 +10,12 @@ namespace SrRescue.Carving;
 /// </summary>
 internal sealed class ExtentScoreCache(ExtentScorer scorer)
 {
-    /// <summary>Up to 128 KiB each (2 TiB of 2 MiB blocks).</summary>
-    private readonly BoundedCache<(long Start, long Pe1), byte[]?> _batmaps = new(256);
+    /// <summary>
+    /// Per VHD, its batmap as read from the last extent 1 asked about: one bit per block of the
+    /// virtual size, a 32nd of the BAT its start holds already, so one each for every VHD (with
+    /// hundreds of VHDs, a cache of a few hundred read them again for every extent scored).
+    /// </summary>
+    private readonly Dictionary<long, (long Pe1, byte[]? Bits)> _batmaps = [];
 
     /// <summary>A few hundred bytes each with their evidence.</summary>
     private readonly BoundedCache<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = new(1 << 16);
@@ -66,12 +70,12 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
 
     private byte[]? Batmap(VhdStart s, long pe1)
     {
-        if (!_batmaps.TryGetValue((s.Pe, pe1), out var batmap))
+        if (!_batmaps.TryGetValue(s.Pe, out var batmap) || batmap.Pe1 != pe1)
         {
-            batmap = pe1 < 0 ? null : scorer.ReadBatmap(s, pe1);
-            _batmaps.Set((s.Pe, pe1), batmap);
+            batmap = (pe1, pe1 < 0 ? null : scorer.ReadBatmap(s, pe1));
+            _batmaps[s.Pe] = batmap;
         }
 
-        return batmap;
+        return batmap.Bits;
     }
 }

@@ -46,7 +46,8 @@ internal sealed class ExtentMapBuilder
 
         var e = _grid.ExtentSizeBytes;
         var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
-        var setup = new SweepSetup(_pv, _grid, starts, needed, new HashSet<long>(_claimed), _probes, _scores);
+        var places = new PredictedPlaces(starts, needed, e);
+        var setup = new SweepSetup(_pv, _grid, starts, needed, new HashSet<long>(_claimed), places, new PlaceFacts(_pv, _grid, places), _probes, _scores);
         var best = RepairSearch.FindBest(setup, progress);
         _claimed.UnionWith(best.Claimed);
         foreach (var d in best.Decisions)

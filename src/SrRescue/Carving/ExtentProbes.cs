@@ -9,9 +9,10 @@ internal sealed record BitmapProbe(bool IsBitmap, bool AllSet, double Score, int
 
 /// <summary>
 /// What the carved source holds at the few places the scorer asks about, read once for the whole
-/// carve: the sectors where a VHD predicts a bitmap (gathered into few large reads when many are
-/// asked about at one extent), the footer in each extent's last sector, and which extents a
-/// sparse image knows to be holes. These are facts of the disk, the same whichever VHD or map
+/// carve: the sectors where a VHD predicts a bitmap, with the gap before and the data after (asked
+/// only of extents that hold a sector that may be a bitmap where the VHD's first one must be,
+/// <see cref="PlaceFacts"/>), the footer in each extent's last sector, and which extents a sparse
+/// image knows to be holes. These are facts of the disk, the same whichever VHD or map
 /// asks, so every sweep of the map builder shares them.
 /// </summary>
 internal sealed class ExtentProbes
@@ -20,18 +21,6 @@ internal sealed class ExtentProbes
 
     /// <summary>Bytes of a bitmap sector that may be neither 0x00 nor 0xFF (writes not 4 KiB aligned).</summary>
     private const int MaxPartialBitmapBytes = 16;
-
-    /// <summary>Largest single read that gathers the bitmap sectors asked about in one extent.</summary>
-    private const int MaxPrefetchBytes = 1 << 20;
-
-    /// <summary>
-    /// Sectors asked about are read together only when at most this far apart (one page of the
-    /// kernel's cache: reading on to the next one costs what a read of its own would). Windows
-    /// spanning the places of many VHDs read 3.5 GiB where the sectors were 0.3 GiB (50 GiB loop
-    /// device, 18 VHDs): a block device does not say where its holes are, so every byte between
-    /// the places asked about was read.
-    /// </summary>
-    private const int MaxGapBytes = 4096;
 
     private readonly IByteSource _pv;
     private readonly ExtentGrid _grid;
@@ -45,16 +34,15 @@ internal sealed class ExtentProbes
     /// <summary>Extents a sparse source knows to be holes (asked once per extent, not once per sweep).</summary>
     private readonly BoundedCache<long, bool> _holes = new(1 << 17);
 
-    /// <summary>Prefetched sectors that may be bitmaps, until the next prefetch.</summary>
-    private readonly Dictionary<long, byte[]> _prefetched = [];
-
-    /// <summary>Sector offsets known to hold no bitmap, whatever VHD asks later.</summary>
-    private readonly BoundedCache<long, bool> _noBitmap = new(1 << 18);
-
-    /// <summary>Bitmap places already probed (their answer is cached).</summary>
-    private readonly BoundedCache<long, bool> _probed = new(1 << 18);
-
     private readonly BoundedCache<(long At, int GapBytes, int DataSectors), BitmapProbe> _probes = new(1 << 17);
+
+    /// <summary>Single sectors asked for by offset: the bitmaps of blocks running on into the next extent.</summary>
+    private readonly BoundedCache<long, byte[]> _sectors = new(1 << 13);
+
+    /// <summary>Per extent, which of its first sectors hold anything (a bit each; up to an extent's sectors: 1 KiB for 4 MiB).</summary>
+    private readonly BoundedCache<long, ulong[]> _nonZero = new(1 << 13);
+
+    private byte[] _chunk = [];
 
     public ExtentProbes(IByteSource pv, ExtentGrid grid)
     {
@@ -68,10 +56,15 @@ internal sealed class ExtentProbes
     /// </summary>
     public bool IsHole(long pe)
     {
+        if (_pv is not ISparseSource sparse)
+        {
+            return false;
+        }
+
         if (!_holes.TryGetValue(pe, out var hole))
         {
             var at = _grid.OffsetOf(pe);
-            hole = _pv is ISparseSource sparse && sparse.NextDataOffset(at, at + _grid.ExtentSizeBytes) >= at + _grid.ExtentSizeBytes;
+            hole = sparse.NextDataOffset(at, at + _grid.ExtentSizeBytes) >= at + _grid.ExtentSizeBytes;
             _holes.Set(pe, hole);
         }
 
@@ -95,47 +88,49 @@ internal sealed class ExtentProbes
         return uuid;
     }
 
-    /// <summary>
-    /// Reads the sectors at these byte offsets (the first bitmap place each VHD that wants the
-    /// extent predicts for its next logical index) in as few reads as possible without reading
-    /// what lies between places far apart (<see cref="MaxGapBytes"/>). Sectors that cannot be
-    /// bitmaps are remembered as such; the others are kept until the next call.
-    /// </summary>
-    public void Prefetch(List<long> offsets)
+    /// <summary>The sector at byte <paramref name="at"/> (zeros past the end of the source).</summary>
+    public byte[] SectorAt(long at)
     {
-        _prefetched.Clear();
-        offsets.RemoveAll(o => _probed.ContainsKey(o) || _noBitmap.ContainsKey(o));
-        if (offsets.Count < 2)
+        if (!_sectors.TryGetValue(at, out var sector))
         {
-            return;
+            sector = new byte[Sector];
+            _pv.ReadFullyAt(at, sector);
+            _sectors.Set(at, sector);
         }
 
-        offsets.Sort();
-        for (var i = 0; i < offsets.Count;)
+        return sector;
+    }
+
+    /// <summary>
+    /// Bit i set when sector i of extent <paramref name="pe"/> is not all zeros, for at least its
+    /// first <paramref name="sectors"/> sectors: what checking a block that runs into the extent
+    /// against its bitmap needs, read once per extent however many VHDs and sweeps ask.
+    /// </summary>
+    public ReadOnlySpan<ulong> NonZeroSectors(long pe, int sectors)
+    {
+        var words = (sectors + 63) / 64;
+        if (_nonZero.TryGetValue(pe, out var bits) && bits.Length >= words)
         {
-            var j = i;
-            while (j + 1 < offsets.Count && offsets[j + 1] + Sector - offsets[i] <= MaxPrefetchBytes && offsets[j + 1] - offsets[j] <= MaxGapBytes)
-            {
-                j++;
-            }
-
-            var window = new byte[offsets[j] + Sector - offsets[i]];
-            _pv.ReadFullyAt(offsets[i], window);
-            for (var k = i; k <= j; k++)
-            {
-                var sector = window.AsSpan((int)(offsets[k] - offsets[i]), Sector);
-                if (MayBeBitmap(sector))
-                {
-                    _prefetched[offsets[k]] = sector.ToArray();
-                }
-                else
-                {
-                    _noBitmap.Set(offsets[k], true);
-                }
-            }
-
-            i = j + 1;
+            return bits;
         }
+
+        bits = new ulong[words];
+        const int ChunkSectors = 512;
+        if (_chunk.Length == 0)
+        {
+            _chunk = new byte[ChunkSectors * Sector];
+        }
+
+        for (var i = 0; i < sectors; i += ChunkSectors)
+        {
+            var span = _chunk.AsSpan(0, Math.Min(ChunkSectors, sectors - i) * Sector);
+            var got = _pv.ReadFullyAt(_grid.OffsetOf(pe) + ((long)i * Sector), span);
+            span[got..].Clear();
+            BitmapAgreement.NoteNonZero(span, bits, i);
+        }
+
+        _nonZero.Set(pe, bits);
+        return bits;
     }
 
     /// <summary>
@@ -148,14 +143,13 @@ internal sealed class ExtentProbes
         {
             probe = ProbeBitmap(at, gapBytes, dataSectors);
             _probes.Set((at, gapBytes, dataSectors), probe);
-            _probed.Set(at, true);
         }
 
         return probe;
     }
 
-    /// <summary>Not all zeros, and at most a few bytes that are neither 0x00 nor 0xFF.</summary>
-    private static bool MayBeBitmap(ReadOnlySpan<byte> sector)
+    /// <summary>Not all zeros, and at most a few bytes that are neither 0x00 nor 0xFF: a sector that may be a bitmap.</summary>
+    public static bool MayBeBitmap(ReadOnlySpan<byte> sector)
     {
         var partial = 0;
         foreach (var b in sector)
@@ -175,19 +169,7 @@ internal sealed class ExtentProbes
             // VHDs' data), and then nothing more is read.
             var span = buffer.AsSpan(0, gapBytes + Sector + (dataSectors * Sector));
             var bitmap = span.Slice(gapBytes, Sector);
-            if (_noBitmap.ContainsKey(at))
-            {
-                return new BitmapProbe(false, false, -5, 0, 0);
-            }
-
-            if (_prefetched.TryGetValue(at, out var sector))
-            {
-                sector.CopyTo(bitmap);
-            }
-            else
-            {
-                _pv.ReadFullyAt(at, bitmap);
-            }
+            _pv.ReadFullyAt(at, bitmap);
 
             if (!MayBeBitmap(bitmap))
             {

@@ -10,8 +10,12 @@ namespace SrRescue.Carving;
 /// </summary>
 internal sealed class ExtentScoreCache(ExtentScorer scorer)
 {
-    /// <summary>Up to 128 KiB each (2 TiB of 2 MiB blocks).</summary>
-    private readonly BoundedCache<(long Start, long Pe1), byte[]?> _batmaps = new(256);
+    /// <summary>
+    /// Per VHD, its batmap as read from the last extent 1 asked about: one bit per block of the
+    /// virtual size, a 32nd of the BAT its start holds already, so one each for every VHD (with
+    /// hundreds of VHDs, a cache of a few hundred read them again for every extent scored).
+    /// </summary>
+    private readonly Dictionary<long, (long Pe1, byte[]? Bits)> _batmaps = [];
 
     /// <summary>A few hundred bytes each with their evidence.</summary>
     private readonly BoundedCache<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = new(1 << 16);
@@ -48,6 +52,9 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
         return own.WithRunIn(runIn);
     }
 
+    /// <summary>Whether a blank extent would fit logical extent k after <paramref name="prev"/> (<see cref="ExtentScorer.BlankExtentAgrees"/>).</summary>
+    public bool BlankExtentAgrees(VhdStart s, long k, long prev) => scorer.BlankExtentAgrees(s, k, prev);
+
     /// <summary>The whole block running in from k-1 checked against its bitmap (<see cref="ExtentScorer.DeepRunIn"/>).</summary>
     public (int Agree, int Disagree) DeepRunIn(VhdStart s, long k, long pe, long prev)
     {
@@ -61,21 +68,14 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
         return r;
     }
 
-    /// <summary>
-    /// Reads together the bitmap places of extent pe that the VHDs wanting it will ask about, for
-    /// each VHD whose structure there is not known yet (<see cref="ExtentScorer.Prefetch"/>).
-    /// </summary>
-    public void Prefetch(long pe, IEnumerable<(VhdStart Vhd, long K, long Pe1)> wanting) =>
-        scorer.Prefetch(pe, wanting.Where(w => !_structure.ContainsKey((w.Vhd.Pe, w.K, pe, w.Pe1))).Select(w => (w.Vhd, w.K)));
-
     private byte[]? Batmap(VhdStart s, long pe1)
     {
-        if (!_batmaps.TryGetValue((s.Pe, pe1), out var batmap))
+        if (!_batmaps.TryGetValue(s.Pe, out var batmap) || batmap.Pe1 != pe1)
         {
-            batmap = pe1 < 0 ? null : scorer.ReadBatmap(s, pe1);
-            _batmaps.Set((s.Pe, pe1), batmap);
+            batmap = (pe1, pe1 < 0 ? null : scorer.ReadBatmap(s, pe1));
+            _batmaps[s.Pe] = batmap;
         }
 
-        return batmap;
+        return batmap.Bits;
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using SrRescue.Io;
 using SrRescue.Vhd;
 
@@ -11,8 +10,10 @@ namespace SrRescue.Carving;
 /// sectors before it (bitmaps at sectors ≡ 7 mod 8, stride 4104); data sectors that agree with
 /// their bitmap (bit clear ⇒ zeros: blktap zero-fills new blocks), including the block that runs
 /// in from the previous extent; and a footer with the VHD's UUID in the last 512 bytes (the
-/// primary footer, or a stale one left by an inflate). Reads only those few sectors; the bitmap
-/// places and footers through <see cref="ExtentProbes"/>, which reads each once for the carve.
+/// primary footer, or a stale one left by an inflate). Reads only those few sectors, through
+/// <see cref="ExtentProbes"/>, which keeps them for the carve: bitmap places, footers, the bitmap
+/// of a block running on and which of an extent's first sectors hold data, so that checking a
+/// block running in costs bit operations, not reads, however many VHDs and sweeps ask.
 /// </summary>
 internal sealed class ExtentScorer
 {
@@ -24,10 +25,7 @@ internal sealed class ExtentScorer
     private const int CheckedDataSectors = 32;
 
     /// <summary>Sectors of the block running in that are checked by <see cref="RunIn"/>.</summary>
-    private const int RunInSectors = 64;
-
-    /// <summary>Sectors read at once when <see cref="DeepRunIn"/> checks a whole block.</summary>
-    private const int ChunkSectors = 512;
+    public const int RunInSectors = 64;
 
     private readonly IByteSource _pv;
     private readonly ExtentGrid _grid;
@@ -125,20 +123,30 @@ internal sealed class ExtentScorer
             return (0, null);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(RunInSectors * Sector);
-        try
+        var bitmap = BitmapRunningIn(run, prevPe, lvStart);
+        var count = (int)Math.Min(RunInSectors, Math.Min((run.DataEnd - lvStart) / Sector, e / Sector));
+        var (agree, disagree) = BitmapAgreement.Count(_probes.NonZeroSectors(pe, count), bitmap, (lvStart - run.DataStart) / Sector, count);
+        return ((agree * 0.25) - (disagree * 1.0), $"block {run.Block} runs in: {agree} of {agree + disagree} sectors agree with its bitmap");
+    }
+
+    /// <summary>
+    /// Whether an extent of zeros where <see cref="RunIn"/> looks scores above nothing as logical
+    /// extent k: the block running in from <paramref name="prevPe"/> has a clear bit among the
+    /// sectors checked (a clear bit over zeros agrees). When not, only an extent with data there
+    /// or with a footer at its end can fit a logical extent that holds no bitmap.
+    /// </summary>
+    public bool BlankExtentAgrees(VhdStart vhd, long k, long prevPe)
+    {
+        var e = _grid.ExtentSizeBytes;
+        var lvStart = k * e;
+        if (prevPe < 0 || BlockRunningIn(vhd, lvStart) is not { } run)
         {
-            var bitmap = ReadBitmapRunningIn(run, prevPe, lvStart);
-            var count = (int)Math.Min(RunInSectors, Math.Min((run.DataEnd - lvStart) / Sector, e / Sector));
-            var data = buffer.AsSpan(0, count * Sector);
-            _pv.ReadFullyAt(_grid.OffsetOf(pe), data);
-            var (agree, disagree) = BitmapAgreement.Count(data, bitmap, (lvStart - run.DataStart) / Sector, count);
-            return ((agree * 0.25) - (disagree * 1.0), $"block {run.Block} runs in: {agree} of {agree + disagree} sectors agree with its bitmap");
+            return false;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        var count = (int)Math.Min(RunInSectors, Math.Min((run.DataEnd - lvStart) / Sector, e / Sector));
+        var blank = new ulong[(count + 63) / 64];
+        return BitmapAgreement.Count(blank, BitmapRunningIn(run, prevPe, lvStart), (lvStart - run.DataStart) / Sector, count).Agree > 0;
     }
 
     /// <summary>
@@ -155,52 +163,8 @@ internal sealed class ExtentScorer
             return (0, 0);
         }
 
-        var bitmap = ReadBitmapRunningIn(run, prevPe, lvStart);
-        var firstSector = (lvStart - run.DataStart) / Sector;
         var total = (int)(Math.Min(run.DataEnd - lvStart, e) / Sector);
-        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSectors * Sector);
-        try
-        {
-            int agree = 0, disagree = 0;
-            for (var i = 0; i < total; i += ChunkSectors)
-            {
-                var n = Math.Min(ChunkSectors, total - i);
-                var span = chunk.AsSpan(0, n * Sector);
-                _pv.ReadFullyAt(_grid.OffsetOf(pe) + ((long)i * Sector), span);
-                var (a, d) = BitmapAgreement.Count(span, bitmap, firstSector + i, n);
-                agree += a;
-                disagree += d;
-            }
-
-            return (agree, disagree);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-    }
-
-    /// <summary>
-    /// Reads together the first bitmap place each VHD wanting extent <paramref name="pe"/> as its
-    /// logical extent K predicts there: one read for those close together instead of one per VHD
-    /// (<see cref="ExtentProbes.Prefetch"/>). Not the indexes beside K: later choices seldom asked
-    /// for them, and reading them cost a fifth of the carve's bytes.
-    /// </summary>
-    public void Prefetch(long pe, IEnumerable<(VhdStart Vhd, long K)> wanting)
-    {
-        var e = _grid.ExtentSizeBytes;
-        var offsets = new List<long>();
-        foreach (var (vhd, next) in wanting)
-        {
-            var lvStart = next * e;
-            var first = vhd.BitmapsIn(lvStart, lvStart + e);
-            if (!first.IsEmpty)
-            {
-                offsets.Add(_grid.OffsetOf(pe) + (first[0].BitmapOffsetBytes - lvStart));
-            }
-        }
-
-        _probes.Prefetch(offsets);
+        return BitmapAgreement.Count(_probes.NonZeroSectors(pe, total), BitmapRunningIn(run, prevPe, lvStart), (lvStart - run.DataStart) / Sector, total);
     }
 
     /// <summary>A block whose bitmap lies in the extent before the one at LV byte lvStart and whose data runs on into it.</summary>
@@ -222,13 +186,9 @@ internal sealed class ExtentScorer
         return null;
     }
 
-    /// <summary>The bitmap of the block running in, read where it lies in the previous extent.</summary>
-    private byte[] ReadBitmapRunningIn(RunningBlock run, long prevPe, long lvStart)
-    {
-        var bitmap = new byte[Sector];
-        _pv.ReadFullyAt(_grid.OffsetOf(prevPe) + (run.BitmapAt - (lvStart - _grid.ExtentSizeBytes)), bitmap);
-        return bitmap;
-    }
+    /// <summary>The bitmap of the block running in, where it lies in the previous extent (read once, <see cref="ExtentProbes.SectorAt"/>).</summary>
+    private byte[] BitmapRunningIn(RunningBlock run, long prevPe, long lvStart) =>
+        _probes.SectorAt(_grid.OffsetOf(prevPe) + (run.BitmapAt - (lvStart - _grid.ExtentSizeBytes)));
 
     private static bool? BatmapFull(byte[]? batmap, int block) =>
         batmap is null || block >> 3 >= batmap.Length ? null : (batmap[block >> 3] & (0x80 >> (block & 7))) != 0;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using SrRescue.Diagnostics;
 
 namespace SrRescue.Carving;
@@ -10,7 +11,9 @@ namespace SrRescue.Carving;
 /// structure says which logical index it is; when several VHDs need that index, a clearly better
 /// score wins, then (unless forced) the VHD whose run it continues, then the one that grew
 /// earliest (lowest previous extent: VDIs grow in turns). A repair sweep resumes at a choice of
-/// an earlier sweep, forced to choose otherwise there (<see cref="RepairSearch"/>).
+/// an earlier sweep, forced to choose otherwise there (<see cref="RepairSearch"/>). An extent is
+/// scored only for the VHDs whose first predicted structure it holds (<see cref="WantingVhds"/>):
+/// the others would be rejected, so the choices are those of scoring every VHD that wants it.
 /// </summary>
 internal sealed class ExtentSweep
 {
@@ -20,42 +23,67 @@ internal sealed class ExtentSweep
     private readonly SweepSetup _setup;
     private readonly ForcedChoices _forced;
     private readonly Dictionary<VhdStart, List<CarvedExtent>> _maps;
-    private readonly HashSet<long> _claimed;
+
+    /// <summary>The extents this sweep's maps hold (the setup's claims are checked apart: they can be many, and every sweep shares them).</summary>
+    private readonly HashSet<long> _placed = [];
     private readonly List<Decision> _decisions = [];
 
     // A choice between rivals for logical extent k is checked where it shows: in the chosen
     // extent, and in the extent each losing rival takes as its k next (its mirror). Both get
     // the whole block that runs in from k-1; sectors that disagree with its bitmap count
     // against the map.
-    private readonly Dictionary<VhdStart, long> _mirrors = [];
+    // Kept immutable: each choice keeps the state before it, sharing what did not change.
+    private ImmutableDictionary<VhdStart, long> _mirrors = ImmutableDictionary<VhdStart, long>.Empty;
     private int _disagreements;
 
     /// <summary>The first extent looked at: 0, or the extent of the choice a repair sweep revises.</summary>
     private readonly long _first;
 
-    /// <summary>A VHD the extent fits as its next logical extent: the score, and the VHD's extent before.</summary>
-    private readonly record struct Fit(VhdStart Vhd, ExtentScore Score, long Prev);
+    /// <summary>The VHDs still growing, by the place their next extent predicts.</summary>
+    private readonly WantingVhds _wanting;
+
+    /// <summary>Numbers (indexes in the starts) of the VHDs not wanting yet, by their first extent: each wants the extents after it.</summary>
+    private readonly Queue<int> _notStarted;
+
+    private readonly List<int> _candidates = [];
+
+    /// <summary>Where each VHD still growing waits (by number): the place its next extent predicts, or those of a tail.</summary>
+    private readonly IReadOnlyList<int>[] _waitingAt;
+
+    /// <summary>A VHD the extent fits as its next logical extent: its number, the score, and the VHD's extent before.</summary>
+    private readonly record struct Fit(int Number, VhdStart Vhd, ExtentScore Score, long Prev);
 
     private ExtentSweep(SweepSetup setup, ForcedChoices forced, (SweepResult From, Decision At)? resume)
     {
         _setup = setup;
         _forced = forced;
         _maps = setup.Starts.ToDictionary(s => s, s => new List<CarvedExtent> { FirstExtent(s) });
-        _claimed = new HashSet<long>(setup.Claimed);
         if (resume is { } r)
         {
-            // Everything before the decision is as in the sweep it came from: start there.
+            // Everything before the decision is as in the sweep it came from: start there. Each
+            // map then held its first extent and those placed before the decision's extent
+            // (a sweep places a VHD's extents in ascending order).
             foreach (var s in setup.Starts)
             {
-                _maps[s] = r.From.Maps[s].Take(r.At.Counts[s]).ToList();
-                _claimed.UnionWith(_maps[s].Select(x => x.Pe));
+                _maps[s] = r.From.Maps[s].TakeWhile((x, k) => k == 0 || x.Pe < r.At.Pe).ToList();
+                _placed.UnionWith(_maps[s].Select(x => x.Pe));
             }
 
             _decisions.AddRange(r.From.Decisions.TakeWhile(d => d.Pe < r.At.Pe));
             _disagreements = r.At.DisagreementsBefore;
-            _mirrors = new Dictionary<VhdStart, long>(r.At.MirrorsBefore);
+            _mirrors = r.At.MirrorsBefore;
             _first = r.At.Pe;
         }
+
+        _wanting = new WantingVhds(setup.Places.Count);
+        _waitingAt = new IReadOnlyList<int>[setup.Starts.Count];
+        var growing = Enumerable.Range(0, setup.Starts.Count).Where(i => _maps[setup.Starts[i]].Count < setup.Needed[setup.Starts[i]]).ToList();
+        foreach (var i in growing.Where(i => setup.Starts[i].Pe < _first))
+        {
+            StartWanting(i);
+        }
+
+        _notStarted = new Queue<int>(growing.Where(i => setup.Starts[i].Pe >= _first).OrderBy(i => setup.Starts[i].Pe));
     }
 
     /// <summary>Sweeps from the first extent, or on from <paramref name="resume"/>'s decision as the sweep it came from left the maps there.</summary>
@@ -73,13 +101,18 @@ internal sealed class ExtentSweep
                 progress?.Report(new WorkProgress("placing extents", pe * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
             }
 
+            // A VHD wants the extents after its last one; its first is its start.
+            while (_notStarted.TryPeek(out var i) && _setup.Starts[i].Pe < pe)
+            {
+                StartWanting(_notStarted.Dequeue());
+            }
+
             // Extents a sparse source knows to be holes: never anybody's data.
-            if (_claimed.Contains(pe) || _setup.Probes.IsHole(pe))
+            if (_setup.Claimed.Contains(pe) || _placed.Contains(pe) || _setup.Probes.IsHole(pe))
             {
                 continue;
             }
 
-            _setup.Scores.Prefetch(pe, _setup.Starts.Where(s => Wants(s, pe)).Select(s => (s, (long)_maps[s].Count, ExtentOne(s))));
             var fits = Fits(pe);
             if (fits.Count > 0)
             {
@@ -89,29 +122,47 @@ internal sealed class ExtentSweep
         }
 
         var maps = _maps.ToDictionary(m => m.Key, m => (IReadOnlyList<CarvedExtent>)m.Value);
-        return new SweepResult(maps, _decisions, _forced, _claimed, Penalty(), _disagreements);
+        return new SweepResult(maps, _decisions, _forced, _placed, Penalty(), _disagreements);
     }
 
     private CarvedExtent FirstExtent(VhdStart s) =>
         new(0, s.Pe, ExtentConfidence.High, 0, [$"footer copy and cxsparse at {ExtentSpace.Describe(_setup.Pv, s.OffsetBytes)}"], []);
 
-    /// <summary>Whether the VHD still grows and its last extent so far lies before <paramref name="pe"/>.</summary>
-    private bool Wants(VhdStart s, long pe) => _maps[s].Count < _setup.Needed[s] && _maps[s][^1].Pe < pe;
+    /// <summary>
+    /// VHD number i wants its next logical extent k, in extents holding what k's place needs; a k
+    /// with no bitmap nor batmap, in extents with data where the block running in is checked or a
+    /// footer at their end, unless a blank extent fits it too (then in any).
+    /// </summary>
+    private void StartWanting(int i)
+    {
+        var s = _setup.Starts[i];
+        var map = _maps[s];
+        var place = _setup.Places.Of(s, map.Count);
+        _waitingAt[i] = place != PredictedPlaces.None ? [place]
+            : _setup.Scores.BlankExtentAgrees(s, map.Count, map[^1].Pe) ? [PredictedPlaces.None]
+            : _setup.Places.ForTail;
+        _wanting.Add(i, _waitingAt[i]);
+    }
 
     /// <summary>The VHD's logical extent 1, where its batmap is (-1: not placed yet).</summary>
     private long ExtentOne(VhdStart s) => _maps[s].Count >= 2 ? _maps[s][1].Pe : -1;
 
-    /// <summary>The VHDs wanting this extent whose structures it fits as their next logical extent.</summary>
+    /// <summary>
+    /// The VHDs wanting this extent whose structures it fits as their next logical extent, in the
+    /// order of the starts. Only the candidates are scored (<see cref="WantingVhds"/>).
+    /// </summary>
     private List<Fit> Fits(long pe)
     {
         var fits = new List<Fit>();
-        foreach (var s in _setup.Starts.Where(s => Wants(s, pe)))
+        _wanting.Candidates(pe, _setup.Facts, _candidates);
+        foreach (var i in _candidates)
         {
+            var s = _setup.Starts[i];
             var map = _maps[s];
             var score = _setup.Scores.Score(s, map.Count, pe, map[^1].Pe, ExtentOne(s));
             if (!score.Rejected && score.HasStructure)
             {
-                fits.Add(new Fit(s, score, map[^1].Pe));
+                fits.Add(new Fit(i, s, score, map[^1].Pe));
             }
         }
 
@@ -136,11 +187,17 @@ internal sealed class ExtentSweep
             contradicted = ContradictsAnEarlierChoice(pe, chosen, evidence);
         }
 
-        _mirrors.Remove(chosen.Vhd);
+        _mirrors = _mirrors.Remove(chosen.Vhd);
         var confidence = Confidence(others.Count > 0, contradicted, chosen.Score, evidence);
         var map = _maps[chosen.Vhd];
+        _wanting.Remove(chosen.Number, _waitingAt[chosen.Number]);
         map.Add(new CarvedExtent(map.Count, pe, confidence, chosen.Score.Score, evidence, others.Select(o => o.Vhd.Pe).ToList()));
-        _claimed.Add(pe);
+        _placed.Add(pe);
+        if (map.Count < _setup.Needed[chosen.Vhd])
+        {
+            StartWanting(chosen.Number);
+        }
+
         return chosen.Vhd;
     }
 
@@ -184,12 +241,11 @@ internal sealed class ExtentSweep
     /// <summary>Keeps a choice between rivals with the state to resume from, and marks where each loser's mirror will be.</summary>
     private void Decide(long pe, List<Fit> rivals, Fit chosen, string why, int fewest, List<Fit> others)
     {
-        _decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why, _maps.ToDictionary(m => m.Key, m => m.Value.Count),
-            _disagreements, new Dictionary<VhdStart, long>(_mirrors)));
+        _decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why, _disagreements, _mirrors));
         _disagreements += fewest;
         foreach (var o in others)
         {
-            _mirrors[o.Vhd] = _maps[o.Vhd].Count;
+            _mirrors = _mirrors.SetItem(o.Vhd, _maps[o.Vhd].Count);
         }
     }
 

@@ -8,15 +8,25 @@ namespace SrRescue.Carving;
 /// guesses can be wrong together, going on from a better map as soon as one turns up; keep the
 /// map that leaves fewer extents missing and fewer VHDs without their footer at the end of their
 /// data, then the one whose guessed extents disagree less with the blocks running into them
-/// (<see cref="SweepResult.Rank"/>).
+/// (<see cref="SweepResult.Rank"/>). A repair sweep resumes from the maps of the sweep it revises
+/// where those are still kept (the last <see cref="KeptMaps"/> sweeps'), else sweeps from the start
+/// with the same forced choices, which leads to the same maps: what a sweep holds at an extent
+/// depends only on the choices forced before it. So the memory of the search does not grow with
+/// its sweeps × the VHDs' extents.
 /// </summary>
 internal sealed class RepairSearch
 {
     /// <summary>Bound on whole-PV sweeps while repairing ambiguous choices (each reuses cached scores).</summary>
     private const int MaxSweeps = 400;
 
+    /// <summary>Sweeps whose maps are kept to resume from (each holds every VHD's extents with their evidence).</summary>
+    private const int KeptMaps = 16;
+
     private readonly SweepSetup _setup;
-    private readonly PriorityQueue<SweepResult, (int, int)> _queue = new();
+    private readonly PriorityQueue<Queued, (int, int)> _queue = new();
+
+    /// <summary>The queued sweeps that still hold their maps, oldest first.</summary>
+    private readonly Queue<Queued> _withMaps = new();
 
     /// <summary>The sets of forced choices swept already: each is swept once.</summary>
     private readonly HashSet<ForcedChoices> _swept = [];
@@ -40,7 +50,7 @@ internal sealed class RepairSearch
             if (TryBetterFrom(current))
             {
                 // Go on from the better map first; this one's untried choices stay for later.
-                _queue.Enqueue(current, current.Rank);
+                _queue.Enqueue(current, current.Result.Rank);
             }
         }
 
@@ -51,17 +61,17 @@ internal sealed class RepairSearch
     /// Sweeps again with one of <paramref name="current"/>'s choices made otherwise, choice by
     /// choice, until one gives better maps than the best so far (then true) or none is left.
     /// </summary>
-    private bool TryBetterFrom(SweepResult current)
+    private bool TryBetterFrom(Queued current)
     {
-        foreach (var (decision, alternative) in current.Decisions.SelectMany(d => d.Alternatives.Select(o => (d, o))))
+        foreach (var (decision, alternative) in current.Result.Decisions.SelectMany(d => d.Alternatives.Select(o => (d, o))))
         {
-            var forced = current.Forced.Revise(decision.Pe, alternative);
+            var forced = current.Result.Forced.Revise(decision.Pe, alternative);
             if (_swept.Contains(forced))
             {
                 continue;
             }
 
-            var trial = Sweep(forced, null, (current, decision));
+            var trial = Sweep(forced, null, current.HasMaps ? (current.Result, decision) : null);
             var better = trial.IsBetterThan(_best);
             _best = better ? trial : _best;
             if (better || _sweeps >= MaxSweeps)
@@ -78,7 +88,31 @@ internal sealed class RepairSearch
         _swept.Add(forced);
         var result = ExtentSweep.Run(_setup, forced, progress, resume);
         _sweeps++;
-        _queue.Enqueue(result, result.Rank);
+        var queued = new Queued(result);
+        _queue.Enqueue(queued, result.Rank);
+        _withMaps.Enqueue(queued);
+        if (_withMaps.Count > KeptMaps)
+        {
+            _withMaps.Dequeue().DropMaps();
+        }
+
         return result;
+    }
+
+    /// <summary>A sweep waiting for its choices to be revised; its maps are resumed from while it holds them.</summary>
+    private sealed class Queued(SweepResult result)
+    {
+        private static readonly Dictionary<VhdStart, IReadOnlyList<CarvedExtent>> NoMaps = [];
+
+        public SweepResult Result { get; private set; } = result;
+
+        public bool HasMaps { get; private set; } = true;
+
+        /// <summary>Keeps only what the search needs of it: its choices, the choices forced, its rank.</summary>
+        public void DropMaps()
+        {
+            Result = Result with { Maps = NoMaps, Claimed = new HashSet<long>() };
+            HasMaps = false;
+        }
     }
 }

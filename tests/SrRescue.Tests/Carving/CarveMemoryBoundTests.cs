@@ -74,38 +74,18 @@ public sealed class CarveMemoryBoundTests
         for (var v = 0; v < Vhds; v++)
         {
             List<long> pes = [2L * v, (2L * v) + 1, (2L * Vhds) + FreeExtents + v];
-            var uuid = new Guid(rnd.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16));
-            var vhd = new SimulatedLvhdVhd(uuid, 64L << 20, 2 * Extent, null, null, 0x30000000u + (uint)v, (at, bytes) => Write(image, pes, at, bytes));
-            vhd.Write(0, 0, RandomBytes(rnd, 4096));
+            var uuid = SimulatedLun.RandomUuid(rnd);
+            var vhd = new SimulatedLvhdVhd(uuid, 64L << 20, 2 * Extent, null, null, 0x30000000u + (uint)v, (at, bytes) => SimulatedLun.Write(image, pes, at, bytes));
+            vhd.Write(0, 0, SimulatedLun.RandomBytes(rnd, 4096));
             vhd.Inflate(3 * Extent);
 
             // A whole block: its data running into the third extent is not zeros, so no free extent fits it.
-            vhd.Write(1, 0, RandomBytes(rnd, SimulatedLvhdVhd.BlockBytes));
+            vhd.Write(1, 0, SimulatedLun.RandomBytes(rnd, SimulatedLvhdVhd.BlockBytes));
             vhd.Close();
             expected[uuid] = pes;
         }
 
         return expected;
-    }
-
-    private static byte[] RandomBytes(Random rnd, int count)
-    {
-        var b = new byte[count];
-        rnd.NextBytes(b);
-        return b;
-    }
-
-    /// <summary>Writes LV bytes at LV offset <paramref name="at"/> into the extents <paramref name="pes"/>.</summary>
-    private static void Write(FileStream image, List<long> pes, long at, byte[] bytes)
-    {
-        for (var done = 0; done < bytes.Length;)
-        {
-            var here = at + done;
-            var n = (int)Math.Min(bytes.Length - done, Extent - (here % Extent));
-            image.Position = ExtentGrid.XenServerPeStartBytes + (pes[(int)(here / Extent)] * Extent) + (here % Extent);
-            image.Write(bytes, done, n);
-            done += n;
-        }
     }
 
     /// <summary>The largest managed heap seen at the carve's progress reports, above the heap before it (live, once past the bound).</summary>

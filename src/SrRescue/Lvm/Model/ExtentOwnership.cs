@@ -39,18 +39,19 @@ internal sealed class ExtentOwnership
     public static ExtentOwnership Of(VgHistory vg) => Built.GetValue(vg, Build);
 
     /// <summary>
-    /// The placements of LVs other than <paramref name="lvId"/> that appear in a version newer than
-    /// <paramref name="seqno"/> with a range sharing a PE with one of <paramref name="ranges"/>, each once.
+    /// The placements of LVs other than <paramref name="lvId"/> with a range sharing a PE with one of
+    /// <paramref name="ranges"/>, each once, with their first appearance in a version newer than
+    /// <paramref name="seqno"/> (those with none are left out).
     /// </summary>
-    public List<Placement> TakersOf(IEnumerable<PhysicalExtentRange> ranges, string lvId, long seqno)
+    public List<(Appearance At, Placement Placement)> TakersOf(IEnumerable<PhysicalExtentRange> ranges, string lvId, long seqno)
     {
-        var found = new List<Placement>();
+        var found = new List<(Appearance, Placement)>();
         var seen = new bool[Placements.Count];
         foreach (var range in ranges)
         {
             if (_byPv.TryGetValue(range.PvId, out var index))
             {
-                index.AddOverlapping(range, p => p.Appearances[^1].Seqno > seqno && p.Lv.Id != lvId, seen, found);
+                index.AddOverlapping(range, p => p.Lv.Id == lvId ? null : FirstAfter(p, seqno), seen, found);
             }
         }
 
@@ -178,7 +179,8 @@ internal sealed class ExtentOwnership
             return byPv;
         }
 
-        public void AddOverlapping(PhysicalExtentRange range, Func<Placement, bool> wanted, bool[] seen, List<Placement> found)
+        /// <param name="taking">Where a placement that meets the range took it; null: it is not wanted.</param>
+        public void AddOverlapping(PhysicalExtentRange range, Func<Placement, Appearance?> taking, bool[] seen, List<(Appearance, Placement)> found)
         {
             int low = 0, high = _ranges.Count;
             while (low < high)
@@ -197,10 +199,10 @@ internal sealed class ExtentOwnership
             for (var i = low - 1; i >= 0 && _highestEnd[i] > range.FirstPe; i--)
             {
                 var (first, end, owner) = _ranges[i];
-                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe && !seen[owner.Index] && wanted(owner))
+                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe && !seen[owner.Index] && taking(owner) is { } at)
                 {
                     seen[owner.Index] = true;
-                    found.Add(owner);
+                    found.Add((at, owner));
                 }
             }
         }

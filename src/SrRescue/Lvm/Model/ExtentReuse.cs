@@ -84,15 +84,6 @@ public static class ExtentReuse
         vg.Find(fromSeqno)?.Summary?.Lvs.FirstOrDefault(l => l.Name == lvName);
 
     /// <summary>Every placement of another LV (another id) that shares a PE with <paramref name="mine"/>, with its first appearance after <paramref name="fromSeqno"/>.</summary>
-    private static List<(ExtentOwnership.Appearance At, ExtentOwnership.Placement Other)> Takers(VgHistory vg, long fromSeqno, LvPlacement mine)
-    {
-        var placements = ExtentOwnership.Of(vg).TakersOf(mine.Ranges, mine.Id, fromSeqno);
-        var takers = new List<(ExtentOwnership.Appearance, ExtentOwnership.Placement)>(placements.Count);
-        foreach (var placement in placements)
-        {
-            takers.Add((ExtentOwnership.FirstAfter(placement, fromSeqno)!.Value, placement));
-        }
-
-        return takers;
-    }
+    private static List<(ExtentOwnership.Appearance At, ExtentOwnership.Placement Other)> Takers(VgHistory vg, long fromSeqno, LvPlacement mine) =>
+        ExtentOwnership.Of(vg).TakersOf(mine.Ranges, mine.Id, fromSeqno);
 }

@@ -13,7 +13,10 @@ internal sealed record HistoryReport(string Schema, IReadOnlyList<HistoryReport.
     internal sealed record VersionEntry(long Seqno, string Checksum, bool Committed, bool Damaged, long? CreationTime, string? CreationHost,
         string? Description, long? LvCount, IReadOnlyList<CopyReport> Copies, int PrimaryCopy, IReadOnlyList<LvChangeReport> Changes);
 
-    /// <summary>An LV of the current VG removed in <see cref="RemovedIn"/>; restorable when a usable copy before still defines it and no LV took its extents since.</summary>
+    /// <summary>
+    /// An LV of the current VG removed in <see cref="RemovedIn"/>; restorable when a usable copy before still defines it and no LV took its
+    /// extents since. <see cref="ExtentsGivenTo"/>: the LVs that first took each of its extents (<see cref="ExtentReuse.TakenBy"/>).
+    /// </summary>
     internal sealed record RemovedLv(string Lv, long RemovedIn, long? LastDefinedIn, IReadOnlyList<string> ExtentsGivenTo, string? RestoreCommand);
 
     public static HistoryReport Of(LvmInspection lvm)

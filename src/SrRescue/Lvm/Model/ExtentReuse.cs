@@ -52,9 +52,11 @@ public static class ExtentReuse
     }
 
     /// <summary>
-    /// The names of the LVs that <see cref="Find"/> reports, each once, in the order they took the
-    /// extents; without the ranges (a wrapped ring can give one LV's extents to hundreds of LVs
-    /// in turn, and the history lists only who).
+    /// The LVs that took the extents of <paramref name="lvName"/> from it: for each of its extents
+    /// (as seqno <paramref name="fromSeqno"/> defines them), the first other LV a later usable version
+    /// puts there; each name once, in the order they took them. An LV that came onto an extent after
+    /// one of these took it from that LV, not from this one: a wrapped ring can give one extent to
+    /// hundreds of short-lived LVs in turn, which <see cref="Find"/> lists all.
     /// </summary>
     public static IReadOnlyList<string> TakenBy(VgHistory vg, long fromSeqno, string lvName)
     {
@@ -66,11 +68,17 @@ public static class ExtentReuse
 
         var takers = Takers(vg, fromSeqno, mine);
         takers.Sort((a, b) => (a.At.VersionIndex, a.At.Position).CompareTo((b.At.VersionIndex, b.At.Position)));
-        var names = new List<string>(takers.Count);
+        var names = new List<string>();
         var seen = new bool[ExtentOwnership.Of(vg).NameCount];
+        var untaken = new List<PhysicalExtentRange>(mine.Ranges);
         foreach (var (_, other) in takers)
         {
-            if (!seen[other.NameIndex])
+            if (untaken.Count == 0)
+            {
+                break;
+            }
+
+            if (TakeFrom(untaken, other.Lv.Ranges) && !seen[other.NameIndex])
             {
                 seen[other.NameIndex] = true;
                 names.Add(other.Lv.Name);
@@ -78,6 +86,37 @@ public static class ExtentReuse
         }
 
         return names;
+    }
+
+    /// <summary>Removes from <paramref name="untaken"/> every PE that <paramref name="taking"/> covers; true when there was one.</summary>
+    private static bool TakeFrom(List<PhysicalExtentRange> untaken, IReadOnlyList<PhysicalExtentRange> taking)
+    {
+        var took = false;
+        foreach (var theirs in taking)
+        {
+            for (var i = untaken.Count - 1; i >= 0; i--)
+            {
+                var left = untaken[i];
+                if (left.Intersect(theirs) is not { } overlap)
+                {
+                    continue;
+                }
+
+                took = true;
+                untaken.RemoveAt(i);
+                if (overlap.FirstPe > left.FirstPe)
+                {
+                    untaken.Add(left with { PeCount = overlap.FirstPe - left.FirstPe });
+                }
+
+                if (left.EndPe > overlap.EndPe)
+                {
+                    untaken.Add(new PhysicalExtentRange(left.PvId, overlap.EndPe, left.EndPe - overlap.EndPe));
+                }
+            }
+        }
+
+        return took;
     }
 
     private static LvPlacement? Mine(VgHistory vg, long fromSeqno, string lvName) =>

@@ -70,16 +70,18 @@ public sealed class MetadataHistory
         var reuse = new LvSectionReuse();
         var cache = new ParsedVgCache();
         VgMetadata? previous = null;
+        MetadataSummary? previousSummary = null;
         foreach (var list in groups)
         {
             var first = list[0];
             var vg = first.IsDamaged ? null : ParseReusing(first, log, reuse);
             IReadOnlyList<LvChange> changes = vg is not null && previous is not null ? MetadataDiff.Compare(previous, vg) : [];
-            var summary = vg is null ? null : new MetadataSummary(vg.Lvs.Count, vg.CreationTime, vg.CreationHost, vg.Description,
-                vg.Lvs.Select(l => l.Name).ToHashSet(StringComparer.Ordinal),
-                [.. vg.Lvs.Select(l => new LvPlacement(l.Name, l.Id, l.PhysicalRanges(vg)))]);
+            var summary = vg is null ? null : MetadataSummary.Of(vg, previous, previousSummary);
             versions.Add(new MetadataVersion(first.Seqno, first.VgName, first.VgId, first.Checksum, list, summary, changes, cache));
-            previous = vg ?? previous;
+            if (vg is not null)
+            {
+                (previous, previousSummary) = (vg, summary);
+            }
         }
 
         return versions;

@@ -11,20 +11,23 @@ internal static class ExtentChecks
 {
     public static void Apply(List<LvMetadata> lvs, List<PvMetadata> pvs, ModelReadContext ctx)
     {
-        var pvByKey = new Dictionary<string, PvMetadata>(StringComparer.Ordinal);
+        var pvByKey = new Dictionary<string, PvMetadata>(pvs.Count, StringComparer.Ordinal);
         foreach (var pv in pvs)
         {
             pvByKey.TryAdd(pv.Key, pv);
         }
 
         var damaged = new bool[lvs.Count];
-        var uses = new List<(string PvKey, long First, long End, int Lv)>();
+        var uses = new List<(string PvKey, long First, long End, int Lv)>(lvs.Count);
         for (var i = 0; i < lvs.Count; i++)
         {
-            foreach (var segment in lvs[i].Segments)
+            var segments = lvs[i].Segments;
+            for (var s = 0; s < segments.Count; s++)
             {
-                foreach (var area in segment.Areas)
+                var segment = segments[s];
+                for (var a = 0; a < segment.Areas.Count; a++)
                 {
+                    var area = segment.Areas[a];
                     if (!area.IsPv || !pvByKey.TryGetValue(area.Name, out var pv))
                     {
                         continue;

@@ -49,14 +49,43 @@ internal sealed class ExtentOwnership
         var seen = new bool[Placements.Count];
         foreach (var range in ranges)
         {
-            if (_byPv.TryGetValue(range.PvId, out var index))
+            foreach (var owner in Overlapping(range))
             {
-                index.AddOverlapping(range, p => p.Lv.Id == lvId ? null : FirstAfter(p, seqno), seen, found);
+                if (!seen[owner.Index] && owner.Lv.Id != lvId && FirstAfter(owner, seqno) is { } at)
+                {
+                    seen[owner.Index] = true;
+                    found.Add((at, owner));
+                }
             }
         }
 
         return found;
     }
+
+    /// <summary>
+    /// Of the placements <see cref="TakersOf"/> would give, the one that came first (version order,
+    /// then place in the version), without listing the others.
+    /// </summary>
+    public (Appearance At, Placement Placement)? FirstTakerOf(IReadOnlyList<PhysicalExtentRange> ranges, string lvId, long seqno)
+    {
+        (Appearance At, Placement Placement)? first = null;
+        for (var r = 0; r < ranges.Count; r++)
+        {
+            foreach (var owner in Overlapping(ranges[r]))
+            {
+                if (owner.Lv.Id != lvId && FirstAfter(owner, seqno) is { } at
+                    && (first is not { } best || (at.VersionIndex, at.Position).CompareTo((best.At.VersionIndex, best.At.Position)) < 0))
+                {
+                    first = (at, owner);
+                }
+            }
+        }
+
+        return first;
+    }
+
+    private IEnumerable<Placement> Overlapping(PhysicalExtentRange range) =>
+        _byPv.TryGetValue(range.PvId, out var index) ? index.Overlapping(range) : [];
 
     /// <summary>The first appearance of <paramref name="placement"/> in a version newer than <paramref name="seqno"/>, if any.</summary>
     public static Appearance? FirstAfter(Placement placement, long seqno)
@@ -82,6 +111,8 @@ internal sealed class ExtentOwnership
     private static ExtentOwnership Build(VgHistory vg)
     {
         var byKey = new Dictionary<LvPlacement, Placement>(SamePlacement.Instance);
+        // Versions share the placement objects of the LVs they repeat (MetadataSummary.Of): most are found by reference.
+        var byObject = new Dictionary<LvPlacement, Placement>(ReferenceEqualityComparer.Instance);
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var placements = new List<Placement>();
         for (var v = 0; v < vg.Versions.Count; v++)
@@ -95,7 +126,7 @@ internal sealed class ExtentOwnership
             var lvs = version.Summary!.Lvs;
             for (var i = 0; i < lvs.Count; i++)
             {
-                if (!byKey.TryGetValue(lvs[i], out var placement))
+                if (!byObject.TryGetValue(lvs[i], out var placement) && !byKey.TryGetValue(lvs[i], out placement))
                 {
                     if (!names.TryGetValue(lvs[i].Name, out var nameIndex))
                     {
@@ -107,6 +138,8 @@ internal sealed class ExtentOwnership
                     byKey.Add(lvs[i], placement);
                     placements.Add(placement);
                 }
+
+                byObject.TryAdd(lvs[i], placement);
 
                 placement.Appearances.Add(new Appearance(v, version.Seqno, i));
             }
@@ -128,9 +161,9 @@ internal sealed class ExtentOwnership
             var hash = new HashCode();
             hash.Add(lv.Id);
             hash.Add(lv.Name);
-            foreach (var range in lv.Ranges)
+            for (var i = 0; i < lv.Ranges.Count; i++)
             {
-                hash.Add(range);
+                hash.Add(lv.Ranges[i]);
             }
 
             return hash.ToHashCode();
@@ -179,9 +212,14 @@ internal sealed class ExtentOwnership
             return byPv;
         }
 
-        /// <param name="taking">Where a placement that meets the range took it; null: it is not wanted.</param>
-        public void AddOverlapping(PhysicalExtentRange range, Func<Placement, Appearance?> taking, bool[] seen, List<(Appearance, Placement)> found)
+        /// <summary>The owners of the ranges sharing a PE with <paramref name="range"/>; an owner with several such ranges comes once for each.</summary>
+        public IEnumerable<Placement> Overlapping(PhysicalExtentRange range)
         {
+            if (range.EndPe <= range.FirstPe)
+            {
+                yield break;
+            }
+
             int low = 0, high = _ranges.Count;
             while (low < high)
             {
@@ -199,10 +237,9 @@ internal sealed class ExtentOwnership
             for (var i = low - 1; i >= 0 && _highestEnd[i] > range.FirstPe; i--)
             {
                 var (first, end, owner) = _ranges[i];
-                if (end > range.FirstPe && end > first && range.EndPe > range.FirstPe && !seen[owner.Index] && taking(owner) is { } at)
+                if (end > range.FirstPe && end > first)
                 {
-                    seen[owner.Index] = true;
-                    found.Add((at, owner));
+                    yield return owner;
                 }
             }
         }

@@ -66,32 +66,27 @@ public static class ExtentReuse
             return [];
         }
 
-        var takers = Takers(vg, fromSeqno, mine);
-        takers.Sort((a, b) => (a.At.VersionIndex, a.At.Position).CompareTo((b.At.VersionIndex, b.At.Position)));
+        var ownership = ExtentOwnership.Of(vg);
         var names = new List<string>();
-        var seen = new bool[ExtentOwnership.Of(vg).NameCount];
+        var seen = new bool[ownership.NameCount];
         var untaken = new List<PhysicalExtentRange>(mine.Ranges);
-        foreach (var (_, other) in takers)
+        // The first LV to come onto any untaken PE took those PEs; what it left untaken goes to the next one.
+        while (ownership.FirstTakerOf(untaken, mine.Id, fromSeqno) is { } first)
         {
-            if (untaken.Count == 0)
+            TakeFrom(untaken, first.Placement.Lv.Ranges);
+            if (!seen[first.Placement.NameIndex])
             {
-                break;
-            }
-
-            if (TakeFrom(untaken, other.Lv.Ranges) && !seen[other.NameIndex])
-            {
-                seen[other.NameIndex] = true;
-                names.Add(other.Lv.Name);
+                seen[first.Placement.NameIndex] = true;
+                names.Add(first.Placement.Lv.Name);
             }
         }
 
         return names;
     }
 
-    /// <summary>Removes from <paramref name="untaken"/> every PE that <paramref name="taking"/> covers; true when there was one.</summary>
-    private static bool TakeFrom(List<PhysicalExtentRange> untaken, IReadOnlyList<PhysicalExtentRange> taking)
+    /// <summary>Removes from <paramref name="untaken"/> every PE that <paramref name="taking"/> covers.</summary>
+    private static void TakeFrom(List<PhysicalExtentRange> untaken, IReadOnlyList<PhysicalExtentRange> taking)
     {
-        var took = false;
         foreach (var theirs in taking)
         {
             for (var i = untaken.Count - 1; i >= 0; i--)
@@ -102,7 +97,6 @@ public static class ExtentReuse
                     continue;
                 }
 
-                took = true;
                 untaken.RemoveAt(i);
                 if (overlap.FirstPe > left.FirstPe)
                 {
@@ -115,8 +109,6 @@ public static class ExtentReuse
                 }
             }
         }
-
-        return took;
     }
 
     private static LvPlacement? Mine(VgHistory vg, long fromSeqno, string lvName) =>

@@ -45,9 +45,10 @@ public sealed record LvMetadata
         get
         {
             long sum = 0;
-            foreach (var s in Segments)
+            for (var i = 0; i < Segments.Count; i++)
             {
-                sum = sum > long.MaxValue - s.ExtentCount ? long.MaxValue : sum + s.ExtentCount;
+                var count = Segments[i].ExtentCount;
+                sum = sum > long.MaxValue - count ? long.MaxValue : sum + count;
             }
 
             return sum;
@@ -63,11 +64,13 @@ public sealed record LvMetadata
     public IReadOnlyList<PhysicalExtentRange> PhysicalRanges(VgMetadata vg)
     {
         ArgumentNullException.ThrowIfNull(vg);
-        var ranges = new List<PhysicalExtentRange>();
-        foreach (var segment in Segments)
+        var ranges = new List<PhysicalExtentRange>(Segments.Count);
+        for (var s = 0; s < Segments.Count; s++)
         {
-            foreach (var area in segment.Areas)
+            var segment = Segments[s];
+            for (var a = 0; a < segment.Areas.Count; a++)
             {
+                var area = segment.Areas[a];
                 if (area.IsPv && vg.FindPvByKey(area.Name) is { } pv)
                 {
                     ranges.Add(new PhysicalExtentRange(pv.Id, area.StartIndex, segment.AreaLengthExtents));

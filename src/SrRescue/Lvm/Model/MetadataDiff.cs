@@ -17,7 +17,8 @@ public static class MetadataDiff
         ArgumentNullException.ThrowIfNull(older);
         ArgumentNullException.ThrowIfNull(newer);
         var changes = new List<LvChange>();
-        var matchedOld = new HashSet<LvMetadata>(ReferenceEqualityComparer.Instance);
+        var matchedOld = new HashSet<LvMetadata>(older.Lvs.Count, ReferenceEqualityComparer.Instance);
+        var samePvs = older.HasSamePvs(newer);
         foreach (var lv in newer.Lvs)
         {
             var old = Match(lv, older, matchedOld);
@@ -29,7 +30,11 @@ public static class MetadataDiff
             }
 
             matchedOld.Add(old);
-            CompareOne(old, older, lv, newer, changes);
+            if (!(samePvs && ReferenceEquals(old, lv)))
+            {
+                // The same LV read once for both versions (LvSectionReuse) over the same PVs has not changed.
+                CompareOne(old, older, lv, newer, changes);
+            }
         }
 
         foreach (var old in older.Lvs)
@@ -80,13 +85,16 @@ public static class MetadataDiff
                 $"extents moved from{Placement(old, older, " ")} to{Placement(lv, newer, " ")}"));
         }
 
-        var detail = new StringBuilder();
-        ListChange(detail, "tags", old.Tags, lv.Tags);
-        ListChange(detail, "status", old.Status, lv.Status);
-        ListChange(detail, "flags", old.Flags, lv.Flags);
-        if (detail.Length > 0)
+        if (!SameStrings(old.Tags, lv.Tags) || !SameStrings(old.Status, lv.Status) || !SameStrings(old.Flags, lv.Flags))
         {
-            changes.Add(Make(LvChangeKind.Changed, detail.ToString()));
+            var detail = new StringBuilder();
+            ListChange(detail, "tags", old.Tags, lv.Tags);
+            ListChange(detail, "status", old.Status, lv.Status);
+            ListChange(detail, "flags", old.Flags, lv.Flags);
+            if (detail.Length > 0)
+            {
+                changes.Add(Make(LvChangeKind.Changed, detail.ToString()));
+            }
         }
     }
 
@@ -135,9 +143,27 @@ public static class MetadataDiff
             $"{vg.FindPvById(r.PvId)?.Key ?? "?"} ({r.PvId}) PE {r.FirstPe}-{r.EndPe - 1}"));
     }
 
+    private static bool SameStrings(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static void ListChange(StringBuilder sb, string what, IReadOnlyList<string> before, IReadOnlyList<string> after)
     {
-        if (before.SequenceEqual(after, StringComparer.Ordinal))
+        if (SameStrings(before, after))
         {
             return;
         }

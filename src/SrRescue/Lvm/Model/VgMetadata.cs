@@ -69,6 +69,26 @@ public sealed class VgMetadata
     /// <summary>The LV with this UUID.</summary>
     public LvMetadata? FindLvById(string id) => Lookup(ref _lvById, Lvs, l => l.Id, id);
 
+    /// <summary>The same PV keys standing for the same PV ids, in the same order: a PV area of an LV means the same extents in both.</summary>
+    public bool HasSamePvs(VgMetadata other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Pvs.Count != other.Pvs.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Pvs.Count; i++)
+        {
+            if (!string.Equals(Pvs[i].Key, other.Pvs[i].Key, StringComparison.Ordinal) || !string.Equals(Pvs[i].Id, other.Pvs[i].Id, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public override string ToString() => $"VG {Name} seqno {Seqno} ({Pvs.Count} PVs, {Lvs.Count} LVs)";
 
     private static T? Lookup<T>(ref Dictionary<string, T>? cache, IReadOnlyList<T> items, Func<T, string> key, string wanted)

@@ -111,8 +111,8 @@ internal static class VgMetadataReader
             return pvs;
         }
 
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<string>(list.Entries.Count, StringComparer.Ordinal);
+        var ids = new HashSet<string>(list.Entries.Count, StringComparer.Ordinal);
         foreach (var entry in list.Entries)
         {
             if (entry is not ConfigSection pv)
@@ -171,14 +171,20 @@ internal static class VgMetadataReader
 
     private static List<LvMetadata> ReadLvs(ConfigSection vg, ModelReadContext ctx, List<PvMetadata> pvs, LvSectionReuse? reuse)
     {
-        var lvs = new List<LvMetadata>();
         if (vg.Find("logical_volumes") is not ConfigSection list)
         {
-            return lvs; // absent when the VG has no LV
+            return []; // absent when the VG has no LV
         }
 
-        var pvKeys = pvs.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var lvs = new List<LvMetadata>(list.Entries.Count);
+
+        var pvKeys = new HashSet<string>(pvs.Count, StringComparer.Ordinal);
+        foreach (var pv in pvs)
+        {
+            pvKeys.Add(pv.Key);
+        }
+
+        var names = new HashSet<string>(list.Entries.Count, StringComparer.Ordinal);
         foreach (var lv in list.Sections)
         {
             if (!names.Add(lv.Key))
@@ -187,7 +193,7 @@ internal static class VgMetadataReader
             }
         }
 
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new HashSet<string>(list.Entries.Count, StringComparer.Ordinal);
         foreach (var section in list.Sections)
         {
             var lv = reuse is null ? LvMetadataReader.Read(section, ctx, pvKeys, names) : reuse.ReadLv(section, ctx, pvKeys, names);

@@ -11,17 +11,24 @@ namespace SrRescue.Lvm;
 /// </summary>
 public sealed class MetadataHistory
 {
-    private MetadataHistory(IReadOnlyList<VgHistory> vgs) => Vgs = vgs;
+    private MetadataHistory(IReadOnlyList<VgHistory> vgs)
+    {
+        Vgs = vgs;
+        Primary = FindPrimary(vgs);
+    }
 
     public IReadOnlyList<VgHistory> Vgs { get; }
 
     /// <summary>
     /// The VG the sources belong to now: the one with a committed copy of the highest seqno, else
-    /// the one with the most versions. Older VGs on a re-used disk are the others.
+    /// the one with the most versions. Older VGs on a re-used disk are the others. Found once: the
+    /// commands ask for it often, and a wrapped ring has thousands of versions to look through.
     /// </summary>
-    public VgHistory? Primary =>
-        Vgs.Where(v => v.Versions.Any(x => x.IsCommitted)).OrderByDescending(v => v.Versions.Where(x => x.IsCommitted).Max(x => x.Seqno)).FirstOrDefault()
-        ?? Vgs.OrderByDescending(v => v.Versions.Count).FirstOrDefault();
+    public VgHistory? Primary { get; }
+
+    private static VgHistory? FindPrimary(IReadOnlyList<VgHistory> vgs) =>
+        vgs.Where(v => v.Versions.Any(x => x.IsCommitted)).OrderByDescending(v => v.Versions.Where(x => x.IsCommitted).Max(x => x.Seqno)).FirstOrDefault()
+        ?? vgs.OrderByDescending(v => v.Versions.Count).FirstOrDefault();
 
     public static MetadataHistory Build(IEnumerable<MetadataCopy> copies, FindingLog log)
     {

@@ -21,21 +21,44 @@ internal static class MetadataRingScanner
     /// <param name="areaStart">Absolute offset of <paramref name="area"/> in <paramref name="source"/>.</param>
     public static IReadOnlyList<MetadataCopy> Scan(ReadOnlyMemory<byte> areaBytes, long areaStart, int mdaNumber, MdaHeader? header, string source, FindingLog log)
     {
-        var area = areaBytes.Span;
-        ArgumentNullException.ThrowIfNull(log);
-        var size = area.Length;
-        var candidates = new List<(int Start, string Name, string Id, long Seqno)>();
-        for (var k = Grid; k < size; k += Grid)
+        var heads = new List<Head>();
+        FindHeads(areaBytes.Span, Grid, areaBytes.Length, heads);
+        return Scan(areaBytes, areaStart, mdaNumber, header, source, heads, log);
+    }
+
+    /// <summary>The first lines of a copy (VG name, id, seqno) found at a 512-byte boundary of the area.</summary>
+    /// <param name="Start">The boundary, from the area's start.</param>
+    internal readonly record struct Head(int Start, string Name, string Id, long Seqno);
+
+    /// <summary>
+    /// Adds the heads at the 512-byte boundaries from <paramref name="from"/> whose 512 bytes lie
+    /// before <paramref name="readEnd"/> (all of them once the area is read: the last is read
+    /// wrap-aware), and returns the boundary to go on from. Lets the reader look for heads in each
+    /// part of the area right after reading it, while it is in the cache.
+    /// </summary>
+    internal static int FindHeads(ReadOnlySpan<byte> area, int from, int readEnd, List<Head> heads)
+    {
+        var k = Math.Max(from, Grid);
+        for (; k < readEnd && (k + Grid <= readEnd || readEnd == area.Length); k += Grid)
         {
             if (TryReadHead(area, k, out var name, out var id, out var seqno))
             {
-                candidates.Add((k, name, id, seqno));
+                heads.Add(new Head(k, name, id, seqno));
             }
         }
 
-        var starts = candidates.Select(c => c.Start).ToArray();
-        var copies = new List<MetadataCopy>(candidates.Count);
-        foreach (var c in candidates)
+        return k;
+    }
+
+    /// <param name="heads">Every head of the area (<see cref="FindHeads"/>), in order.</param>
+    internal static IReadOnlyList<MetadataCopy> Scan(ReadOnlyMemory<byte> areaBytes, long areaStart, int mdaNumber, MdaHeader? header, string source,
+        List<Head> heads, FindingLog log)
+    {
+        var area = areaBytes.Span;
+        ArgumentNullException.ThrowIfNull(log);
+        var starts = heads.Select(c => c.Start).ToArray();
+        var copies = new List<MetadataCopy>(heads.Count);
+        foreach (var c in heads)
         {
             copies.Add(Extract(areaBytes, areaStart, mdaNumber, header, source, c.Start, c.Name, c.Id, c.Seqno, starts, log));
         }

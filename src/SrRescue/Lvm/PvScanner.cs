@@ -110,9 +110,42 @@ internal static class PvScanner
             }
         }
 
-        var area = pv.ReadBytes(start, (int)size);
-        var copies = MetadataRingScanner.Scan(area, absolute, number, header, name, log);
+        var (area, heads) = ReadFindingHeads(pv, start, (int)size);
+        var copies = MetadataRingScanner.Scan(area, absolute, number, header, name, heads, log);
         return new MetadataAreaScan(number, absolute, area.Length, header, fromDefaults, copies);
+    }
+
+    /// <summary>
+    /// Reads the area 1 MiB at a time and looks for the copies' heads in each part as soon as it is
+    /// read: the search touches one cache line in 512 bytes, which costs cache and TLB misses over
+    /// an 11 MiB area read whole first.
+    /// </summary>
+    private static (byte[] Area, List<MetadataRingScanner.Head> Heads) ReadFindingHeads(IByteSource pv, long start, int size)
+    {
+        const int Part = 1 << 20;
+        var area = new byte[size];
+        var heads = new List<MetadataRingScanner.Head>();
+        var read = 0;
+        var next = 0;
+        while (read < size)
+        {
+            var n = pv.ReadFullyAt(start + read, area.AsSpan(read, Math.Min(Part, size - read)));
+            read += n;
+            if (n == 0 || read == size)
+            {
+                break;
+            }
+
+            next = MetadataRingScanner.FindHeads(area, next, read, heads);
+        }
+
+        if (read < size)
+        {
+            area = area[..read];
+        }
+
+        MetadataRingScanner.FindHeads(area, next, area.Length, heads);
+        return (area, heads);
     }
 
     /// <summary>With no label: an mda header is recognised by its magic and CRC, and its own start field.</summary>

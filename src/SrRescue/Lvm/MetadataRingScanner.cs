@@ -31,23 +31,65 @@ internal static class MetadataRingScanner
     internal readonly record struct Head(int Start, string Name, string Id, long Seqno);
 
     /// <summary>
-    /// Adds the heads at the 512-byte boundaries from <paramref name="from"/> whose 512 bytes lie
-    /// before <paramref name="readEnd"/> (all of them once the area is read: the last is read
-    /// wrap-aware), and returns the boundary to go on from. Lets the reader look for heads in each
-    /// part of the area right after reading it, while it is in the cache.
+    /// Adds the heads at 512-byte boundaries whose lines lie before <paramref name="readEnd"/>,
+    /// looking from <paramref name="from"/> (all of them once the whole area is read), and returns
+    /// where to go on from when more is read. Lets the reader look at each part of the area right
+    /// after reading it.
+    /// <para>
+    /// A head's first line is a VG name of 1 to 128 characters and <c> {</c>, and its second starts
+    /// <c>id = "</c>, unindented (the sections inside a VG are indented): so the bytes
+    /// <see cref="HeadMark"/> follow every head within its first 512 bytes, and the head starts at
+    /// the boundary below them. A vectorised search for them streams through the area instead of
+    /// loading one byte from each 512, which missed the cache and the TLB at every step.
+    /// </para>
     /// </summary>
     internal static int FindHeads(ReadOnlySpan<byte> area, int from, int readEnd, List<Head> heads)
     {
-        var k = Math.Max(from, Grid);
-        for (; k < readEnd && (k + Grid <= readEnd || readEnd == area.Length); k += Grid)
+        var whole = readEnd == area.Length;
+        var p = Math.Max(from, Grid);
+        while (p < readEnd)
         {
-            if (TryReadHead(area, k, out var name, out var id, out var seqno))
+            var found = area[p..readEnd].IndexOf(HeadMark);
+            if (found < 0)
             {
-                heads.Add(new Head(k, name, id, seqno));
+                break;
             }
+
+            var mark = p + found;
+            var k = mark - (mark % Grid);
+            if (!whole && k + Grid > readEnd)
+            {
+                return mark; // looked at again once the head's 512 bytes are read
+            }
+
+            AddIfHead(area, k, heads);
+            p = mark + 1;
         }
 
-        return k;
+        if (!whole)
+        {
+            return Math.Max(p, readEnd - HeadMark.Length + 1);
+        }
+
+        // The last boundary holds less than 512 bytes: a head there goes on after the header, where
+        // its mark may be.
+        if (area.Length % Grid != 0)
+        {
+            AddIfHead(area, area.Length - (area.Length % Grid), heads);
+        }
+
+        return area.Length;
+    }
+
+    /// <summary>What follows the VG name in every head: the rest of its first line and the start of the second.</summary>
+    private static ReadOnlySpan<byte> HeadMark => " {\nid = \""u8;
+
+    private static void AddIfHead(ReadOnlySpan<byte> area, int k, List<Head> heads)
+    {
+        if (k >= Grid && (heads.Count == 0 || heads[^1].Start < k) && TryReadHead(area, k, out var name, out var id, out var seqno))
+        {
+            heads.Add(new Head(k, name, id, seqno));
+        }
     }
 
     /// <param name="heads">Every head of the area (<see cref="FindHeads"/>), in order.</param>

@@ -12,14 +12,15 @@ public sealed class RingHeadsInPartsTests
     private const int Part = 1 << 20;
 
     [Theory]
-    [InlineData(Part)]
-    [InlineData(Part / 2)]
-    [InlineData(4096)]
-    [InlineData(1040)] // a short read ends 16 bytes into the head at 1024
-    public void Heads_found_part_by_part_are_those_of_the_whole_area(int part)
+    [InlineData(Part, 40)]
+    [InlineData(Part, 6)] // the wrap cuts " {\nid" of the last head
+    [InlineData(Part / 2, 40)]
+    [InlineData(4096, 6)]
+    [InlineData(1040, 40)] // a short read ends 16 bytes into the head at 1024
+    public void Heads_found_part_by_part_are_those_of_the_whole_area(int part, int tail)
     {
-        // 40 bytes past the last full 512: a head starting there goes on right after the 512-byte header (lvm2.md 2.3).
-        var area = new byte[(3 * Part) + 1536 + 40];
+        // Bytes past the last full 512: a head starting there goes on right after the 512-byte header (lvm2.md 2.3).
+        var area = new byte[(3 * Part) + 1536 + tail];
         int[] starts = [1024, Part - 512, Part, (2 * Part) - 512, 2 * Part, 3 * Part, (3 * Part) + 1024];
         for (var i = 0; i < starts.Length; i++)
         {
@@ -27,9 +28,9 @@ public sealed class RingHeadsInPartsTests
         }
 
         var wrapped = Head(99);
-        var wrapStart = area.Length - 40;
-        wrapped.AsSpan(0, 40).CopyTo(area.AsSpan(wrapStart));
-        wrapped.AsSpan(40).CopyTo(area.AsSpan(512));
+        var wrapStart = area.Length - tail;
+        wrapped.AsSpan(0, tail).CopyTo(area.AsSpan(wrapStart));
+        wrapped.AsSpan(tail).CopyTo(area.AsSpan(512));
 
         var whole = new List<MetadataRingScanner.Head>();
         MetadataRingScanner.FindHeads(area, 0, area.Length, whole);

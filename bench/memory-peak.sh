@@ -3,6 +3,7 @@
 # the standard tool's where there is one (pvck, lvs, vhdiinfo, qemu-img). Needs root (loop device,
 # lvm2), qemu-utils, libvhdi-utils.
 #   bench/memory-peak.sh [GIB [RAW_LVS [CHAIN_DEPTH]]]      defaults: 2560 16000 30
+#   ONLY='restore-metadata|show-metadata' bench/memory-peak.sh  only the rows whose label matches (a bash regex)
 # The SR is made once in bench/out/large (bench/make-large-sr, the tests' LargeSr generator: real
 # lvm2, a metadata text of 5.6 MiB, a chain of 2 TiB VHDs at the end of the PV), with the chain's
 # VHDs copied out as files, and QCOW2 images made by qemu-img (4 TiB virtual, 4 KiB clusters: a
@@ -45,10 +46,14 @@ rm -rf "$runs"; mkdir -p "$runs"
 loop=$(losetup -r -f --show "$img")
 trap 'losetup -d "$loop"' EXIT
 
+# Whether the row labelled $1 is run ($ONLY unset, or matching it).
+wanted() { [ -z "${ONLY:-}" ] || [[ $1 =~ $ONLY ]]; }
+
 # $1 = label, rest = command; prints "label | peak MiB | wall s | exit".
 peak() {
   local label=$1 tf rc
   shift
+  wanted "$label" || return 0
   tf=$(mktemp)
   set +e
   /usr/bin/time -o "$tf" -f "%M %e" "$@" >"$runs/$(echo "$label" | tr ' /' '__').out" 2>&1
@@ -65,6 +70,7 @@ peak "list" $srrescue list "$img" --json
 peak "history" $srrescue history "$img" --json
 peak "doctor" $srrescue doctor "$img" --json
 peak "show-metadata" $srrescue show-metadata "$img" --seqno "$removed_at" --json
+peak "show-metadata (text)" $srrescue show-metadata "$img" --seqno "$removed_at"
 peak "diff" $srrescue diff "$img" --from $((removed_at - 1)) --to "$removed_at" --json
 peak "restore-metadata" $srrescue restore-metadata "$img" --seqno $((removed_at - 1)) -o "$runs/restore.vg" --json
 peak "export --lv" $srrescue export "$img" --lv "VHD-$leaf" -o "$runs/leaf.lv" --json
@@ -85,15 +91,17 @@ peak "plan dom0 (step 2)" $srrescue plan dom0 "$img" -o "$runs/step2.sh" --json
 peak "plan dom0 --all (step 3)" $srrescue plan dom0 "$img" --all -o "$runs/step3.sh" --json
 # serve: the leaf's disk through its chain, read whole (holes skipped) by nbdcopy, then stopped by
 # SIGTERM to the server's own process id (the child of /usr/bin/time).
-sock=$runs/serve.sock tf=$(mktemp)
-/usr/bin/time -o "$tf" -f "%M %e" $srrescue serve "$img" --vdi "$leaf" --socket "$sock" --json >"$runs/serve.out" 2>&1 &
-tpid=$!
-for i in $(seq 1 300); do [ -S "$sock" ] && break; sleep 0.2; done
-nbdcopy "nbd+unix:///?socket=$sock" null: || echo "nbdcopy failed" >&2
-kill -TERM "$(pgrep -P "$tpid")"
-set +e; wait "$tpid"; rc=$?; set -e
-printf '| %s | %s MiB | %s s | %s |\n' "serve --vdi (nbdcopy reads it)" "$(awk 'END {printf "%d", $1 / 1024}' "$tf")" "$(awk 'END {print $2}' "$tf")" "$rc"
-rm -f "$tf"
+if wanted "serve --vdi (nbdcopy reads it)"; then
+  sock=$runs/serve.sock tf=$(mktemp)
+  /usr/bin/time -o "$tf" -f "%M %e" $srrescue serve "$img" --vdi "$leaf" --socket "$sock" --json >"$runs/serve.out" 2>&1 &
+  tpid=$!
+  for i in $(seq 1 300); do [ -S "$sock" ] && break; sleep 0.2; done
+  nbdcopy "nbd+unix:///?socket=$sock" null: || echo "nbdcopy failed" >&2
+  kill -TERM "$(pgrep -P "$tpid")"
+  set +e; wait "$tpid"; rc=$?; set -e
+  printf '| %s | %s MiB | %s s | %s |\n' "serve --vdi (nbdcopy reads it)" "$(awk 'END {printf "%d", $1 / 1024}' "$tf")" "$(awk 'END {print $2}' "$tf")" "$rc"
+  rm -f "$tf"
+fi
 
 echo
 echo "| standard tool | peak RSS | wall | exit |"

@@ -6,6 +6,6 @@ internal static class ShowMetadataText
     public static void Write(TextWriter o, TextWriter err, ShowMetadataReport r)
     {
         err.WriteLine($"# seqno {r.Seqno} from {r.Copy.Source} at byte {r.Copy.Offset}{(r.Copy.Damaged ? $" (DAMAGED: {r.Copy.Damage})" : "")}");
-        o.Write(r.Text);
+        Utf8Segments.Decode(r.Text.Span, (chars, _) => o.Write(chars));
     }
 }

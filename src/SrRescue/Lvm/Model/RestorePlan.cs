@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace SrRescue.Lvm.Model;
 
 /// <summary>
@@ -6,8 +8,11 @@ namespace SrRescue.Lvm.Model;
 /// </summary>
 public sealed record RestorePlan
 {
-    /// <summary>The file for <c>vgcfgrestore -f</c>; null when <see cref="Refused"/>.</summary>
-    public string? Text { get; init; }
+    /// <summary>The file for <c>vgcfgrestore -f</c>, its UTF-8 bytes as they are written; null when <see cref="Refused"/>.</summary>
+    public byte[]? Utf8 { get; init; }
+
+    /// <summary>The file as text, decoded from <see cref="Utf8"/> at each call; null when <see cref="Refused"/>.</summary>
+    public string? Text => Utf8 is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     /// <summary>
     /// The seqno written in the file: the highest seqno known on disk. vgcfgrestore stores the

@@ -5,7 +5,8 @@ namespace SrRescue.Lvm.Model;
 /// <summary>
 /// Writes the restore file: the newest copy's tree with the chosen LV sections appended to
 /// logical_volumes, their area PV keys re-mapped, the seqno replaced, and the backup-file header
-/// (lvm2.md 3.2, 4.1) in front. Everything else of the newest copy is kept verbatim.
+/// (lvm2.md 3.2, 4.1) in front. Everything else of the newest copy is kept verbatim. The text is
+/// written as the tree is walked, never held whole (issue 14: 5.6 MiB for 16,000 LVs).
 /// </summary>
 internal static class RestoreTextComposer
 {
@@ -14,7 +15,9 @@ internal static class RestoreTextComposer
         "contents", "version", "description", "creation_host", "creation_time",
     };
 
-    public static string Compose(VgMetadata newest, VgMetadata source, IReadOnlyList<LvMetadata> chosen,
+    /// <param name="output">Where the file's text goes.</param>
+    /// <param name="newest">The newest copy, with its text tree (<see cref="MetadataVersion.ParseWithTree"/>).</param>
+    public static void Compose(TextWriter output, VgMetadata newest, VgMetadata source, IReadOnlyList<LvMetadata> chosen,
         IReadOnlyDictionary<string, string> pvKeyMap, long seqno, long unixTime)
     {
         var lvSections = chosen.Select(l => RemapAreas(l.Section, pvKeyMap)).ToList();
@@ -69,7 +72,7 @@ internal static class RestoreTextComposer
             $"{(chosen.Count == 0 ? "none" : string.Join(", ", chosen.Select(l => l.Name)))}\n" +
             $"Check with 'vgcfgrestore --test -f FILE {newest.Name}', then run it without --test.\n" +
             $"vgcfgrestore stores the metadata as seqno {seqno + 1}, one above the seqno in this file.";
-        return ConfigWriter.Write(new ConfigSection("", header), ConfigLayout.BackupFile, comment);
+        ConfigWriter.Write(output, new ConfigSection("", header), ConfigLayout.BackupFile, comment);
     }
 
     /// <summary>

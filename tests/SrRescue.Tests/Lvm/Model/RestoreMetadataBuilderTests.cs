@@ -260,7 +260,8 @@ public class RestoreMetadataBuilderTests
     [Fact]
     public void Caller_errors_throw()
     {
-        Assert.Throws<ArgumentNullException>(() => RestoreMetadataBuilder.Build(null!, Seq7, null, false, new FindingLog()));
+        Assert.Throws<ArgumentNullException>(() => RestoreMetadataBuilder.Build((VgMetadata)null!, Seq7, null, false, new FindingLog()));
+        Assert.Throws<ArgumentNullException>(() => RestoreMetadataBuilder.Build((Func<VgMetadata>)null!, Seq7, null, false, new FindingLog()));
         Assert.Throws<ArgumentNullException>(() => RestoreMetadataBuilder.Build(Seq9, null!, null, false, new FindingLog()));
         Assert.Throws<ArgumentNullException>(() => RestoreMetadataBuilder.Build(Seq9, Seq7, null, false, null!));
         Assert.Throws<ArgumentException>(() => RestoreMetadataBuilder.Build(Seq9, Seq7, [""], false, new FindingLog()));

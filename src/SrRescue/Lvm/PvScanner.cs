@@ -117,8 +117,8 @@ internal static class PvScanner
 
     /// <summary>
     /// Reads the area 1 MiB at a time and looks for the copies' heads in each part as soon as it is
-    /// read: the search touches one cache line in 512 bytes, which costs cache and TLB misses over
-    /// an 11 MiB area read whole first.
+    /// read (<see cref="MetadataRingScanner.FindHeads"/>), while the part is still in the cache,
+    /// instead of going over the 11 MiB area again once it is all read.
     /// </summary>
     private static (byte[] Area, List<MetadataRingScanner.Head> Heads) ReadFindingHeads(IByteSource pv, long start, int size)
     {

@@ -46,6 +46,8 @@ internal sealed class ExtentSweep
 
     private readonly List<int> _candidates = [];
 
+    private static readonly List<Fit> NoFits = [];
+
     /// <summary>Where each VHD still growing waits (by number): the place its next extent predicts, or those of a tail.</summary>
     private readonly IReadOnlyList<int>[] _waitingAt;
 
@@ -189,8 +191,14 @@ internal sealed class ExtentSweep
     /// </summary>
     private List<Fit> Fits(long pe)
     {
-        var fits = new List<Fit>();
         _wanting.Candidates(pe, _setup.Facts, _candidates);
+        if (_candidates.Count == 0)
+        {
+            // Most extents of a LUN: nobody's next structure is there (no list made per extent and sweep).
+            return NoFits;
+        }
+
+        var fits = new List<Fit>();
         foreach (var i in _candidates)
         {
             var s = _setup.Starts[i];

@@ -73,10 +73,12 @@ internal sealed class ExtentMapBuilder
 
         // In the order found: a VHD's tail takes free extents before the next VHD looks for its own.
         var choices = best.Decisions.ToDictionary(d => d.Pe);
+        var footers = TailFooters.Find(_probes, _grid, [.. starts.Select(s => (s.VhdUuid, Last: LastData(best.Maps[s], needed[s]))).Where(v => !EndsWithFooter(v.Last, v.VhdUuid))],
+            _claimed, progress);
         var result = new List<CarvedVhd>();
         foreach (var s in starts)
         {
-            result.Add(Complete(s, WithRivals(best.Maps[s], choices), needed[s]));
+            result.Add(Complete(s, WithRivals(best.Maps[s], choices), needed[s], footers));
         }
 
         return result;
@@ -98,7 +100,7 @@ internal sealed class ExtentMapBuilder
     /// The VHD's carved map: the extents the sweeps placed, zeros for the logical extents they
     /// could not, and the tail to its primary footer; with the blocks left unplaced.
     /// </summary>
-    private CarvedVhd Complete(VhdStart s, List<CarvedExtent> map, long needed)
+    private CarvedVhd Complete(VhdStart s, List<CarvedExtent> map, long needed, Dictionary<Guid, List<long>> footers)
     {
         for (var k = map.Count; k < needed; k++)
         {
@@ -107,7 +109,7 @@ internal sealed class ExtentMapBuilder
                 $"VHD {s.VhdUuid}: no free extent fits logical extent {k}; it reads as zeros");
         }
 
-        var footer = AddTail(s, map);
+        var footer = AddTail(s, map, footers);
         var e = _grid.ExtentSizeBytes;
         var unplaced = s.BlocksByOffset().Where(b => Unplaced(map, b.BitmapOffsetBytes / e) || Unplaced(map, (b.BitmapOffsetBytes + 512 + s.BlockSizeBytes - 1) / e))
             .Select(b => b.Block).ToList();
@@ -116,22 +118,28 @@ internal sealed class ExtentMapBuilder
 
     private static bool Unplaced(List<CarvedExtent> map, long le) => le < map.Count && map[(int)le].Pe < 0;
 
+    /// <summary>The extent the VHD's data ends in: its last placed, or -1 when one is missing.</summary>
+    private static long LastData(IReadOnlyList<CarvedExtent> placed, long needed) => placed.Count < needed ? -1 : placed[^1].Pe;
+
+    private bool EndsWithFooter(long last, Guid uuid) => last >= 0 && _probes.EndsWithFooter(last, uuid);
+
     /// <summary>
     /// The LV ends with the primary footer (xenserver-lvhd.md 2.3). When the last data extent
     /// does not end with it, the LV was inflated past its data: the footer is in a later free
-    /// extent, and the free extents between belong to the LV by allocation order (Low).
+    /// extent (the first still free of <paramref name="footers"/>' after the data, <see cref="TailFooters"/>),
+    /// and the free extents between belong to the LV by allocation order (Low).
     /// </summary>
-    private bool AddTail(VhdStart s, List<CarvedExtent> map)
+    private bool AddTail(VhdStart s, List<CarvedExtent> map, Dictionary<Guid, List<long>> footers)
     {
         var last = map[^1].Pe;
-        if (last >= 0 && _probes.EndsWithFooter(last, s.VhdUuid))
+        if (EndsWithFooter(last, s.VhdUuid))
         {
             return true;
         }
 
-        for (var pe = Math.Max(0, last + 1); pe < _grid.ExtentCount; pe++)
+        foreach (var pe in footers[s.VhdUuid])
         {
-            if (_claimed.Contains(pe) || !_probes.EndsWithFooter(pe, s.VhdUuid))
+            if (pe <= last || _claimed.Contains(pe))
             {
                 continue;
             }

@@ -24,8 +24,10 @@ internal sealed class ExtentMapBuilder
     private readonly ExtentScoreCache _scores;
     private readonly HashSet<long> _claimed;
     private readonly FindingLog _log;
+    private readonly long _repairBudgetBytes;
 
-    public ExtentMapBuilder(IByteSource pv, ExtentGrid grid, IEnumerable<long> reserved, FindingLog log)
+    /// <param name="repairBudgetBytes">What the repair search's queued choices may take (<see cref="RepairSearch.QueueBudgetBytes"/>).</param>
+    public ExtentMapBuilder(IByteSource pv, ExtentGrid grid, IEnumerable<long> reserved, FindingLog log, long repairBudgetBytes = RepairSearch.QueueBudgetBytes)
     {
         _pv = pv;
         _grid = grid;
@@ -33,9 +35,13 @@ internal sealed class ExtentMapBuilder
         _scores = new ExtentScoreCache(new ExtentScorer(pv, grid, _probes));
         _claimed = [.. reserved];
         _log = log;
+        _repairBudgetBytes = repairBudgetBytes;
     }
 
     public IReadOnlySet<long> Claimed => _claimed;
+
+    /// <summary>What the last <see cref="Build"/>'s repair search took.</summary>
+    public RepairStats? Repair { get; private set; }
 
     public List<CarvedVhd> Build(IReadOnlyList<VhdStart> starts, IProgress<WorkProgress>? progress)
     {
@@ -48,33 +54,54 @@ internal sealed class ExtentMapBuilder
         var needed = starts.ToDictionary(s => s, s => Math.Max(1, (s.EndOfDataBytes + e - 1) / e));
         var places = new PredictedPlaces(starts, needed, e);
         var setup = new SweepSetup(_pv, _grid, starts, needed, new HashSet<long>(_claimed), places, new PlaceFacts(_pv, _grid, places), _probes, _scores);
-        var best = RepairSearch.FindBest(setup, progress);
+        var (best, repair) = RepairSearch.FindBest(setup, progress, _repairBudgetBytes);
+        Repair = repair;
         _claimed.UnionWith(best.Claimed);
+        if (repair.DroppedSweeps > 0)
+        {
+            ExtentSpace.Log(_log, _pv, Severity.Info, "carve.repair.bounded", "extent maps", _grid.OffsetOf(0),
+                $"the search for better choices between rival VHDs dropped {repair.DroppedSweeps} of its {repair.Sweeps} sweeps to keep its memory bounded: the choices it did not revise stay guesses");
+        }
+
         foreach (var d in best.Decisions)
         {
             // A guess: the structures fit several VHDs and the allocation order chose. It can be
             // wrong (RandomSrCarveTests), so it is a warning and the carve does not exit 0.
             ExtentSpace.Log(_log, _pv, Severity.Warning, "carve.extent.ambiguous", "PV extent", _grid.OffsetOf(d.Pe),
-                $"{ExtentSpace.Extent(_pv, d.Pe)} fits VHDs {string.Join(", ", d.Options.Select(o => o.VhdUuid))} about as well; given to {d.Chosen.VhdUuid} ({d.Why}): a guess, check the disks it decides");
+                $"{ExtentSpace.Extent(_pv, d.Pe)} fits VHDs {string.Join(", ", d.OptionVhds.Select(o => o.VhdUuid))} about as well; given to {d.Chosen.VhdUuid} ({d.Why}): a guess, check the disks it decides");
         }
 
         // In the order found: a VHD's tail takes free extents before the next VHD looks for its own.
+        var choices = best.Decisions.ToDictionary(d => d.Pe);
+        var footers = TailFooters.Find(_probes, _grid, [.. starts.Select(s => (s.VhdUuid, Last: LastData(best.Maps[s], needed[s]))).Where(v => !EndsWithFooter(v.Last, v.VhdUuid))],
+            _claimed, progress);
         var result = new List<CarvedVhd>();
         foreach (var s in starts)
         {
-            result.Add(Complete(s, best.Maps[s], needed[s]));
+            result.Add(Complete(s, WithRivals(best.Maps[s], choices), needed[s], footers));
         }
 
         return result;
     }
 
     /// <summary>
+    /// The placed extents with the rivals of the choices that gave them (the sweeps keep those as
+    /// numbers in the choice only, <see cref="Decision"/>): listed by their first extents, and named
+    /// in the evidence with why the extent went to this VHD.
+    /// </summary>
+    private static List<CarvedExtent> WithRivals(IReadOnlyList<CarvedExtent> placed, Dictionary<long, Decision> choices) =>
+        [.. placed.Select(x => x.Pe >= 0 && choices.TryGetValue(x.Pe, out var d) ? x with
+        {
+            Evidence = [.. x.Evidence, $"fits VHDs {string.Join(", ", d.Alternatives.Select(o => o.VhdUuid))} about as well; chosen because {d.Why}"],
+            RivalVhdStartPes = [.. d.Alternatives.Select(o => o.Pe)],
+        } : x)];
+
+    /// <summary>
     /// The VHD's carved map: the extents the sweeps placed, zeros for the logical extents they
     /// could not, and the tail to its primary footer; with the blocks left unplaced.
     /// </summary>
-    private CarvedVhd Complete(VhdStart s, IReadOnlyList<CarvedExtent> placed, long needed)
+    private CarvedVhd Complete(VhdStart s, List<CarvedExtent> map, long needed, Dictionary<Guid, List<long>> footers)
     {
-        var map = placed.ToList();
         for (var k = map.Count; k < needed; k++)
         {
             map.Add(new CarvedExtent(k, -1, ExtentConfidence.None, 0, ["no free extent fits"], []));
@@ -82,7 +109,7 @@ internal sealed class ExtentMapBuilder
                 $"VHD {s.VhdUuid}: no free extent fits logical extent {k}; it reads as zeros");
         }
 
-        var footer = AddTail(s, map);
+        var footer = AddTail(s, map, footers);
         var e = _grid.ExtentSizeBytes;
         var unplaced = s.BlocksByOffset().Where(b => Unplaced(map, b.BitmapOffsetBytes / e) || Unplaced(map, (b.BitmapOffsetBytes + 512 + s.BlockSizeBytes - 1) / e))
             .Select(b => b.Block).ToList();
@@ -91,22 +118,28 @@ internal sealed class ExtentMapBuilder
 
     private static bool Unplaced(List<CarvedExtent> map, long le) => le < map.Count && map[(int)le].Pe < 0;
 
+    /// <summary>The extent the VHD's data ends in: its last placed, or -1 when one is missing.</summary>
+    private static long LastData(IReadOnlyList<CarvedExtent> placed, long needed) => placed.Count < needed ? -1 : placed[^1].Pe;
+
+    private bool EndsWithFooter(long last, Guid uuid) => last >= 0 && _probes.EndsWithFooter(last, uuid);
+
     /// <summary>
     /// The LV ends with the primary footer (xenserver-lvhd.md 2.3). When the last data extent
     /// does not end with it, the LV was inflated past its data: the footer is in a later free
-    /// extent, and the free extents between belong to the LV by allocation order (Low).
+    /// extent (the first still free of <paramref name="footers"/>' after the data, <see cref="TailFooters"/>),
+    /// and the free extents between belong to the LV by allocation order (Low).
     /// </summary>
-    private bool AddTail(VhdStart s, List<CarvedExtent> map)
+    private bool AddTail(VhdStart s, List<CarvedExtent> map, Dictionary<Guid, List<long>> footers)
     {
         var last = map[^1].Pe;
-        if (last >= 0 && _probes.EndsWithFooter(last, s.VhdUuid))
+        if (EndsWithFooter(last, s.VhdUuid))
         {
             return true;
         }
 
-        for (var pe = Math.Max(0, last + 1); pe < _grid.ExtentCount; pe++)
+        foreach (var pe in footers[s.VhdUuid])
         {
-            if (_claimed.Contains(pe) || !_probes.EndsWithFooter(pe, s.VhdUuid))
+            if (pe <= last || _claimed.Contains(pe))
             {
                 continue;
             }

@@ -75,7 +75,7 @@ internal sealed class ExtentProbes
     public bool EndsWithFooter(long pe, Guid uuid) => FooterUuidAtEnd(pe) == uuid;
 
     /// <summary>The uuid of the footer in the extent's last sector, if it has one (read once per extent).</summary>
-    private Guid? FooterUuidAtEnd(long pe)
+    public Guid? FooterUuidAtEnd(long pe)
     {
         if (!_footerAtEnd.TryGetValue(pe, out var uuid))
         {

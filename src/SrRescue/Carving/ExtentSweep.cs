@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using SrRescue.Diagnostics;
 
 namespace SrRescue.Carving;
@@ -31,9 +30,9 @@ internal sealed class ExtentSweep
     // A choice between rivals for logical extent k is checked where it shows: in the chosen
     // extent, and in the extent each losing rival takes as its k next (its mirror). Both get
     // the whole block that runs in from k-1; sectors that disagree with its bitmap count
-    // against the map.
-    // Kept immutable: each choice keeps the state before it, sharing what did not change.
-    private ImmutableDictionary<VhdStart, long> _mirrors = ImmutableDictionary<VhdStart, long>.Empty;
+    // against the map. By VHD number: the logical extent whose extent is a mirror, -1 none. A
+    // choice keeps no copy of them: a repair sweep resuming at it replays them (ReplayMirrors).
+    private readonly long[] _mirrors;
     private int _disagreements;
 
     /// <summary>The first extent looked at: 0, or the extent of the choice a repair sweep revises.</summary>
@@ -47,6 +46,8 @@ internal sealed class ExtentSweep
 
     private readonly List<int> _candidates = [];
 
+    private static readonly List<Fit> NoFits = [];
+
     /// <summary>Where each VHD still growing waits (by number): the place its next extent predicts, or those of a tail.</summary>
     private readonly IReadOnlyList<int>[] _waitingAt;
 
@@ -58,6 +59,8 @@ internal sealed class ExtentSweep
         _setup = setup;
         _forced = forced;
         _maps = setup.Starts.ToDictionary(s => s, s => new List<CarvedExtent> { FirstExtent(s) });
+        _mirrors = new long[setup.Starts.Count];
+        Array.Fill(_mirrors, -1L);
         if (resume is { } r)
         {
             // Everything before the decision is as in the sweep it came from: start there. Each
@@ -71,7 +74,7 @@ internal sealed class ExtentSweep
 
             _decisions.AddRange(r.From.Decisions.TakeWhile(d => d.Pe < r.At.Pe));
             _disagreements = r.At.DisagreementsBefore;
-            _mirrors = r.At.MirrorsBefore;
+            ReplayMirrors();
             _first = r.At.Pe;
         }
 
@@ -144,6 +147,41 @@ internal sealed class ExtentSweep
         _wanting.Add(i, _waitingAt[i]);
     }
 
+    /// <summary>
+    /// Sets the mirrors as they were just before the extent a repair sweep resumes at, from the
+    /// maps and choices taken over from the sweep it revises: in the order of the extents, each
+    /// choice marks its losers' mirrors at the logical extent each needed then (<see cref="Decide"/>),
+    /// and each extent placed clears its VHD's (<see cref="Place"/>).
+    /// </summary>
+    private void ReplayMirrors()
+    {
+        var placed = new List<(long Pe, int Number)>();
+        for (var i = 0; i < _setup.Starts.Count; i++)
+        {
+            placed.AddRange(_maps[_setup.Starts[i]].Skip(1).Select(x => (x.Pe, i)));
+        }
+
+        placed.Sort();
+        var extents = new long[_setup.Starts.Count];
+        Array.Fill(extents, 1L);
+        var next = 0;
+        foreach (var (pe, number) in placed)
+        {
+            if (next < _decisions.Count && _decisions[next].Pe == pe)
+            {
+                foreach (var loser in _decisions[next].Options.Where(o => o != number))
+                {
+                    _mirrors[loser] = extents[loser];
+                }
+
+                next++;
+            }
+
+            _mirrors[number] = -1;
+            extents[number]++;
+        }
+    }
+
     /// <summary>The VHD's logical extent 1, where its batmap is (-1: not placed yet).</summary>
     private long ExtentOne(VhdStart s) => _maps[s].Count >= 2 ? _maps[s][1].Pe : -1;
 
@@ -153,8 +191,14 @@ internal sealed class ExtentSweep
     /// </summary>
     private List<Fit> Fits(long pe)
     {
-        var fits = new List<Fit>();
         _wanting.Candidates(pe, _setup.Facts, _candidates);
+        if (_candidates.Count == 0)
+        {
+            // Most extents of a LUN: nobody's next structure is there (no list made per extent and sweep).
+            return NoFits;
+        }
+
+        var fits = new List<Fit>();
         foreach (var i in _candidates)
         {
             var s = _setup.Starts[i];
@@ -179,19 +223,19 @@ internal sealed class ExtentSweep
         var contradicted = false;
         if (others.Count > 0)
         {
+            // The rivals are worded for the best maps only (ExtentMapBuilder), from the choice.
             Decide(pe, rivals, chosen, why, fewest, others);
-            evidence.Add($"fits VHDs {string.Join(", ", others.Select(o => o.Vhd.VhdUuid))} about as well; chosen because {why}");
         }
         else
         {
             contradicted = ContradictsAnEarlierChoice(pe, chosen, evidence);
         }
 
-        _mirrors = _mirrors.Remove(chosen.Vhd);
+        _mirrors[chosen.Number] = -1;
         var confidence = Confidence(others.Count > 0, contradicted, chosen.Score, evidence);
         var map = _maps[chosen.Vhd];
         _wanting.Remove(chosen.Number, _waitingAt[chosen.Number]);
-        map.Add(new CarvedExtent(map.Count, pe, confidence, chosen.Score.Score, evidence, others.Select(o => o.Vhd.Pe).ToList()));
+        map.Add(new CarvedExtent(map.Count, pe, confidence, chosen.Score.Score, evidence, []));
         _placed.Add(pe);
         if (map.Count < _setup.Needed[chosen.Vhd])
         {
@@ -241,18 +285,19 @@ internal sealed class ExtentSweep
     /// <summary>Keeps a choice between rivals with the state to resume from, and marks where each loser's mirror will be.</summary>
     private void Decide(long pe, List<Fit> rivals, Fit chosen, string why, int fewest, List<Fit> others)
     {
-        _decisions.Add(new Decision(pe, rivals.Select(r => r.Vhd).ToList(), chosen.Vhd, why, _disagreements, _mirrors));
+        _decisions.Add(new Decision(pe, VhdNumberSet.Of(rivals.ConvertAll(r => r.Number)), chosen.Vhd, why, _disagreements, _setup.Starts));
         _disagreements += fewest;
         foreach (var o in others)
         {
-            _mirrors = _mirrors.SetItem(o.Vhd, _maps[o.Vhd].Count);
+            _mirrors[o.Number] = _maps[o.Vhd].Count;
         }
     }
 
     /// <summary>Whether this extent is the mirror of a rivalry the VHD lost and its block running in disagrees with its bitmap.</summary>
     private bool ContradictsAnEarlierChoice(long pe, Fit chosen, List<string> evidence)
     {
-        if (!_mirrors.TryGetValue(chosen.Vhd, out var k) || k != _maps[chosen.Vhd].Count)
+        var k = _mirrors[chosen.Number];
+        if (k != _maps[chosen.Vhd].Count)
         {
             return false;
         }

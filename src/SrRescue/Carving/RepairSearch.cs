@@ -12,7 +12,9 @@ namespace SrRescue.Carving;
 /// where those are still kept (the last <see cref="KeptMaps"/> sweeps'), else sweeps from the start
 /// with the same forced choices, which leads to the same maps: what a sweep holds at an extent
 /// depends only on the choices forced before it. So the memory of the search does not grow with
-/// its sweeps × the VHDs' extents.
+/// its sweeps × the VHDs' extents. The queued sweeps keep their choices (rivals as numbers,
+/// <see cref="Decision"/>) within a budget of bytes: past it the worst-ranked are dropped, so the
+/// memory does not grow with sweeps × choices × rivals either (<see cref="RepairStats"/>).
 /// </summary>
 internal sealed class RepairSearch
 {
@@ -22,7 +24,17 @@ internal sealed class RepairSearch
     /// <summary>Sweeps whose maps are kept to resume from (each holds every VHD's extents with their evidence).</summary>
     private const int KeptMaps = 16;
 
+    /// <summary>
+    /// What the queued sweeps' choices may take (<see cref="Decision.EstimatedBytes"/>, each sweep
+    /// counted whole though a resumed sweep shares the choices before its resume point with the
+    /// one it came from). A sweep of a thousand choices between hundreds of VHDs takes about 140 KiB:
+    /// a hundred such sweeps stay queued. The random SRs of the tests and benches keep far fewer
+    /// bytes queued (nothing is dropped, the search is the one it was without a budget).
+    /// </summary>
+    public const long QueueBudgetBytes = 16L << 20;
+
     private readonly SweepSetup _setup;
+    private readonly long _budgetBytes;
     private readonly PriorityQueue<Queued, (int, int)> _queue = new();
 
     /// <summary>The queued sweeps that still hold their maps, oldest first.</summary>
@@ -32,25 +44,35 @@ internal sealed class RepairSearch
     private readonly HashSet<ForcedChoices> _swept = [];
 
     private SweepResult _best;
-    private int _sweeps;
+    private long _queuedBytes;
+    private long _peakQueuedBytes;
+    private long _sweptChoiceBytes;
+    private int _dropped;
 
-    private RepairSearch(SweepSetup setup, IProgress<WorkProgress>? progress)
+    private RepairSearch(SweepSetup setup, long budgetBytes, IProgress<WorkProgress>? progress)
     {
         _setup = setup;
+        _budgetBytes = budgetBytes;
         _best = Sweep(ForcedChoices.None, progress, null);
     }
 
-    /// <summary>The best maps found: the first sweep's, or a revision of it with fewer faults.</summary>
-    public static SweepResult FindBest(SweepSetup setup, IProgress<WorkProgress>? progress) => new RepairSearch(setup, progress).Run();
+    /// <summary>The best maps found: the first sweep's, or a revision of it with fewer faults; with what the search took.</summary>
+    public static (SweepResult Best, RepairStats Stats) FindBest(SweepSetup setup, IProgress<WorkProgress>? progress, long budgetBytes = QueueBudgetBytes)
+    {
+        var search = new RepairSearch(setup, budgetBytes, progress);
+        var best = search.Run();
+        return (best, new RepairStats(search._swept.Count, search._dropped, search._peakQueuedBytes, search._sweptChoiceBytes));
+    }
 
     private SweepResult Run()
     {
-        while (_queue.TryDequeue(out var current, out _) && !_best.IsFaultless && _sweeps < MaxSweeps)
+        while (_queue.TryDequeue(out var current, out _) && !_best.IsFaultless && _swept.Count < MaxSweeps)
         {
+            _queuedBytes -= current.Bytes;
             if (TryBetterFrom(current))
             {
                 // Go on from the better map first; this one's untried choices stay for later.
-                _queue.Enqueue(current, current.Result.Rank);
+                Enqueue(current);
             }
         }
 
@@ -59,24 +81,31 @@ internal sealed class RepairSearch
 
     /// <summary>
     /// Sweeps again with one of <paramref name="current"/>'s choices made otherwise, choice by
-    /// choice, until one gives better maps than the best so far (then true) or none is left.
+    /// choice from where it stopped last, until one gives better maps than the best so far (then
+    /// true) or none is left.
     /// </summary>
     private bool TryBetterFrom(Queued current)
     {
-        foreach (var (decision, alternative) in current.Result.Decisions.SelectMany(d => d.Alternatives.Select(o => (d, o))))
+        var decisions = current.Result.Decisions;
+        for (; current.Choice < decisions.Count; current.Choice++, current.Alternative = 0)
         {
-            var forced = current.Result.Forced.Revise(decision.Pe, alternative);
-            if (_swept.Contains(forced))
+            var decision = decisions[current.Choice];
+            var alternatives = decision.Alternatives.ToList();
+            while (current.Alternative < alternatives.Count)
             {
-                continue;
-            }
+                var forced = current.Result.Forced.Revise(decision.Pe, alternatives[current.Alternative++]);
+                if (_swept.Contains(forced))
+                {
+                    continue;
+                }
 
-            var trial = Sweep(forced, null, current.HasMaps ? (current.Result, decision) : null);
-            var better = trial.IsBetterThan(_best);
-            _best = better ? trial : _best;
-            if (better || _sweeps >= MaxSweeps)
-            {
-                return better;
+                var trial = Sweep(forced, null, current.HasMaps ? (current.Result, decision) : null);
+                var better = trial.IsBetterThan(_best);
+                _best = better ? trial : _best;
+                if (better || _swept.Count >= MaxSweeps)
+                {
+                    return better;
+                }
             }
         }
 
@@ -87,26 +116,57 @@ internal sealed class RepairSearch
     {
         _swept.Add(forced);
         var result = ExtentSweep.Run(_setup, forced, progress, resume);
-        _sweeps++;
-        var queued = new Queued(result);
-        _queue.Enqueue(queued, result.Rank);
+        var queued = new Queued(result, _swept.Count);
+        _sweptChoiceBytes += queued.Bytes;
         _withMaps.Enqueue(queued);
         if (_withMaps.Count > KeptMaps)
         {
             _withMaps.Dequeue().DropMaps();
         }
 
+        Enqueue(queued);
         return result;
     }
 
-    /// <summary>A sweep waiting for its choices to be revised; its maps are resumed from while it holds them.</summary>
-    private sealed class Queued(SweepResult result)
+    /// <summary>Queues the sweep, then drops the worst-ranked queued sweeps (the latest of equals) while their choices take more than the budget.</summary>
+    private void Enqueue(Queued queued)
+    {
+        _queue.Enqueue(queued, queued.Result.Rank);
+        _queuedBytes += queued.Bytes;
+        while (_queuedBytes > _budgetBytes && _queue.Count > 0)
+        {
+            var worst = _queue.UnorderedItems.MaxBy(q => (q.Priority, q.Element.Number)).Element;
+            _queue.Remove(worst, out _, out _);
+            _queuedBytes -= worst.Bytes;
+            worst.DropMaps();
+            _dropped++;
+        }
+
+        _peakQueuedBytes = Math.Max(_peakQueuedBytes, _queuedBytes);
+    }
+
+    /// <summary>
+    /// A sweep waiting for its choices to be revised (those before <see cref="Choice"/> and, of it,
+    /// the alternatives before <see cref="Alternative"/> were tried); its maps are resumed from
+    /// while it holds them.
+    /// </summary>
+    private sealed class Queued(SweepResult result, int number)
     {
         private static readonly Dictionary<VhdStart, IReadOnlyList<CarvedExtent>> NoMaps = [];
 
         public SweepResult Result { get; private set; } = result;
 
+        /// <summary>The how-manieth sweep it is (1: the first).</summary>
+        public int Number { get; } = number;
+
+        /// <summary>What its choices take (<see cref="Decision.EstimatedBytes"/>).</summary>
+        public long Bytes { get; } = result.Decisions.Sum(d => (long)d.EstimatedBytes);
+
         public bool HasMaps { get; private set; } = true;
+
+        public int Choice { get; set; }
+
+        public int Alternative { get; set; }
 
         /// <summary>Keeps only what the search needs of it: its choices, the choices forced, its rank.</summary>
         public void DropMaps()
@@ -116,3 +176,10 @@ internal sealed class RepairSearch
         }
     }
 }
+
+/// <summary>
+/// What one repair search took: the sweeps made (the first included), the queued sweeps dropped to
+/// keep their choices within the budget, the most bytes the queued sweeps' choices took at once,
+/// and what all the sweeps' choices took together (what an unbounded queue would have held at most).
+/// </summary>
+internal sealed record RepairStats(int Sweeps, int DroppedSweeps, long PeakQueuedBytes, long SweptChoiceBytes);

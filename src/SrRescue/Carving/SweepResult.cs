@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace SrRescue.Carving;
 
 /// <summary>
@@ -23,13 +21,22 @@ internal sealed record SweepResult(IReadOnlyDictionary<VhdStart, IReadOnlyList<C
 }
 
 /// <summary>
-/// A choice the allocation order made: extent Pe fitted every VHD of Options about as well and
-/// went to Chosen, for the reason Why. With it, the state of the sweep just before it, from which
-/// a repair sweep resumes to choose otherwise.
+/// A choice the allocation order made: extent Pe fitted the VHDs numbered <paramref name="Options"/>
+/// in <paramref name="Starts"/> (the sweep's list, shared) about as well and went to Chosen, for the
+/// reason Why. The rivals are kept as numbers, not as a list of VHDs nor as the text the carve
+/// reports them with (<see cref="ExtentMapBuilder"/> words them for the best maps only): with
+/// hundreds of VHDs, each of a thousand choices of each sweep the repair search keeps lists
+/// hundreds of rivals.
 /// </summary>
-/// <param name="DisagreementsBefore">With <paramref name="MirrorsBefore"/>, the state to resume from besides the maps (which held the extents placed before Pe).</param>
-internal sealed record Decision(long Pe, IReadOnlyList<VhdStart> Options, VhdStart Chosen, string Why, int DisagreementsBefore, ImmutableDictionary<VhdStart, long> MirrorsBefore)
+/// <param name="DisagreementsBefore">The sectors counted against the maps before Pe: with the maps (which held the extents placed before Pe), the state a repair sweep resumes from (<see cref="ExtentSweep"/> replays the rest).</param>
+internal sealed record Decision(long Pe, VhdNumberSet Options, VhdStart Chosen, string Why, int DisagreementsBefore, IReadOnlyList<VhdStart> Starts)
 {
+    /// <summary>About what the choice takes in memory: the object, its set's, and the set's numbers.</summary>
+    public int EstimatedBytes => 96 + Options.PayloadBytes;
+
+    /// <summary>The VHDs the extent fitted about as well, in the order of the starts.</summary>
+    public IEnumerable<VhdStart> OptionVhds => Options.Select(n => Starts[n]);
+
     /// <summary>The VHDs the extent could have gone to instead.</summary>
-    public IEnumerable<VhdStart> Alternatives => Options.Where(o => o != Chosen);
+    public IEnumerable<VhdStart> Alternatives => OptionVhds.Where(o => o != Chosen);
 }

@@ -47,15 +47,12 @@ internal sealed class ExtentOwnership
     {
         var found = new List<(Appearance, Placement)>();
         var seen = new bool[Placements.Count];
-        foreach (var range in ranges)
+        foreach (var (at, owner) in Takings(ranges, lvId, seqno))
         {
-            foreach (var owner in Overlapping(range))
+            if (!seen[owner.Index])
             {
-                if (!seen[owner.Index] && owner.Lv.Id != lvId && FirstAfter(owner, seqno) is { } at)
-                {
-                    seen[owner.Index] = true;
-                    found.Add((at, owner));
-                }
+                seen[owner.Index] = true;
+                found.Add((at, owner));
             }
         }
 
@@ -69,23 +66,40 @@ internal sealed class ExtentOwnership
     public (Appearance At, Placement Placement)? FirstTakerOf(IReadOnlyList<PhysicalExtentRange> ranges, string lvId, long seqno)
     {
         (Appearance At, Placement Placement)? first = null;
-        for (var r = 0; r < ranges.Count; r++)
+        foreach (var (at, owner) in Takings(ranges, lvId, seqno))
         {
-            foreach (var owner in Overlapping(ranges[r]))
+            if (first is not { } best || (at.VersionIndex, at.Position).CompareTo((best.At.VersionIndex, best.At.Position)) < 0)
             {
-                if (owner.Lv.Id != lvId && FirstAfter(owner, seqno) is { } at
-                    && (first is not { } best || (at.VersionIndex, at.Position).CompareTo((best.At.VersionIndex, best.At.Position)) < 0))
-                {
-                    first = (at, owner);
-                }
+                first = (at, owner);
             }
         }
 
         return first;
     }
 
-    private IEnumerable<Placement> Overlapping(PhysicalExtentRange range) =>
-        _byPv.TryGetValue(range.PvId, out var index) ? index.Overlapping(range) : [];
+    /// <summary>
+    /// Each placement of an LV other than <paramref name="lvId"/> with a range sharing a PE with one of
+    /// <paramref name="ranges"/>, with its first appearance newer than <paramref name="seqno"/> (those
+    /// with none left out); a placement meeting several ranges comes once for each.
+    /// </summary>
+    private IEnumerable<(Appearance At, Placement Owner)> Takings(IEnumerable<PhysicalExtentRange> ranges, string lvId, long seqno)
+    {
+        foreach (var range in ranges)
+        {
+            if (!_byPv.TryGetValue(range.PvId, out var index))
+            {
+                continue;
+            }
+
+            foreach (var owner in index.Overlapping(range))
+            {
+                if (owner.Lv.Id != lvId && FirstAfter(owner, seqno) is { } at)
+                {
+                    yield return (at, owner);
+                }
+            }
+        }
+    }
 
     /// <summary>The first appearance of <paramref name="placement"/> in a version newer than <paramref name="seqno"/>, if any.</summary>
     public static Appearance? FirstAfter(Placement placement, long seqno)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using SrRescue.Diagnostics;
 
 namespace SrRescue.Cli.Output;
@@ -31,7 +32,7 @@ internal sealed class ProgressBar(CliContext ctx, Func<long>? clock = null) : IP
         }
 
         var now = _clock();
-        if (value.What != _what || value.DoneBytes < _lastDone)
+        if (value.What != _what || value.Done < _lastDone)
         {
             Done();
             _what = value.What;
@@ -39,8 +40,8 @@ internal sealed class ProgressBar(CliContext ctx, Func<long>? clock = null) : IP
             _lastDrawMs = null;
         }
 
-        _lastDone = value.DoneBytes;
-        var finished = value.DoneBytes >= value.TotalBytes;
+        _lastDone = value.Done;
+        var finished = value.Done >= value.Total;
         if (!finished && now - _lastDrawMs < RedrawMs)
         {
             return;
@@ -77,11 +78,12 @@ internal sealed class ProgressBar(CliContext ctx, Func<long>? clock = null) : IP
     /// <summary>What, bar, share, bytes done of all, the rate since the phase began and the time left at that rate.</summary>
     private static string Line(WorkProgress value, long elapsedMs)
     {
-        var total = Math.Max(value.TotalBytes, 0);
-        var done = Math.Clamp(value.DoneBytes, 0, total);
+        var total = Math.Max(value.Total, 0);
+        var done = Math.Clamp(value.Done, 0, total);
         var fraction = total > 0 ? (double)done / total : 1;
         var filled = (int)(fraction * Width);
-        var line = $"{Shortened(value.What)}  [{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,5:0.0}%  {Units.Bytes(done)} of {Units.Bytes(total)}";
+        var amount = value.Unit is { } unit ? $"{done} of {total} {unit}" : $"{Units.Bytes(done)} of {Units.Bytes(total)}";
+        var line = $"{Shortened(value.What)}  [{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,5:0.0}%  {amount}";
         if (elapsedMs <= 0 || done == 0)
         {
             return line;
@@ -89,6 +91,7 @@ internal sealed class ProgressBar(CliContext ctx, Func<long>? clock = null) : IP
 
         var rate = done * 1000.0 / elapsedMs;
         var eta = TimeSpan.FromSeconds(Math.Min((total - done) / rate, TimeSpan.MaxValue.TotalSeconds / 2));
-        return $"{line}  {Units.Bytes((long)rate)}/s  ETA {(int)eta.TotalHours:00}:{eta.Minutes:00}:{eta.Seconds:00}";
+        var speed = value.Unit is { } u ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.0} {u}/s") : $"{Units.Bytes((long)rate)}/s";
+        return $"{line}  {speed}  ETA {(int)eta.TotalHours:00}:{eta.Minutes:00}:{eta.Seconds:00}";
     }
 }

@@ -17,10 +17,10 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
     /// </summary>
     private readonly Dictionary<long, (long Pe1, byte[]? Bits)> _batmaps = [];
 
-    /// <summary>A few hundred bytes each with their evidence.</summary>
+    /// <summary>About 200 bytes each with their evidence (kept as numbers, <see cref="ExtentEvidence"/>).</summary>
     private readonly BoundedCache<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = new(1 << 16);
 
-    private readonly BoundedCache<(long Start, long K, long Pe, long Prev), (double Score, string? Evidence)> _runIn = new(1 << 16);
+    private readonly BoundedCache<(long Start, long K, long Pe, long Prev), (double Score, ExtentEvidence.Sign? Sign)> _runIn = new(1 << 16);
     private readonly BoundedCache<(long Start, long K, long Pe, long Prev), (int Agree, int Disagree)> _deep = new(1 << 16);
 
     /// <summary>
@@ -29,7 +29,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
     /// </summary>
     /// <param name="prev">The extent chosen for logical extent k-1.</param>
     /// <param name="pe1">The extent chosen for logical extent 1, where the batmap is (-1: none yet).</param>
-    public ExtentScore Score(VhdStart s, long k, long pe, long prev, long pe1)
+    public ScoredExtent Score(VhdStart s, long k, long pe, long prev, long pe1)
     {
         var key = (s.Pe, k, pe, pe1);
         if (!_structure.TryGetValue(key, out var own))
@@ -40,7 +40,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
 
         if (own.Rejected)
         {
-            return own;
+            return ScoredExtent.Of(own, (0, null));
         }
 
         if (!_runIn.TryGetValue((s.Pe, k, pe, prev), out var runIn))
@@ -49,7 +49,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
             _runIn.Set((s.Pe, k, pe, prev), runIn);
         }
 
-        return own.WithRunIn(runIn);
+        return ScoredExtent.Of(own, runIn);
     }
 
     /// <summary>Whether a blank extent would fit logical extent k after <paramref name="prev"/> (<see cref="ExtentScorer.BlankExtentAgrees"/>).</summary>

@@ -44,20 +44,12 @@ internal sealed class ExtentScorer
         _probes = probes;
     }
 
-    /// <summary>How evidence names a byte of the carved source (on which PV, when it spans several).</summary>
-    private string Where(long at) => ExtentSpace.Describe(_pv, at);
-
     /// <param name="prevPe">Physical extent already chosen for logical extent k-1.</param>
     /// <param name="batmap">The VHD's batmap bits when its extent 1 is placed and the checksum verifies, else null.</param>
-    public ExtentScore Score(VhdStart vhd, long k, long pe, long prevPe, byte[]? batmap = null)
+    public ScoredExtent Score(VhdStart vhd, long k, long pe, long prevPe, byte[]? batmap = null)
     {
         var own = Structure(vhd, k, pe, batmap);
-        if (own.Rejected)
-        {
-            return own;
-        }
-
-        return own.WithRunIn(RunIn(vhd, k, pe, prevPe));
+        return ScoredExtent.Of(own, own.Rejected ? (0, null) : RunIn(vhd, k, pe, prevPe));
     }
 
     /// <summary>
@@ -70,7 +62,7 @@ internal sealed class ExtentScorer
         var e = _grid.ExtentSizeBytes;
         var lvStart = k * e;
         var at = _grid.OffsetOf(pe);
-        var evidence = new List<string>();
+        var evidence = ExtentEvidence.None(_pv);
         double score = 0;
         var batmapAt = vhd.BatmapHeaderOffsetBytes;
         if (vhd.HasBatmap && batmapAt >= lvStart && batmapAt < lvStart + e)
@@ -79,31 +71,32 @@ internal sealed class ExtentScorer
             _pv.ReadFullyAt(at + (batmapAt - lvStart), cookie);
             if (!cookie.SequenceEqual(BatmapHeader.Cookie))
             {
-                return new ExtentScore(pe, -10, true, [$"no 'tdbatmap' at extent offset {batmapAt - lvStart} ({Where(at + batmapAt - lvStart)})"]);
+                var inExtent = (int)(batmapAt - lvStart);
+                return new ExtentScore(pe, -10, true, ExtentEvidence.Of(_pv, new(ExtentEvidence.Kind.NoBatmapHeader, 0, at + inExtent, inExtent, 0)));
             }
 
             score += 10;
-            evidence.Add($"tdbatmap at {Where(at + batmapAt - lvStart)}");
+            evidence = evidence.With(new ExtentEvidence.Sign(ExtentEvidence.Kind.BatmapHeader, 0, at + batmapAt - lvStart, 0, 0));
         }
 
         foreach (var (block, bitmapAt) in vhd.BitmapsIn(lvStart, lvStart + e))
         {
             var dataEnd = bitmapAt + Sector + vhd.BlockSizeBytes;
-            var (s, reject, what) = ScoreBitmap(at, bitmapAt - lvStart, dataEnd - lvStart, BatmapFull(batmap, block));
+            var (s, reject, sign) = ScoreBitmap(block, at, bitmapAt - lvStart, dataEnd - lvStart, BatmapFull(batmap, block));
             if (reject)
             {
-                return new ExtentScore(pe, score + s, true, [$"block {block}: {what}"]);
+                return new ExtentScore(pe, score + s, true, ExtentEvidence.Of(_pv, sign));
             }
 
             score += s;
-            evidence.Add($"block {block}: {what}");
+            evidence = evidence.With(sign);
         }
 
         var footer = _probes.EndsWithFooter(pe, vhd.VhdUuid);
         if (footer)
         {
             score += 8;
-            evidence.Add($"footer with the VHD's uuid at {Where(at + e - Sector)}");
+            evidence = evidence.With(new ExtentEvidence.Sign(ExtentEvidence.Kind.Footer, 0, at + e - Sector, 0, 0));
         }
 
         return new ExtentScore(pe, score, false, evidence, footer);
@@ -112,9 +105,9 @@ internal sealed class ExtentScorer
     /// <summary>
     /// The block that runs in from logical extent k-1 (in <paramref name="prevPe"/>): its bitmap
     /// there says which of the first sectors of this extent hold data. The first 64 are checked.
-    /// Null evidence when no block runs in.
+    /// No sign when no block runs in.
     /// </summary>
-    public (double Score, string? Evidence) RunIn(VhdStart vhd, long k, long pe, long prevPe)
+    public (double Score, ExtentEvidence.Sign? Sign) RunIn(VhdStart vhd, long k, long pe, long prevPe)
     {
         var e = _grid.ExtentSizeBytes;
         var lvStart = k * e;
@@ -126,7 +119,7 @@ internal sealed class ExtentScorer
         var bitmap = BitmapRunningIn(run, prevPe, lvStart);
         var count = (int)Math.Min(RunInSectors, Math.Min((run.DataEnd - lvStart) / Sector, e / Sector));
         var (agree, disagree) = BitmapAgreement.Count(_probes.NonZeroSectors(pe, count), bitmap, (lvStart - run.DataStart) / Sector, count);
-        return ((agree * 0.25) - (disagree * 1.0), $"block {run.Block} runs in: {agree} of {agree + disagree} sectors agree with its bitmap");
+        return ((agree * 0.25) - (disagree * 1.0), new ExtentEvidence.Sign(ExtentEvidence.Kind.RunIn, run.Block, 0, agree, agree + disagree));
     }
 
     /// <summary>
@@ -220,7 +213,7 @@ internal sealed class ExtentScorer
         return BatmapHeader.ComputeChecksum(map, vhd.Footer.CurrentSizeBytes, header.Version) == header.StoredChecksum ? map : null;
     }
 
-    private (double Score, bool Reject, string What) ScoreBitmap(long extentAt, long inExtent, long dataEndInExtent, bool? batmapFull)
+    private (double Score, bool Reject, ExtentEvidence.Sign Sign) ScoreBitmap(int block, long extentAt, long inExtent, long dataEndInExtent, bool? batmapFull)
     {
         var gapBytes = (int)Math.Min(GapSectors * Sector, inExtent);
         var dataSectors = (int)Math.Clamp((Math.Min(dataEndInExtent, _grid.ExtentSizeBytes) - inExtent - Sector) / Sector, 0, CheckedDataSectors);
@@ -228,16 +221,16 @@ internal sealed class ExtentScorer
         var probe = _probes.Bitmap(at, gapBytes, dataSectors);
         if (!probe.IsBitmap)
         {
-            return (-5, true, $"no bitmap at {Where(at)}");
+            return (-5, true, new ExtentEvidence.Sign(ExtentEvidence.Kind.NoBitmap, block, at, 0, 0));
         }
 
         if (batmapFull == true && !probe.AllSet)
         {
             // The batmap is never ahead of the bitmaps (tapdisk writes it on close, vhd.md 3.3).
-            return (-5, true, $"bitmap at {Where(at)} is not full though the batmap says the block is");
+            return (-5, true, new ExtentEvidence.Sign(ExtentEvidence.Kind.BitmapNotFull, block, at, 0, 0));
         }
 
         var score = probe.Score - (batmapFull == false && probe.AllSet ? 3 : 0);
-        return (score, false, $"bitmap at {Where(at)}, {probe.Agree} of {probe.Agree + probe.Disagree} data sectors agree");
+        return (score, false, new ExtentEvidence.Sign(ExtentEvidence.Kind.Bitmap, block, at, probe.Agree, probe.Agree + probe.Disagree));
     }
 }

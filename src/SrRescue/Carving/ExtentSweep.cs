@@ -46,13 +46,16 @@ internal sealed class ExtentSweep
 
     private readonly List<int> _candidates = [];
 
-    private static readonly List<Fit> NoFits = [];
+    /// <summary>The fits of the extent looked at, and the rivals among them (made again for each extent, kept to spare the allocations).</summary>
+    private readonly List<Fit> _fits = [];
+    private readonly List<Fit> _rivals = [];
+    private readonly List<int> _disagree = [];
 
     /// <summary>Where each VHD still growing waits (by number): the place its next extent predicts, or those of a tail.</summary>
     private readonly IReadOnlyList<int>[] _waitingAt;
 
     /// <summary>A VHD the extent fits as its next logical extent: its number, the score, and the VHD's extent before.</summary>
-    private readonly record struct Fit(int Number, VhdStart Vhd, ExtentScore Score, long Prev);
+    private readonly record struct Fit(int Number, VhdStart Vhd, ScoredExtent Score, long Prev);
 
     private ExtentSweep(SweepSetup setup, ForcedChoices forced, (SweepResult From, Decision At)? resume)
     {
@@ -182,28 +185,22 @@ internal sealed class ExtentSweep
         }
     }
 
-    /// <summary>The VHD's logical extent 1, where its batmap is (-1: not placed yet).</summary>
-    private long ExtentOne(VhdStart s) => _maps[s].Count >= 2 ? _maps[s][1].Pe : -1;
-
     /// <summary>
     /// The VHDs wanting this extent whose structures it fits as their next logical extent, in the
-    /// order of the starts. Only the candidates are scored (<see cref="WantingVhds"/>).
+    /// order of the starts (a list kept for the next extent's fits). Only the candidates are
+    /// scored (<see cref="WantingVhds"/>), each with its logical extent 1 (where its batmap is, -1:
+    /// not placed yet).
     /// </summary>
     private List<Fit> Fits(long pe)
     {
         _wanting.Candidates(pe, _setup.Facts, _candidates);
-        if (_candidates.Count == 0)
-        {
-            // Most extents of a LUN: nobody's next structure is there (no list made per extent and sweep).
-            return NoFits;
-        }
-
-        var fits = new List<Fit>();
+        var fits = _fits;
+        fits.Clear();
         foreach (var i in _candidates)
         {
             var s = _setup.Starts[i];
             var map = _maps[s];
-            var score = _setup.Scores.Score(s, map.Count, pe, map[^1].Pe, ExtentOne(s));
+            var score = _setup.Scores.Score(s, map.Count, pe, map[^1].Pe, map.Count >= 2 ? map[1].Pe : -1);
             if (!score.Rejected && score.HasStructure)
             {
                 fits.Add(new Fit(i, s, score, map[^1].Pe));
@@ -219,7 +216,7 @@ internal sealed class ExtentSweep
         var (rivals, fewest) = Rivals(pe, fits);
         var (chosen, why) = Choose(pe, rivals);
         var others = rivals.Where(f => f.Vhd != chosen.Vhd).ToList();
-        var evidence = chosen.Score.Evidence.ToList();
+        var evidence = chosen.Score.Evidence;
         var contradicted = false;
         if (others.Count > 0)
         {
@@ -228,11 +225,11 @@ internal sealed class ExtentSweep
         }
         else
         {
-            contradicted = ContradictsAnEarlierChoice(pe, chosen, evidence);
+            contradicted = ContradictsAnEarlierChoice(pe, chosen, ref evidence);
         }
 
         _mirrors[chosen.Number] = -1;
-        var confidence = Confidence(others.Count > 0, contradicted, chosen.Score, evidence);
+        var confidence = Confidence(others.Count > 0, contradicted, chosen.Score, ref evidence);
         var map = _maps[chosen.Vhd];
         _wanting.Remove(chosen.Number, _waitingAt[chosen.Number]);
         map.Add(new CarvedExtent(map.Count, pe, confidence, chosen.Score.Score, evidence, []));
@@ -252,16 +249,40 @@ internal sealed class ExtentSweep
     private (List<Fit> Rivals, int Fewest) Rivals(long pe, List<Fit> fits)
     {
         var best = fits.Max(f => f.Score.Score);
-        var rivals = fits.Where(f => f.Score.Score >= best - RivalMargin).ToList();
+        var rivals = _rivals;
+        rivals.Clear();
+        foreach (var f in fits)
+        {
+            if (f.Score.Score >= best - RivalMargin)
+            {
+                rivals.Add(f);
+            }
+        }
+
         if (rivals.Count <= 1)
         {
             return (rivals, 0);
         }
 
         // Settle with the whole block that runs in from each rival's previous extent.
-        var deep = rivals.Select(r => (Rival: r, Run: _setup.Scores.DeepRunIn(r.Vhd, _maps[r.Vhd].Count, pe, r.Prev))).ToList();
-        var fewest = deep.Min(d => d.Run.Disagree);
-        return (deep.Where(d => d.Run.Disagree == fewest).Select(d => d.Rival).ToList(), fewest);
+        _disagree.Clear();
+        foreach (var r in rivals)
+        {
+            _disagree.Add(_setup.Scores.DeepRunIn(r.Vhd, _maps[r.Vhd].Count, pe, r.Prev).Disagree);
+        }
+
+        var fewest = _disagree.Min();
+        var kept = 0;
+        for (var i = 0; i < rivals.Count; i++)
+        {
+            if (_disagree[i] == fewest)
+            {
+                rivals[kept++] = rivals[i];
+            }
+        }
+
+        rivals.RemoveRange(kept, rivals.Count - kept);
+        return (rivals, fewest);
     }
 
     /// <summary>The rival the extent goes to, and why: forced, else the allocation order's.</summary>
@@ -294,7 +315,7 @@ internal sealed class ExtentSweep
     }
 
     /// <summary>Whether this extent is the mirror of a rivalry the VHD lost and its block running in disagrees with its bitmap.</summary>
-    private bool ContradictsAnEarlierChoice(long pe, Fit chosen, List<string> evidence)
+    private bool ContradictsAnEarlierChoice(long pe, Fit chosen, ref ExtentEvidence evidence)
     {
         var k = _mirrors[chosen.Number];
         if (k != _maps[chosen.Vhd].Count)
@@ -306,13 +327,13 @@ internal sealed class ExtentSweep
         _disagreements += run.Disagree;
         if (run.Disagree > 0)
         {
-            evidence.Add($"{run.Disagree} sectors of the block running in disagree with its bitmap: an earlier choice may have been wrong");
+            evidence = evidence.With($"{run.Disagree} sectors of the block running in disagree with its bitmap: an earlier choice may have been wrong");
         }
 
         return run.Disagree > 0;
     }
 
-    private ExtentConfidence Confidence(bool hadRivals, bool contradicted, ExtentScore score, List<string> evidence)
+    private ExtentConfidence Confidence(bool hadRivals, bool contradicted, ScoredExtent score, ref ExtentEvidence evidence)
     {
         // Which VHDs need which index here depends on every earlier choice: once the allocation
         // order had to decide anywhere, a lone fit is only as sure as those choices, unless the
@@ -321,7 +342,7 @@ internal sealed class ExtentSweep
         if (confidence == ExtentConfidence.High && _decisions.Count > 0 && !score.EndsWithFooter)
         {
             confidence = ExtentConfidence.Medium;
-            evidence.Add("the only VHD this extent fits, but earlier choices by allocation order decided which VHDs still needed this logical extent");
+            evidence = evidence.With("the only VHD this extent fits, but earlier choices by allocation order decided which VHDs still needed this logical extent");
         }
 
         return contradicted ? ExtentConfidence.Low : confidence;

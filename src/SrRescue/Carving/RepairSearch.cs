@@ -21,6 +21,9 @@ internal sealed class RepairSearch
     /// <summary>Bound on whole-PV sweeps while repairing ambiguous choices (each reuses cached scores).</summary>
     private const int MaxSweeps = 400;
 
+    /// <summary>What the progress of the repair sweeps is called (counted in sweeps, at most <see cref="MaxSweeps"/> after the first).</summary>
+    private const string RevisingPhase = "revising guesses";
+
     /// <summary>Sweeps whose maps are kept to resume from (each holds every VHD's extents with their evidence).</summary>
     private const int KeptMaps = 16;
 
@@ -35,6 +38,7 @@ internal sealed class RepairSearch
 
     private readonly SweepSetup _setup;
     private readonly long _budgetBytes;
+    private readonly IProgress<WorkProgress>? _progress;
     private readonly PriorityQueue<Queued, (int, int)> _queue = new();
 
     /// <summary>The queued sweeps that still hold their maps, oldest first.</summary>
@@ -53,6 +57,7 @@ internal sealed class RepairSearch
     {
         _setup = setup;
         _budgetBytes = budgetBytes;
+        _progress = progress;
         _best = Sweep(ForcedChoices.None, progress, null);
     }
 
@@ -74,6 +79,12 @@ internal sealed class RepairSearch
                 // Go on from the better map first; this one's untried choices stay for later.
                 Enqueue(current);
             }
+        }
+
+        if (_swept.Count > 1)
+        {
+            // The line ends at what was swept: the search stops early when nothing is left to revise.
+            _progress?.Report(new WorkProgress(RevisingPhase, _swept.Count - 1, _swept.Count - 1, "sweeps"));
         }
 
         return _best;
@@ -99,6 +110,7 @@ internal sealed class RepairSearch
                     continue;
                 }
 
+                _progress?.Report(new WorkProgress(RevisingPhase, _swept.Count - 1, MaxSweeps - 1, "sweeps"));
                 var trial = Sweep(forced, null, current.HasMaps ? (current.Result, decision) : null);
                 var better = trial.IsBetterThan(_best);
                 _best = better ? trial : _best;

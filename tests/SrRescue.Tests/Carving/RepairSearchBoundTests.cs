@@ -15,7 +15,8 @@ namespace SrRescue.Tests.Carving;
 /// queue's are counted (<see cref="RepairStats"/>, <see cref="Decision.EstimatedBytes"/>), and
 /// held within the budget by dropping the worst-ranked sweeps. Before, each choice listed its
 /// rivals as references and kept the sweep's rival-to-mirror map as it stood: a LUN of 2 TiB with
-/// 306 VHDs grew past a GiB in the repair sweeps.
+/// 306 VHDs grew past a GiB in the repair sweeps. The sweeps, minutes long at that size, are
+/// counted on the progress line.
 /// </summary>
 public sealed class RepairSearchBoundTests
 {
@@ -92,12 +93,44 @@ public sealed class RepairSearchBoundTests
         }
     }
 
-    private static (List<CarvedVhd> Vhds, RepairStats Stats) Build(HoleBlind lun, long budgetBytes, FindingLog log)
+    [Fact]
+    public void The_repair_sweeps_are_counted_on_the_progress_line_as_they_go()
+    {
+        // At 2 TiB the repair sweeps took minutes with nothing shown after "placing extents".
+        var path = Path.Combine(Fixtures.NewTempDir(), "lun.img");
+        MakeLun(path);
+        try
+        {
+            using var file = FileSource.Open(path);
+            var progress = new Recorded();
+            var (_, stats) = Build(new HoleBlind(file), RepairSearch.QueueBudgetBytes, new FindingLog(), progress);
+
+            var sweeps = progress.Reports.Where(r => r.What == "revising guesses").ToList();
+            Assert.All(sweeps, r => Assert.Equal("sweeps", r.Unit));
+            Assert.Equal(Enumerable.Range(0, stats.Sweeps - 1).Select(n => (long)n), sweeps.SkipLast(1).Select(r => r.Done));
+            Assert.All(sweeps.SkipLast(1), r => Assert.Equal(399, r.Total));
+            Assert.Equal((stats.Sweeps - 1L, stats.Sweeps - 1L), (sweeps[^1].Done, sweeps[^1].Total));
+            Assert.Contains(progress.Reports, r => r.What == "placing extents" && r.Unit is null);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed class Recorded : IProgress<WorkProgress>
+    {
+        public List<WorkProgress> Reports { get; } = [];
+
+        public void Report(WorkProgress value) => Reports.Add(value);
+    }
+
+    private static (List<CarvedVhd> Vhds, RepairStats Stats) Build(HoleBlind lun, long budgetBytes, FindingLog log, IProgress<WorkProgress>? progress = null)
     {
         var grid = ExtentGrid.Default(lun.Length);
         var starts = VhdStartScanner.Scan(lun, grid, _ => false, log, null);
         var builder = new ExtentMapBuilder(lun, grid, [], log, budgetBytes);
-        var vhds = builder.Build(starts, null);
+        var vhds = builder.Build(starts, progress);
         return (vhds, builder.Repair!);
     }
 

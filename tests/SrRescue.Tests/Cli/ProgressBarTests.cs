@@ -53,6 +53,20 @@ public sealed class ProgressBarTests
     }
 
     [Fact]
+    public void Work_counted_in_other_units_is_shown_in_them()
+    {
+        var (bar, err, clock) = Bar(terminal: true);
+        bar.Report(new WorkProgress("revising guesses", 0, 399, "sweeps"));
+        clock.Ms = 4000;
+        bar.Report(new WorkProgress("revising guesses", 10, 399, "sweeps"));
+        var last = err.ToString().Split('\r')[^1];
+        Assert.Contains("  2.5%  10 of 399 sweeps", last);
+        Assert.Contains("2.5 sweeps/s", last);
+        Assert.Contains("ETA 00:02:35", last);
+        Assert.DoesNotContain("B/s", last);
+    }
+
+    [Fact]
     public void Redraws_are_at_most_five_a_second_but_the_end_is_always_drawn()
     {
         var (bar, err, clock) = Bar(terminal: true);

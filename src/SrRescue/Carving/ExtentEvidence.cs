@@ -4,12 +4,11 @@ using SrRescue.Io;
 namespace SrRescue.Carving;
 
 /// <summary>
-/// The evidence behind an extent's score, kept as what was seen (a kind, a block, a byte offset of
-/// the carved source, counts) and worded only when read. A carve of a LUN of terabytes scores
-/// millions of (VHD, extent) pairs and keeps tens of thousands in its caches, while only the
-/// extents of the best maps are reported: wording each score as it was made took half the time
-/// of a repair sweep and most of the bytes of a cached score. Read as a list, it gives the same
-/// sentences the scorer wrote before (<see cref="ExtentSpace.Describe(IByteSource, long)"/> names
+/// The evidence behind an extent placed, kept as what was seen (a kind, a block, a byte offset of
+/// the carved source, counts) and worded only when read. A carve of a LUN of terabytes places
+/// thousands of extents in each of hundreds of sweeps, while only the extents of the best maps are
+/// reported: wording each as it was placed took a large part of a repair sweep. Read as a list, it
+/// gives the sentences of the report (<see cref="ExtentSpace.Describe(IByteSource, long)"/> names
 /// the byte).
 /// </summary>
 internal sealed class ExtentEvidence : IReadOnlyList<string>
@@ -55,16 +54,11 @@ internal sealed class ExtentEvidence : IReadOnlyList<string>
     /// <summary>One thing seen in the extent, as numbers.</summary>
     public readonly record struct Sign(Kind Kind, int Block, long At, int Agree, int Of);
 
-    public static ExtentEvidence None(IByteSource pv) => new(pv, [], []);
-
-    public static ExtentEvidence Of(IByteSource pv, Sign sign) => new(pv, [sign], []);
+    public static ExtentEvidence Of(IByteSource pv, IEnumerable<Sign> signs) => new(pv, [.. signs], []);
 
     public int Count => _signs.Length + _notes.Length;
 
     public string this[int index] => index < _signs.Length ? Word(_signs[index]) : _notes[index - _signs.Length];
-
-    /// <summary>This evidence and one more sign (before any note).</summary>
-    public ExtentEvidence With(Sign sign) => new(_pv, [.. _signs, sign], _notes);
 
     /// <summary>This evidence and a sentence after it.</summary>
     public ExtentEvidence With(string note) => new(_pv, _signs, [.. _notes, note]);

@@ -17,7 +17,7 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
     /// </summary>
     private readonly Dictionary<long, (long Pe1, byte[]? Bits)> _batmaps = [];
 
-    /// <summary>About 200 bytes each with their evidence (kept as numbers, <see cref="ExtentEvidence"/>).</summary>
+    /// <summary>Values (<see cref="ExtentScore"/>): the entries are no objects, and one dropped leaves no garbage.</summary>
     private readonly BoundedCache<(long Start, long K, long Pe, long Pe1), ExtentScore> _structure = new(1 << 16);
 
     private readonly BoundedCache<(long Start, long K, long Pe, long Prev), (double Score, ExtentEvidence.Sign? Sign)> _runIn = new(1 << 16);
@@ -51,6 +51,9 @@ internal sealed class ExtentScoreCache(ExtentScorer scorer)
 
         return ScoredExtent.Of(own, runIn);
     }
+
+    /// <summary>The evidence of the extent's score as logical extent k, with what the block running in showed (<see cref="ExtentScorer.Evidence"/>).</summary>
+    public ExtentEvidence Evidence(VhdStart s, long k, long pe, long pe1, ExtentEvidence.Sign? runIn) => scorer.Evidence(s, k, pe, Batmap(s, pe1), runIn);
 
     /// <summary>Whether a blank extent would fit logical extent k after <paramref name="prev"/> (<see cref="ExtentScorer.BlankExtentAgrees"/>).</summary>
     public bool BlankExtentAgrees(VhdStart s, long k, long prev) => scorer.BlankExtentAgrees(s, k, prev);

@@ -57,26 +57,46 @@ internal sealed class ExtentScorer
     /// puts in it with its gap and data, a footer with the VHD's uuid at its end. It does not depend
     /// on the extent chosen before, so ExtentScoreCache keeps it once per (VHD, k, extent).
     /// </summary>
-    public ExtentScore Structure(VhdStart vhd, long k, long pe, byte[]? batmap)
+    public ExtentScore Structure(VhdStart vhd, long k, long pe, byte[]? batmap) => Structure(vhd, k, pe, batmap, null);
+
+    /// <summary>
+    /// The evidence of <see cref="Structure(VhdStart, long, long, byte[])"/> with the block running in
+    /// after it: the signs looked at again (the probes keep what they read), for an extent placed.
+    /// </summary>
+    public ExtentEvidence Evidence(VhdStart vhd, long k, long pe, byte[]? batmap, ExtentEvidence.Sign? runIn)
+    {
+        var signs = new List<ExtentEvidence.Sign>();
+        Structure(vhd, k, pe, batmap, signs);
+        if (runIn is { } sign)
+        {
+            signs.Add(sign);
+        }
+
+        return ExtentEvidence.Of(_pv, signs);
+    }
+
+    /// <param name="signs">Gets what was seen, when given; of a rejected extent, what rejected it.</param>
+    private ExtentScore Structure(VhdStart vhd, long k, long pe, byte[]? batmap, List<ExtentEvidence.Sign>? signs)
     {
         var e = _grid.ExtentSizeBytes;
         var lvStart = k * e;
         var at = _grid.OffsetOf(pe);
-        var evidence = ExtentEvidence.None(_pv);
         double score = 0;
+        var seen = false;
         var batmapAt = vhd.BatmapHeaderOffsetBytes;
         if (vhd.HasBatmap && batmapAt >= lvStart && batmapAt < lvStart + e)
         {
             Span<byte> cookie = stackalloc byte[8];
             _pv.ReadFullyAt(at + (batmapAt - lvStart), cookie);
+            var inExtent = (int)(batmapAt - lvStart);
             if (!cookie.SequenceEqual(BatmapHeader.Cookie))
             {
-                var inExtent = (int)(batmapAt - lvStart);
-                return new ExtentScore(pe, -10, true, ExtentEvidence.Of(_pv, new(ExtentEvidence.Kind.NoBatmapHeader, 0, at + inExtent, inExtent, 0)));
+                return Rejected(-10, new(ExtentEvidence.Kind.NoBatmapHeader, 0, at + inExtent, inExtent, 0), signs);
             }
 
             score += 10;
-            evidence = evidence.With(new ExtentEvidence.Sign(ExtentEvidence.Kind.BatmapHeader, 0, at + batmapAt - lvStart, 0, 0));
+            signs?.Add(new(ExtentEvidence.Kind.BatmapHeader, 0, at + inExtent, 0, 0));
+            seen = true;
         }
 
         foreach (var (block, bitmapAt) in vhd.BitmapsIn(lvStart, lvStart + e))
@@ -85,21 +105,30 @@ internal sealed class ExtentScorer
             var (s, reject, sign) = ScoreBitmap(block, at, bitmapAt - lvStart, dataEnd - lvStart, BatmapFull(batmap, block));
             if (reject)
             {
-                return new ExtentScore(pe, score + s, true, ExtentEvidence.Of(_pv, sign));
+                return Rejected(score + s, sign, signs);
             }
 
             score += s;
-            evidence = evidence.With(sign);
+            signs?.Add(sign);
+            seen = true;
         }
 
         var footer = _probes.EndsWithFooter(pe, vhd.VhdUuid);
         if (footer)
         {
             score += 8;
-            evidence = evidence.With(new ExtentEvidence.Sign(ExtentEvidence.Kind.Footer, 0, at + e - Sector, 0, 0));
+            signs?.Add(new(ExtentEvidence.Kind.Footer, 0, at + e - Sector, 0, 0));
+            seen = true;
         }
 
-        return new ExtentScore(pe, score, false, evidence, footer);
+        return new ExtentScore(score, false, footer, seen);
+    }
+
+    private static ExtentScore Rejected(double score, ExtentEvidence.Sign why, List<ExtentEvidence.Sign>? signs)
+    {
+        signs?.Clear();
+        signs?.Add(why);
+        return new ExtentScore(score, true, false, true);
     }
 
     /// <summary>

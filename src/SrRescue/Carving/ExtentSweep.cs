@@ -215,13 +215,14 @@ internal sealed class ExtentSweep
     {
         var (rivals, fewest) = Rivals(pe, fits);
         var (chosen, why) = Choose(pe, rivals);
-        var others = rivals.Where(f => f.Vhd != chosen.Vhd).ToList();
-        var evidence = chosen.Score.Evidence;
+        var hadRivals = rivals.Count > 1;
+        var map = _maps[chosen.Vhd];
+        var evidence = _setup.Scores.Evidence(chosen.Vhd, map.Count, pe, map.Count >= 2 ? map[1].Pe : -1, chosen.Score.RunIn);
         var contradicted = false;
-        if (others.Count > 0)
+        if (hadRivals)
         {
             // The rivals are worded for the best maps only (ExtentMapBuilder), from the choice.
-            Decide(pe, rivals, chosen, why, fewest, others);
+            Decide(pe, rivals, chosen, why, fewest);
         }
         else
         {
@@ -229,8 +230,7 @@ internal sealed class ExtentSweep
         }
 
         _mirrors[chosen.Number] = -1;
-        var confidence = Confidence(others.Count > 0, contradicted, chosen.Score, ref evidence);
-        var map = _maps[chosen.Vhd];
+        var confidence = Confidence(hadRivals, contradicted, chosen.Score, ref evidence);
         _wanting.Remove(chosen.Number, _waitingAt[chosen.Number]);
         map.Add(new CarvedExtent(map.Count, pe, confidence, chosen.Score.Score, evidence, []));
         _placed.Add(pe);
@@ -288,29 +288,45 @@ internal sealed class ExtentSweep
     /// <summary>The rival the extent goes to, and why: forced, else the allocation order's.</summary>
     private (Fit Chosen, string Why) Choose(long pe, List<Fit> rivals)
     {
-        var chosen = rivals.FirstOrDefault(f => _forced.TryGet(pe, out var v) && f.Vhd == v);
-        if (chosen.Vhd is not null)
+        if (_forced.TryGet(pe, out var forced))
         {
-            return (chosen, "chosen where the default led to a worse map");
+            foreach (var f in rivals)
+            {
+                if (f.Vhd == forced)
+                {
+                    return (f, "chosen where the default led to a worse map");
+                }
+            }
         }
 
-        chosen = rivals.FirstOrDefault(f => f.Prev == pe - 1);
-        if (chosen.Vhd is not null)
+        foreach (var f in rivals)
         {
-            return (chosen, "it continues that VHD's run (allocation order)");
+            if (f.Prev == pe - 1)
+            {
+                return (f, "it continues that VHD's run (allocation order)");
+            }
         }
 
-        return (rivals.OrderBy(f => f.Prev).First(), "that VHD grew earliest (lowest previous extent: VDIs grow in turns)");
+        var earliest = rivals[0];
+        foreach (var f in rivals)
+        {
+            earliest = f.Prev < earliest.Prev ? f : earliest;
+        }
+
+        return (earliest, "that VHD grew earliest (lowest previous extent: VDIs grow in turns)");
     }
 
     /// <summary>Keeps a choice between rivals with the state to resume from, and marks where each loser's mirror will be.</summary>
-    private void Decide(long pe, List<Fit> rivals, Fit chosen, string why, int fewest, List<Fit> others)
+    private void Decide(long pe, List<Fit> rivals, Fit chosen, string why, int fewest)
     {
         _decisions.Add(new Decision(pe, VhdNumberSet.Of(rivals.ConvertAll(r => r.Number)), chosen.Vhd, why, _disagreements, _setup.Starts));
         _disagreements += fewest;
-        foreach (var o in others)
+        foreach (var o in rivals)
         {
-            _mirrors[o.Number] = _maps[o.Vhd].Count;
+            if (o.Number != chosen.Number)
+            {
+                _mirrors[o.Number] = _maps[o.Vhd].Count;
+            }
         }
     }
 

@@ -14,7 +14,12 @@
 # mostly lvm2 calls: 306 VHDs, 6 GiB written). For images over 64 GiB the sequential read is
 # timed on the first 64 GiB and scaled (its bytes are the whole image's).
 # cli_dir: a build of the CLI to measure (default: this tree's, built to bench/out/cli), so the
-# same script measures an older commit's build for "before" figures.
+# same script measures an older commit's build for "before" figures; SRRESCUE=path measures a
+# published program instead (build/publish.sh). NO_PV_SEARCH_ONLY=1 runs only
+# `carve --no-pv-search` (on an image with no LVM label anywhere, as these, plain `carve` searches
+# every sector for one: a whole read, an hour at 2 TiB).
+# Each carve's wrong extents (against lvm2's maps) are counted by the confidence the carve gave
+# them: a wrong extent must never be "high".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -35,10 +40,14 @@ if [ ! -f "$img" ]; then
   mv "bench/out/sr-$seed.truth.json" "$truth"
   mv "bench/out/sr-$seed.img" "$img"
 fi
-if [ "$cli_dir" = bench/out/cli ]; then
-  dotnet build -c Release src/SrRescue.Cli -o bench/out/cli >/dev/null
+if [ -n "${SRRESCUE:-}" ]; then
+  cli=$SRRESCUE
+else
+  if [ "$cli_dir" = bench/out/cli ]; then
+    dotnet build -c Release src/SrRescue.Cli -o bench/out/cli >/dev/null
+  fi
+  cli="dotnet $cli_dir/SrRescue.Cli.dll"
 fi
-cli="dotnet $cli_dir/SrRescue.Cli.dll"
 bytes=$(stat -c %s "$img")
 total=$(jq '.vhds | length' "$truth")
 
@@ -63,6 +72,14 @@ right() {
     ($r[0].vdis | map({key: .vhd_uuid, value: [.extents[].pe]}) | from_entries) as $c
     | [$t[0].vhds[] | select($c[.vhd_uuid] == .pes)] | length'
 }
+# wrong JSON: the extents of lvm2's maps the carve placed elsewhere, by the confidence it gave them.
+wrong() {
+  jq -rn --slurpfile t "$truth" --slurpfile r "$1" '
+    ($r[0].vdis | map({key: .vhd_uuid, value: .extents}) | from_entries) as $c
+    | [$t[0].vhds[] | . as $v | select($c[$v.vhd_uuid] != null) | range(0; $v.pes | length) as $i
+       | $c[$v.vhd_uuid][$i] | select(.pe != $v.pes[$i]) | .confidence] | group_by(.) | map("\(length) \(.[0])") | join(", ")
+    | if . == "" then "none" else . end'
+}
 
 printf 'image %s: %d GiB (sparse), %d VHDs (%d VDIs + snapshots), read through read-only %s\n' "$img" "$((bytes >> 30))" "$total" "$vdis" "$dev"
 printf 'load average at the start: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -75,7 +92,9 @@ dd_wall=$(printf '%s\n' "${dd_runs[@]}" | col 5)
 dd_wall=$(echo "$dd_wall * $bytes / $sample" | bc -l)
 printf '%-52s %10s %9s %6s %8s %9s  %s\n' "" "MiB read" "requests" "peak" "cpu s" "wall s" "of one read (bytes; wall)"
 printf '%-52s %10.0f %9s %6s %8s %9.1f  %s\n' "dd if=DEV of=/dev/null bs=16M$([ "$sample" -lt "$bytes" ] && echo ' (scaled)')" "$dd_mib" "-" "-" "-" "$dd_wall" "1"
-for flags in "--no-pv-search" ""; do
+variants=("--no-pv-search")
+if [ -z "${NO_PV_SEARCH_ONLY:-}" ]; then variants+=(""); fi
+for flags in "${variants[@]}"; do
   results=()
   for _ in $(seq "$runs"); do
     rm -rf "$out/carved"
@@ -83,10 +102,10 @@ for flags in "--no-pv-search" ""; do
     cp "$out/stdout" "$out/carve.json"
   done
   m=$(printf '%s\n' "${results[@]}" | col 1)
-  printf '%-52s %10.0f %9d %4d M %8.2f %9.1f  %.2f %%; %.1f %%   maps equal to lvm2'"'"'s: %d of %d\n' "srrescue carve DEV $flags -o DIR --json" \
+  printf '%-52s %10.0f %9d %4d M %8.2f %9.1f  %.2f %%; %.1f %%   maps equal to lvm2'"'"'s: %d of %d; wrong extents: %s\n' "srrescue carve DEV $flags -o DIR --json" \
     "$m" "$(printf '%s\n' "${results[@]}" | col 2)" "$(printf '%s\n' "${results[@]}" | col 3)" "$(printf '%s\n' "${results[@]}" | col 4)" \
     "$(printf '%s\n' "${results[@]}" | col 5)" "$(echo "100 * $m / $dd_mib" | bc -l)" "$(echo "100 * $(printf '%s\n' "${results[@]}" | col 5) / $dd_wall" | bc -l)" \
-    "$(right "$out/carve.json")" "$total"
+    "$(right "$out/carve.json")" "$total" "$(wrong "$out/carve.json")"
 done
 # What the carve reads whatever it does: the data of the VHDs it writes out (at most their extents).
 printf 'the VHDs carved have %d MiB of extents (their data is read to write them out)\n' \

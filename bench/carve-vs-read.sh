@@ -48,7 +48,7 @@ else
   fi
   cli="dotnet $cli_dir/SrRescue.Cli.dll"
 fi
-bytes=$(stat -c %s "$img")
+bytes=$(stat -L -c %s "$img")
 total=$(jq '.vhds | length' "$truth")
 
 dev=$(losetup -r -f --show "$img")

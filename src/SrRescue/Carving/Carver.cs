@@ -205,15 +205,14 @@ public static class Carver
         // QCOW2 images first place the extents their tables prove (and the runs between), so that a
         // VHD's slack or a guess never takes them; the VHDs then place theirs; the QCOW2 data
         // extents nothing can prove come last, by allocation order, from what is left.
-        var qcow2Starts = Qcow2StartScanner.Scan(pv, grid, reservedPes.Contains, log, progress);
-        var starts = VhdStartScanner.Scan(pv, grid, reservedPes.Contains, log, progress);
+        var (qcow2Starts, starts, heads) = FindStarts(pv, grid, reservedPes, log, progress);
         var qcow2 = new Qcow2ExtentMapBuilder(pv, grid, log, progress);
         qcow2.PlaceByStructure(qcow2Starts, reservedPes.Union(starts.Select(s => s.Pe)).ToHashSet());
-        var builder = new ExtentMapBuilder(pv, grid, reservedPes.Union(qcow2.Claimed), log);
+        var builder = new ExtentMapBuilder(pv, grid, reservedPes.Union(qcow2.Claimed), log, heads: heads);
         var carved = builder.Build(starts, progress);
         var vdis = carved.Select(c => Open(pv, grid, c, footers, log)).ToList();
         var qcow2Vdis = Qcow2ChainLinker.Link(pv, grid, qcow2.Complete(builder.Claimed.Contains), log);
-        var unaccounted = Unaccounted(pv, grid, builder.Claimed.Union(qcow2.Claimed).ToHashSet(), progress);
+        var unaccounted = Unaccounted(pv, grid, builder.Claimed.Union(qcow2.Claimed).ToHashSet(), heads, progress);
         foreach (var pe in unaccounted)
         {
             ExtentSpace.Log(log, pv, Severity.Info, "carve.extent.unaccounted", "PV extent", grid.OffsetOf(pe),
@@ -221,6 +220,37 @@ public static class Carver
         }
 
         return new CarveResult(pv, grid, vdis, unaccounted, footers) { Qcow2Vdis = qcow2Vdis };
+    }
+
+    /// <summary>
+    /// The QCOW2 and VHD starts of the extents not reserved, found in one read of each extent's
+    /// head (<see cref="ExtentHeads"/>, kept for the carve); the QCOW2 scan's findings before the VHD scan's.
+    /// </summary>
+    private static (List<Qcow2Start> Qcow2, List<VhdStart> Vhd, ExtentHeads Heads) FindStarts(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes,
+        FindingLog log, IProgress<WorkProgress>? progress)
+    {
+        var qcow2 = new List<Qcow2Start>();
+        var vhd = new List<VhdStart>();
+        var qcow2Log = new FindingLog();
+        var vhdLog = new FindingLog();
+        var heads = ExtentHeads.Read(pv, grid, reservedPes.Contains, (pe, head) =>
+        {
+            if (Qcow2StartScanner.FromHead(pv, grid, pe, head, qcow2Log) is { } q)
+            {
+                qcow2.Add(q);
+            }
+
+            if (VhdStartScanner.FromHead(pv, grid, pe, head, vhdLog) is { } v)
+            {
+                vhd.Add(v);
+            }
+        }, progress);
+        foreach (var f in qcow2Log.Concat(vhdLog))
+        {
+            log.Add(f);
+        }
+
+        return (qcow2, vhd, heads);
     }
 
     /// <summary>A carved VHD as an LV and an image, named by its footer uuid until MGT or a child names it (Recovery's CarvedVdiNaming).</summary>
@@ -231,8 +261,8 @@ public static class Carver
         return new CarvedVdi(vhd, lv, VhdImage.Open(lv, log, footers), vhd.VhdUuid.ToString(), VdiUuidSource.VhdFooter, parent, []);
     }
 
-    /// <summary>Unclaimed extents whose first or middle 4 KiB is not zeros.</summary>
-    private static List<long> Unaccounted(IByteSource pv, ExtentGrid grid, HashSet<long> claimed, IProgress<WorkProgress>? progress)
+    /// <summary>Unclaimed extents whose first or middle 4 KiB is not zeros (the first as the heads' pass saw them).</summary>
+    private static List<long> Unaccounted(IByteSource pv, ExtentGrid grid, HashSet<long> claimed, ExtentHeads heads, IProgress<WorkProgress>? progress)
     {
         var result = new List<long>();
         var sample = new byte[4096];
@@ -249,11 +279,10 @@ public static class Carver
             }
 
             var at = grid.OffsetOf(pe);
-            var n = pv.ReadFullyAt(at, sample);
-            var used = sample.AsSpan(0, n).ContainsAnyExcept((byte)0);
+            var used = heads.HeadHasData(pe) ?? sample.AsSpan(0, pv.ReadFullyAt(at, sample)).ContainsAnyExcept((byte)0);
             if (!used)
             {
-                n = pv.ReadFullyAt(at + (grid.ExtentSizeBytes / 2), sample);
+                var n = pv.ReadFullyAt(at + (grid.ExtentSizeBytes / 2), sample);
                 used = sample.AsSpan(0, n).ContainsAnyExcept((byte)0);
             }
 

@@ -27,11 +27,13 @@ internal sealed class ExtentMapBuilder
     private readonly long _repairBudgetBytes;
 
     /// <param name="repairBudgetBytes">What the repair search's queued choices may take (<see cref="RepairSearch.QueueBudgetBytes"/>).</param>
-    public ExtentMapBuilder(IByteSource pv, ExtentGrid grid, IEnumerable<long> reserved, FindingLog log, long repairBudgetBytes = RepairSearch.QueueBudgetBytes)
+    /// <param name="heads">What the pass over the extents' heads read (the footers at their ends), when there was one.</param>
+    public ExtentMapBuilder(IByteSource pv, ExtentGrid grid, IEnumerable<long> reserved, FindingLog log, long repairBudgetBytes = RepairSearch.QueueBudgetBytes,
+        ExtentHeads? heads = null)
     {
         _pv = pv;
         _grid = grid;
-        _probes = new ExtentProbes(pv, grid);
+        _probes = new ExtentProbes(pv, grid, heads);
         _scores = new ExtentScoreCache(new ExtentScorer(pv, grid, _probes));
         _claimed = [.. reserved];
         _log = log;

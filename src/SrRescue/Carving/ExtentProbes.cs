@@ -44,10 +44,14 @@ internal sealed class ExtentProbes
 
     private byte[] _chunk = [];
 
-    public ExtentProbes(IByteSource pv, ExtentGrid grid)
+    private readonly ExtentHeads? _heads;
+
+    /// <param name="heads">The footers at the extents' ends as the pass over their heads read them (the others are read when asked).</param>
+    public ExtentProbes(IByteSource pv, ExtentGrid grid, ExtentHeads? heads = null)
     {
         _pv = pv;
         _grid = grid;
+        _heads = heads;
     }
 
     /// <summary>
@@ -74,9 +78,14 @@ internal sealed class ExtentProbes
     /// <summary>Whether the extent ends with a footer carrying this UUID (the LV's end, or an old end).</summary>
     public bool EndsWithFooter(long pe, Guid uuid) => FooterUuidAtEnd(pe) == uuid;
 
-    /// <summary>The uuid of the footer in the extent's last sector, if it has one (read once per extent).</summary>
+    /// <summary>The uuid of the footer in the extent's last sector, if it has one (read once per extent, or by the heads' pass).</summary>
     public Guid? FooterUuidAtEnd(long pe)
     {
+        if (_heads is not null && _heads.TryFooterAtEnd(pe, out var known))
+        {
+            return known;
+        }
+
         if (!_footerAtEnd.TryGetValue(pe, out var uuid))
         {
             Span<byte> tail = stackalloc byte[Sector];

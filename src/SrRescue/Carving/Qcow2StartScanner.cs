@@ -9,8 +9,8 @@ namespace SrRescue.Carving;
 /// <summary>
 /// Finds every extent that starts a QCOW2 image: the magic at the extent's first byte (an LV
 /// starts at an extent, and the image at LV offset 0), version 2 or 3, a cluster size qemu can
-/// have, and tables that lie on cluster boundaries inside the PV. Reads the first 512 bytes of each
-/// extent, then the header cluster of the ones that match.
+/// have, and tables that lie on cluster boundaries inside the PV. Looks at the first bytes of each
+/// extent (<see cref="ExtentHeads"/>), then reads the header cluster of the ones that match.
 /// </summary>
 internal static class Qcow2StartScanner
 {
@@ -20,35 +20,39 @@ internal static class Qcow2StartScanner
     /// <summary>qemu's QCOW_MAX_SNAPSHOTS.</summary>
     public const uint MaxSnapshots = 65536;
 
+    /// <summary>The QCOW2 starts alone (a carve looks for VHD starts in the same pass, <see cref="Carver"/>).</summary>
     public static List<Qcow2Start> Scan(IByteSource pv, ExtentGrid grid, Func<long, bool> skip, FindingLog log, IProgress<WorkProgress>? progress)
     {
         var result = new List<Qcow2Start>();
-        var head = new byte[512];
-        for (long pe = 0; pe < grid.ExtentCount; pe++)
+        ExtentHeads.Read(pv, grid, skip, (pe, head) =>
         {
-            if (pe % 64 == 0)
-            {
-                progress?.Report(new WorkProgress("finding QCOW2 starts", pe * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
-            }
-
-            var at = grid.OffsetOf(pe);
-            if (skip(pe) || pv.ReadFullyAt(at, head.AsSpan(0, 4)) < 4 || BinaryPrimitives.ReadUInt32BigEndian(head) != Qcow2Header.Magic)
-            {
-                continue;
-            }
-
-            if (TryRead(pv, grid, pe, out var why) is { } start)
+            if (FromHead(pv, grid, pe, head, log) is { } start)
             {
                 result.Add(start);
             }
-            else
-            {
-                ExtentSpace.Log(log, pv, Severity.Warning, "carve.qcow2.start-damaged", "QCOW2 start", at,
-                    $"{ExtentSpace.Extent(pv, pe)} starts with the QCOW2 magic but {why}; not carved");
-            }
+        }, progress);
+        return result;
+    }
+
+    /// <summary>
+    /// The QCOW2 image extent <paramref name="pe"/> starts, from its first bytes as read: none
+    /// without the magic; with it, the header read and checked, a finding when it is not one.
+    /// </summary>
+    public static Qcow2Start? FromHead(IByteSource pv, ExtentGrid grid, long pe, ReadOnlySpan<byte> head, FindingLog log)
+    {
+        if (head.Length < 4 || BinaryPrimitives.ReadUInt32BigEndian(head) != Qcow2Header.Magic)
+        {
+            return null;
         }
 
-        return result;
+        if (TryRead(pv, grid, pe, out var why) is { } start)
+        {
+            return start;
+        }
+
+        ExtentSpace.Log(log, pv, Severity.Warning, "carve.qcow2.start-damaged", "QCOW2 start", grid.OffsetOf(pe),
+            $"{ExtentSpace.Extent(pv, pe)} starts with the QCOW2 magic but {why}; not carved");
+        return null;
     }
 
     /// <summary>The QCOW2 image extent <paramref name="pe"/> starts, or null with the reason.</summary>

@@ -8,30 +8,27 @@ namespace SrRescue.Carving;
 /// <summary>
 /// Finds every extent that starts a dynamic or differencing VHD: a footer copy whose checksum
 /// verifies (or verifies without the hidden byte), then <c>cxsparse</c> at +512 (vhd.md 6.1).
-/// Reads the first 1.5 KiB of each extent, then the BAT of the ones that match.
+/// Looks at the first 1.5 KiB of each extent (<see cref="ExtentHeads"/>), then reads the BAT of
+/// the ones that match.
 /// </summary>
 internal static class VhdStartScanner
 {
     /// <summary>Largest BAT read for one carved VHD (2 TiB of 2 MiB blocks).</summary>
     public const int MaxBatEntries = 1 << 20;
 
+    private const int HeadBytes = VhdFooter.Size + DynamicHeader.Size;
+
+    /// <summary>The VHD starts alone (a carve looks for QCOW2 starts in the same pass, <see cref="Carver"/>).</summary>
     public static List<VhdStart> Scan(IByteSource pv, ExtentGrid grid, Func<long, bool> skip, FindingLog log, IProgress<WorkProgress>? progress)
     {
         var result = new List<VhdStart>();
-        var head = new byte[VhdFooter.Size + DynamicHeader.Size];
-        for (long pe = 0; pe < grid.ExtentCount; pe++)
+        ExtentHeads.Read(pv, grid, skip, (pe, head) =>
         {
-            if (pe % 64 == 0)
-            {
-                progress?.Report(new WorkProgress("finding VHD starts", pe * grid.ExtentSizeBytes, grid.ExtentCount * grid.ExtentSizeBytes));
-            }
-
-            if (!skip(pe) && TryRead(pv, grid, pe, head, log) is { } start)
+            if (FromHead(pv, grid, pe, head, log) is { } start)
             {
                 result.Add(start);
             }
-        }
-
+        }, progress);
         return result;
     }
 
@@ -41,15 +38,22 @@ internal static class VhdStartScanner
     /// </summary>
     public static VhdStart? TryRead(IByteSource pv, ExtentGrid grid, long pe, byte[] head, FindingLog log)
     {
+        var got = pv.ReadFullyAt(grid.OffsetOf(pe), head);
+        return FromHead(pv, grid, pe, head.AsSpan(0, got), log);
+    }
+
+    /// <summary>The VHD that extent <paramref name="pe"/> starts, from its first bytes as read (fewer than the footer copy and header: none).</summary>
+    public static VhdStart? FromHead(IByteSource pv, ExtentGrid grid, long pe, ReadOnlySpan<byte> head, FindingLog log)
+    {
         var at = grid.OffsetOf(pe);
-        if (pv.ReadFullyAt(at, head) < head.Length || !head.AsSpan(VhdFooter.Size, 8).SequenceEqual(DynamicHeader.Cookie))
+        if (head.Length < HeadBytes || !head.Slice(VhdFooter.Size, 8).SequenceEqual(DynamicHeader.Cookie))
         {
             return null;
         }
 
         var quiet = new FindingLog();
-        VhdFooter.TryRead(head, at, quiet, "footer copy", pv.Name, out var footer);
-        DynamicHeader.TryRead(head.AsSpan(VhdFooter.Size), at + VhdFooter.Size, quiet, pv.Name, out var header);
+        VhdFooter.TryRead(head[..VhdFooter.Size], at, quiet, "footer copy", pv.Name, out var footer);
+        DynamicHeader.TryRead(head.Slice(VhdFooter.Size, DynamicHeader.Size), at + VhdFooter.Size, quiet, pv.Name, out var header);
         if (footer is null || header is null || !footer.IsDynamicOrDifferencing
             || !(footer.ChecksumMatches || footer.ChecksumMatchesWithoutHidden) || header.StoredChecksum != header.ComputedChecksum)
         {

@@ -44,8 +44,11 @@ public sealed class CarveWorkBoundTests
 
             // The places asked in a free extent (its first sectors and its last, where a tail's
             // data or footer must be) are read once each, plus what every carve reads per extent
-            // (the VHD start scan, the check for unclaimed data): a few reads per extent, not per VHD.
-            Assert.True(counting.Reads < 8 * FreeExtents, $"{counting.Reads} reads for {FreeExtents} free extents and {Vhds} VHDs");
+            // (its head with the sector before, once for the start scans, the footers at the
+            // extents' ends and the check for unclaimed data; and that check's read of the middle
+            // of an extent whose head is zeros): a few reads per extent, not per VHD. 13,966 here;
+            // 20,349 when each pass read the heads and ends apart.
+            Assert.True(counting.Reads < 5 * FreeExtents, $"{counting.Reads} reads for {FreeExtents} free extents and {Vhds} VHDs");
         }
         finally
         {

@@ -137,7 +137,7 @@ public sealed class ProgressBarTests
         var r = Support.Cli.RunOnTerminal("carve", Fixtures.Image("sr_recreated"), "-o", Path.Combine(Fixtures.NewTempDir(), "out"), "--format", "raw");
         Assert.True(r.ExitCode is 0 or 1, r.Err);
         var finals = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\r')[^1]).ToList();
-        Assert.Contains(finals, l => l.StartsWith("finding VHD starts", StringComparison.Ordinal));
+        Assert.Contains(finals, l => l.StartsWith("finding VHD and QCOW2 starts", StringComparison.Ordinal));
         var unclaimed = Assert.Single(finals, l => l.StartsWith("checking unclaimed extents", StringComparison.Ordinal));
         Assert.Matches(@"100\.0%  (\d+(\.\d)?) MiB of \1 MiB", unclaimed);
     }

@@ -185,11 +185,13 @@ internal sealed class ExtentSweep
         }
     }
 
+    /// <summary>The extent a VHD's map holds as logical extent 1, where its batmap is (-1: not placed yet).</summary>
+    private static long ExtentOne(List<CarvedExtent> map) => map.Count >= 2 ? map[1].Pe : -1;
+
     /// <summary>
     /// The VHDs wanting this extent whose structures it fits as their next logical extent, in the
     /// order of the starts (a list kept for the next extent's fits). Only the candidates are
-    /// scored (<see cref="WantingVhds"/>), each with its logical extent 1 (where its batmap is, -1:
-    /// not placed yet).
+    /// scored (<see cref="WantingVhds"/>).
     /// </summary>
     private List<Fit> Fits(long pe)
     {
@@ -200,7 +202,7 @@ internal sealed class ExtentSweep
         {
             var s = _setup.Starts[i];
             var map = _maps[s];
-            var score = _setup.Scores.Score(s, map.Count, pe, map[^1].Pe, map.Count >= 2 ? map[1].Pe : -1);
+            var score = _setup.Scores.Score(s, map.Count, pe, map[^1].Pe, ExtentOne(map));
             if (!score.Rejected && score.HasStructure)
             {
                 fits.Add(new Fit(i, s, score, map[^1].Pe));
@@ -217,7 +219,7 @@ internal sealed class ExtentSweep
         var (chosen, why) = Choose(pe, rivals);
         var hadRivals = rivals.Count > 1;
         var map = _maps[chosen.Vhd];
-        var evidence = _setup.Scores.Evidence(chosen.Vhd, map.Count, pe, map.Count >= 2 ? map[1].Pe : -1, chosen.Score.RunIn);
+        var evidence = _setup.Scores.Evidence(chosen.Vhd, map.Count, pe, ExtentOne(map), chosen.Score.RunIn);
         var contradicted = false;
         if (hadRivals)
         {

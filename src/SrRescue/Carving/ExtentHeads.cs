@@ -99,9 +99,9 @@ internal sealed class ExtentHeads
     private void NoteEnd(long pe, ReadOnlySpan<byte> sector)
     {
         Set(_endRead, pe);
-        if (VhdFooter.HasCookie(sector))
+        if (VhdFooter.UuidByCookie(sector) is { } uuid)
         {
-            _footers[pe] = new Guid(sector.Slice(VhdFooter.Off.Uuid, 16), bigEndian: true);
+            _footers[pe] = uuid;
         }
     }
 

@@ -90,7 +90,7 @@ internal sealed class ExtentProbes
         {
             Span<byte> tail = stackalloc byte[Sector];
             _pv.ReadFullyAt(_grid.OffsetOf(pe) + _grid.ExtentSizeBytes - Sector, tail);
-            uuid = VhdFooter.HasCookie(tail) ? new Guid(tail.Slice(VhdFooter.Off.Uuid, 16), bigEndian: true) : null;
+            uuid = VhdFooter.UuidByCookie(tail);
             _footerAtEnd.Set(pe, uuid);
         }
 

@@ -96,6 +96,10 @@ public sealed record VhdFooter
     public static bool HasCookie(ReadOnlySpan<byte> sector) =>
         sector.Length >= 8 && (sector[..8].SequenceEqual(Cookie) || sector[..8].SequenceEqual(PoisonCookie));
 
+    /// <summary>The uuid of the footer a sector holds, told by its cookie alone (nothing else checked); null without the cookie.</summary>
+    public static Guid? UuidByCookie(ReadOnlySpan<byte> sector) =>
+        HasCookie(sector) && sector.Length >= Off.Uuid + 16 ? new Guid(sector.Slice(Off.Uuid, 16), bigEndian: true) : null;
+
     /// <summary>
     /// Parses a footer at absolute offset <paramref name="at"/> in <paramref name="source"/>.
     /// Returns null (with a finding) when the bytes are no footer at all: no cookie, too short.

@@ -226,7 +226,7 @@ public static class Carver
     /// The QCOW2 and VHD starts of the extents not reserved, found in one read of each extent's
     /// head (<see cref="ExtentHeads"/>, kept for the carve); the QCOW2 scan's findings before the VHD scan's.
     /// </summary>
-    private static (List<Qcow2Start> Qcow2, List<VhdStart> Vhd, ExtentHeads Heads) FindStarts(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes,
+    internal static (List<Qcow2Start> Qcow2, List<VhdStart> Vhd, ExtentHeads Heads) FindStarts(IByteSource pv, ExtentGrid grid, IReadOnlySet<long> reservedPes,
         FindingLog log, IProgress<WorkProgress>? progress)
     {
         var qcow2 = new List<Qcow2Start>();

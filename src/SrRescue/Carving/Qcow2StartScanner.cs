@@ -20,20 +20,6 @@ internal static class Qcow2StartScanner
     /// <summary>qemu's QCOW_MAX_SNAPSHOTS.</summary>
     public const uint MaxSnapshots = 65536;
 
-    /// <summary>The QCOW2 starts alone (a carve looks for VHD starts in the same pass, <see cref="Carver"/>).</summary>
-    public static List<Qcow2Start> Scan(IByteSource pv, ExtentGrid grid, Func<long, bool> skip, FindingLog log, IProgress<WorkProgress>? progress)
-    {
-        var result = new List<Qcow2Start>();
-        ExtentHeads.Read(pv, grid, skip, (pe, head) =>
-        {
-            if (FromHead(pv, grid, pe, head, log) is { } start)
-            {
-                result.Add(start);
-            }
-        }, progress);
-        return result;
-    }
-
     /// <summary>
     /// The QCOW2 image extent <paramref name="pe"/> starts, from its first bytes as read: none
     /// without the magic; with it, the header read and checked, a finding when it is not one.

@@ -18,20 +18,6 @@ internal static class VhdStartScanner
 
     private const int HeadBytes = VhdFooter.Size + DynamicHeader.Size;
 
-    /// <summary>The VHD starts alone (a carve looks for QCOW2 starts in the same pass, <see cref="Carver"/>).</summary>
-    public static List<VhdStart> Scan(IByteSource pv, ExtentGrid grid, Func<long, bool> skip, FindingLog log, IProgress<WorkProgress>? progress)
-    {
-        var result = new List<VhdStart>();
-        ExtentHeads.Read(pv, grid, skip, (pe, head) =>
-        {
-            if (FromHead(pv, grid, pe, head, log) is { } start)
-            {
-                result.Add(start);
-            }
-        }, progress);
-        return result;
-    }
-
     /// <summary>
     /// The VHD that extent <paramref name="pe"/> starts, or null. <paramref name="head"/> is a
     /// 1.5 KiB buffer for the footer copy and header.

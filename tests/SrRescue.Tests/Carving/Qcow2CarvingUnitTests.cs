@@ -186,7 +186,7 @@ public sealed class Qcow2CarvingUnitTests
         Assert.Null(Qcow2StartScanner.TryRead(source, grid, 0, out var reason));
         Assert.Contains(why, reason, StringComparison.Ordinal);
         var log = new FindingLog();
-        Assert.Empty(Qcow2StartScanner.Scan(source, grid, _ => false, log, null));
+        Assert.Empty(Carver.FindStarts(source, grid, new HashSet<long>(), log, null).Qcow2);
         Assert.Contains(log, f => f.Code == "carve.qcow2.start-damaged");
     }
 

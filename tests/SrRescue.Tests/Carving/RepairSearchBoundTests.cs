@@ -128,7 +128,7 @@ public sealed class RepairSearchBoundTests
     private static (List<CarvedVhd> Vhds, RepairStats Stats) Build(HoleBlind lun, long budgetBytes, FindingLog log, IProgress<WorkProgress>? progress = null)
     {
         var grid = ExtentGrid.Default(lun.Length);
-        var starts = VhdStartScanner.Scan(lun, grid, _ => false, log, null);
+        var starts = Carver.FindStarts(lun, grid, new HashSet<long>(), log, null).Vhd;
         var builder = new ExtentMapBuilder(lun, grid, [], log, budgetBytes);
         var vhds = builder.Build(starts, progress);
         return (vhds, builder.Repair!);
